@@ -1,0 +1,9 @@
+import Testing
+import Protocol
+
+@Suite struct LivenessTests {
+    @Test func leaseOutlastsPeerExpiry() {
+        #expect(Liveness.peerExpiry == .seconds(3))
+        #expect(Liveness.workerLease > Liveness.peerExpiry)
+    }
+}

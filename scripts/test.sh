@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Sets everything up (scripts/setup.sh) and runs the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VST_CONFIGURATION=debug scripts/setup.sh
+swift test
