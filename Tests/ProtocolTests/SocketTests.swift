@@ -119,6 +119,17 @@ import Protocol
         #expect(throws: SocketError.closed) { try socket.receive(timeout: .zero) }
     }
 
+    @Test func pairSocketsSignalInProcess() throws {
+        let context = try ZMQContext()
+        let receiver = try Socket(context: context, type: .pair)
+        let sender = try Socket(context: context, type: .pair)
+        defer { [receiver, sender].forEach { $0.close() } }
+        try receiver.bind("inproc://wake-up")
+        try sender.connect("inproc://wake-up")
+        try sender.send([[42]])
+        #expect(try receiver.receive(timeout: Self.patience) == [[42]])
+    }
+
     @Test func shutdownWakesABlockedReceiver() async throws {
         let context = try ZMQContext()
         let (router, _) = try Self.router(context)
