@@ -1,8 +1,10 @@
 import CLZ4
 
-/// LZ4 block compression for frame payloads. LZ4 is chosen for speed: a 1080p RGB frame
-/// compresses in a few milliseconds, far below the time a worker spends styling it, while video
-/// frames still shrink noticeably on a LAN. This is the only file that imports CLZ4.
+/// LZ4 block compression for frame payloads. LZ4 is chosen for speed: a 1080p RGB frame takes
+/// 3-13 ms to compress and under 4 ms to decompress, far below the time a worker spends styling
+/// it. Measured on 1080p frames: an (upscaled) film frame shrinks to ~71%, a styled frame barely
+/// at all, so the gain is on the coordinator's outgoing TASKs. This is the only file that
+/// imports CLZ4.
 public enum Compression {
     /// The largest input LZ4 accepts (LZ4_MAX_INPUT_SIZE, a macro Swift cannot import).
     public static let maxInputSize = 0x7E00_0000
