@@ -90,10 +90,10 @@ public final class Socket: @unchecked Sendable {
     }
 
     private func apply(_ options: Options) throws(SocketError) {
-        try setOption(ZMQ_LINGER, Int32(clamping: options.linger.milliseconds), "ZMQ_LINGER")
+        try setOption(ZMQ_LINGER, options.linger.milliseconds, "ZMQ_LINGER")
         try setOption(ZMQ_SNDHWM, options.sendHighWaterMark, "ZMQ_SNDHWM")
         try setOption(ZMQ_RCVHWM, options.receiveHighWaterMark, "ZMQ_RCVHWM")
-        try setOption(ZMQ_SNDTIMEO, options.sendTimeout.map { Int32(clamping: $0.milliseconds) } ?? -1, "ZMQ_SNDTIMEO")
+        try setOption(ZMQ_SNDTIMEO, options.sendTimeout?.milliseconds ?? -1, "ZMQ_SNDTIMEO")
         try setOption(ZMQ_MAXMSGSIZE, options.maxFrameBytes.map(Int64.init) ?? -1, "ZMQ_MAXMSGSIZE")
         if type == .router, options.routerMandatory {
             try setOption(ZMQ_ROUTER_MANDATORY, Int32(1), "ZMQ_ROUTER_MANDATORY")
@@ -230,16 +230,19 @@ func retryingInterrupts(_ operation: String, _ body: () -> Int32) throws(SocketE
 }
 
 extension Duration {
-    /// Whole milliseconds, truncated; for libzmq options given in milliseconds.
-    var milliseconds: Int64 {
+    /// Whole milliseconds, truncated and clamped to 0...Int32.max; for libzmq options in ms.
+    var milliseconds: Int32 {
         let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        guard seconds >= 0, attoseconds >= 0 || seconds > 0 else { return 0 }
+        guard seconds < Int64(Int32.max) / 1000 else { return Int32.max }
+        return Int32(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
     }
 
     /// Whole milliseconds, rounded up so that a short wait is never turned into no wait.
     var millisecondsRoundedUp: Int {
         let (seconds, attoseconds) = components
-        let ms = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        return Int(ms)
+        guard seconds >= 0, attoseconds >= 0 || seconds > 0 else { return 0 }
+        guard seconds < Int64(Int32.max) / 1000 else { return Int(Int32.max) }
+        return Int(seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
 }

@@ -1,5 +1,5 @@
 import Testing
-import Protocol
+@testable import Protocol
 
 /// Real libzmq sockets over tcp://127.0.0.1 with ephemeral ports. Every wait is bounded, so a
 /// broken exchange fails the test instead of hanging it.
@@ -48,7 +48,7 @@ import Protocol
         #expect(seen["bob"]?.last == [[1], [], [2, 3]])
 
         // The router answers each dealer by its identity; each gets only its own message.
-        try router.send(Envelope(peer: Array("bob".utf8), message: .ack(job: 1, chunk: 2, frame: 3)).frames())
+        try router.send(Envelope(peer: Array("bob".utf8), message: .ack(job: 1, chunk: 2, frame: 3)))
         try router.send(Envelope(peer: Array("alice".utf8), message: .cancel(job: 4, chunk: 5)).frames())
         let toBob = try Message.decode(#require(try bob.receive(timeout: Self.patience)))
         #expect(toBob == .ack(job: 1, chunk: 2, frame: 3))
@@ -80,7 +80,7 @@ import Protocol
         defer { [first, second, dealer].forEach { $0.close() } }
         #expect(try Socket.poll([first, second], timeout: .milliseconds(20)).isEmpty)
         try dealer.connect(secondEndpoint)
-        try dealer.send(Message.bye().frames())
+        try dealer.send(Message.bye())
         #expect(try Socket.poll([first, second], timeout: Self.patience) == [1])
         let envelope = try Envelope.decode(#require(try second.receive(timeout: .zero)))
         #expect(envelope.message.kind == .bye)
@@ -140,5 +140,17 @@ import Protocol
         context.shutdown()
         #expect(await blocked.value == SocketError.terminated)
         router.close()
+    }
+
+    @Test func durationsBecomeClampedMilliseconds() {
+        #expect(Duration.milliseconds(1500).milliseconds == 1500)
+        #expect(Duration.microseconds(1500).milliseconds == 1)
+        #expect(Duration.microseconds(1500).millisecondsRoundedUp == 2)
+        #expect(Duration.nanoseconds(1).millisecondsRoundedUp == 1)
+        #expect(Duration.zero.millisecondsRoundedUp == 0)
+        #expect(Duration.milliseconds(-5).milliseconds == 0)
+        #expect(Duration.milliseconds(-5).millisecondsRoundedUp == 0)
+        #expect(Duration.seconds(Int64.max).milliseconds == Int32.max)
+        #expect(Duration.seconds(Int64.max).millisecondsRoundedUp == Int(Int32.max))
     }
 }
