@@ -49,22 +49,30 @@ public final class Socket: @unchecked Sendable {
         case dealer
         /// Exactly one peer; for in-process signalling between two threads (inproc://).
         case pair
+        /// Answers each request in turn; vst uses it only for `CurveAuthenticator`'s ZAP handler.
+        case rep
 
         var zmqValue: Int32 {
             switch self {
             case .router: ZMQ_ROUTER
             case .dealer: ZMQ_DEALER
             case .pair: ZMQ_PAIR
+            case .rep: ZMQ_REP
             }
         }
     }
 
-    /// How the connection is secured. CURVE (an allow-list of worker keys on the coordinator,
-    /// the server's public key on workers and clients) will be added here as further cases and
-    /// applied in `init`, before bind or connect; version 1 of vst speaks plain TCP only.
+    /// How the connection is secured; applied in `init`, before bind or connect.
     public enum Security: Sendable, Equatable {
         /// No encryption, no authentication: only for a trusted network (`--insecure`).
         case plain
+        /// The coordinator's side of CURVE: traffic is encrypted with `keys`. Which clients are
+        /// admitted is decided by a `CurveAuthenticator` on the same context; without a running
+        /// one, no client gets in (ZMQ_ZAP_ENFORCE_DOMAIN).
+        case curveServer(keys: CurveKeyPair)
+        /// A worker's or client tool's side: its own `keys`, and the coordinator's public key,
+        /// which authenticates the server (a wrong one never completes the handshake).
+        case curveClient(keys: CurveKeyPair, server: CurveKey)
     }
 
     /// Settings applied when the socket is created.
@@ -126,18 +134,35 @@ public final class Socket: @unchecked Sendable {
             try setOption(ZMQ_ROUTER_MANDATORY, Int32(1), "ZMQ_ROUTER_MANDATORY")
         }
         if let identity = options.identity {
-            try call("zmq_setsockopt(ZMQ_ROUTING_ID)") { handle in
-                identity.withUnsafeBytes { zmq_setsockopt(handle, ZMQ_ROUTING_ID, $0.baseAddress, $0.count) }
-            }
+            try setBytes(ZMQ_ROUTING_ID, identity, "ZMQ_ROUTING_ID")
         }
         switch options.security {
-        case .plain: break
+        case .plain:
+            break
+        case .curveServer(let keys):
+            try setOption(ZMQ_CURVE_SERVER, Int32(1), "ZMQ_CURVE_SERVER")
+            try setBytes(ZMQ_CURVE_SECRETKEY, keys.secretKey.bytes, "ZMQ_CURVE_SECRETKEY")
+            try setBytes(ZMQ_ZAP_DOMAIN, Array(CurveAuthenticator.domain.utf8), "ZMQ_ZAP_DOMAIN")
+            // Fail closed: without this, libzmq admits every client that knows the server key
+            // whenever no ZAP handler (CurveAuthenticator) is running. A libzmq too old for the
+            // option rejects it; there the authenticator must simply outlive the socket.
+            try? setOption(czmq_zap_enforce_domain(), Int32(1), "ZMQ_ZAP_ENFORCE_DOMAIN")
+        case .curveClient(let keys, let server):
+            try setBytes(ZMQ_CURVE_SERVERKEY, server.bytes, "ZMQ_CURVE_SERVERKEY")
+            try setBytes(ZMQ_CURVE_PUBLICKEY, keys.publicKey.bytes, "ZMQ_CURVE_PUBLICKEY")
+            try setBytes(ZMQ_CURVE_SECRETKEY, keys.secretKey.bytes, "ZMQ_CURVE_SECRETKEY")
         }
     }
 
     private func setOption<T>(_ option: Int32, _ value: T, _ name: String) throws(SocketError) {
         try call("zmq_setsockopt(\(name))") { handle in
             withUnsafeBytes(of: value) { zmq_setsockopt(handle, option, $0.baseAddress, $0.count) }
+        }
+    }
+
+    private func setBytes(_ option: Int32, _ bytes: [UInt8], _ name: String) throws(SocketError) {
+        try call("zmq_setsockopt(\(name))") { handle in
+            bytes.withUnsafeBytes { zmq_setsockopt(handle, option, $0.baseAddress, $0.count) }
         }
     }
 
@@ -240,6 +265,24 @@ public final class Socket: @unchecked Sendable {
     private func call(_ operation: String, _ body: (UnsafeMutableRawPointer) -> Int32) throws(SocketError) -> Int32 {
         guard let handle else { throw .closed }
         return try retryingInterrupts(operation) { body(handle) }
+    }
+}
+
+extension CurveKeyPair {
+    /// A fresh random key pair from libzmq (which draws on libsodium).
+    public static func generate() throws(CurveKeyError) -> CurveKeyPair {
+        var publicText = [CChar](repeating: 0, count: 41), secretText = [CChar](repeating: 0, count: 41)
+        guard zmq_curve_keypair(&publicText, &secretText) == 0 else { throw .curveUnsupported }
+        return try CurveKeyPair(publicKey: CurveKey(z85: String(cString: publicText)),
+                                secretKey: CurveKey(z85: String(cString: secretText)))
+    }
+
+    /// The pair of `secretKey`, its public key derived by libzmq.
+    public init(secretKey: CurveKey) throws(CurveKeyError) {
+        var publicText = [CChar](repeating: 0, count: 41)
+        let secretText = Array(secretKey.z85.utf8CString)
+        guard zmq_curve_public(&publicText, secretText) == 0 else { throw .curveUnsupported }
+        self.init(publicKey: try CurveKey(z85: String(cString: publicText)), secretKey: secretKey)
     }
 }
 
