@@ -41,6 +41,9 @@ public final class ZMQContext: @unchecked Sendable {
 /// Threads: a libzmq socket is not thread-safe. Use each `Socket` from one thread at a time (it
 /// may move between threads with a proper hand-off, such as an actor or a lock). It is marked
 /// `@unchecked Sendable` so that it can be handed to the thread that owns it, under this rule.
+/// `send` and `receive` block the calling thread: run a socket loop on a `Thread` of its own,
+/// not in a Swift concurrency task, whose cooperative pool has one thread per core and stalls
+/// whole programs (and test runs) when those threads block.
 public final class Socket: @unchecked Sendable {
     public enum SocketType: Sendable {
         /// Coordinator side: many peers, routes by identity.
