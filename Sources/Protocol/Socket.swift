@@ -83,7 +83,8 @@ public final class Socket: @unchecked Sendable {
         /// The identity a DEALER presents to a ROUTER (1...255 bytes, not starting with 0);
         /// nil lets the ROUTER pick a random one.
         public var identity: [UInt8]?
-        /// Messages queued per peer before `send` blocks (DEALER) or fails (ROUTER).
+        /// Messages queued per peer before `send` waits (up to `sendTimeout`, then throws
+        /// `wouldBlock`); a ROUTER without `routerMandatory` would drop them instead.
         public var sendHighWaterMark: Int32 = 1000
         public var receiveHighWaterMark: Int32 = 1000
         /// How long `close()` keeps trying to deliver unsent messages; zero drops them at once,
