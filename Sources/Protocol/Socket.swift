@@ -24,6 +24,13 @@ public final class ZMQContext: @unchecked Sendable {
         _ = zmq_ctx_shutdown(handle)
     }
 
+    /// The libzmq version in use, e.g. "4.3.4", for logs and `--version`.
+    public static var libraryVersion: String {
+        var major: Int32 = 0, minor: Int32 = 0, patch: Int32 = 0
+        zmq_version(&major, &minor, &patch)
+        return "\(major).\(minor).\(patch)"
+    }
+
     deinit {
         while zmq_ctx_term(handle) == -1 && zmq_errno() == EINTR {}
     }

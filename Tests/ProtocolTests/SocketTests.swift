@@ -57,6 +57,11 @@ import Testing
         #expect(try bob.receive(timeout: .milliseconds(50)) == nil)
     }
 
+    @Test func reportsTheLibraryVersion() {
+        let parts = ZMQContext.libraryVersion.split(separator: ".").compactMap { Int($0) }
+        #expect(parts.count == 3 && parts[0] >= 4)
+    }
+
     @Test func receiveTimesOutWithNil() throws {
         let context = try ZMQContext()
         let (router, _) = try Self.router(context)
