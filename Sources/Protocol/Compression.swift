@@ -1,10 +1,10 @@
 import CLZ4
 
 /// LZ4 block compression for frame payloads. LZ4 is chosen for speed: a 1080p RGB frame takes
-/// 3-13 ms to compress and under 4 ms to decompress, far below the time a worker spends styling
-/// it. Measured on 1080p frames: an (upscaled) film frame shrinks to ~71%, a styled frame barely
-/// at all, so the gain is on the coordinator's outgoing TASKs. This is the only file that
-/// imports CLZ4.
+/// about 3-30 ms to compress and 0.5-5 ms to decompress (`ProtocolBench`, on a loaded 2-vCPU
+/// machine), far below the time a worker spends styling it. An (upscaled) film frame shrinks to
+/// ~71%, a styled frame not at all, so the gain is on the coordinator's outgoing TASKs. This is
+/// the only file that imports CLZ4.
 public enum Compression {
     /// The largest input LZ4 accepts (LZ4_MAX_INPUT_SIZE, a macro Swift cannot import).
     public static let maxInputSize = 0x7E00_0000
