@@ -88,10 +88,10 @@ public final class VideoReader {
         }
         var audio = 0, subtitles = 0
         for i in 0..<survey.streamCount {
-            switch survey.mediaType(ofStream: i) {
-            case AVMEDIA_TYPE_AUDIO: audio += 1
-            case AVMEDIA_TYPE_SUBTITLE: subtitles += 1
-            default: break
+            switch survey.kind(ofStream: i) {
+            case .audio: audio += 1
+            case .subtitle: subtitles += 1
+            case .video, .other: break
             }
         }
         let size = VideoInfo.scaledSize(sourceWidth: Int(parameters.width), sourceHeight: Int(parameters.height), height: height)
