@@ -91,7 +91,9 @@ public final class VideoWriter {
 
         videoStream = try muxer.addStream()
         try check(avcodec_parameters_from_context(videoStream.pointee.codecpar, encoder.context), "avcodec_parameters_from_context")
-        videoStream.pointee.time_base = timeBase.av
+        // AVI has no timestamps, only a frame rate: one tick per frame there. Elsewhere the
+        // input's time base (a hint: Matroska always uses 1/1000).
+        videoStream.pointee.time_base = muxer.formatName == "avi" ? frameRate.inverse.av : timeBase.av
         videoStream.pointee.avg_frame_rate = frameRate.av
         videoStream.pointee.r_frame_rate = frameRate.av
 

@@ -18,6 +18,18 @@ import Testing
         return result
     }
 
+    /// The decoding time in seconds of every packet, in the order they lie in the file.
+    static func fileOrderTimes(_ path: String) throws -> [Double] {
+        let demuxer = try Demuxer(path: path)
+        let packet = try Packet()
+        var times: [Double] = []
+        while try demuxer.read(into: packet) {
+            let base = Rational(demuxer.stream(packet.streamIndex).pointee.time_base)
+            times.append(base.seconds(packet.pointer.pointee.dts))
+        }
+        return times
+    }
+
     static func readAll(_ path: String) throws -> (info: VideoInfo, frames: [VideoFrame]) {
         let reader = try VideoReader(path: path)
         var frames: [VideoFrame] = []
@@ -92,6 +104,14 @@ import Testing
         #expect(outputAudio.map(\.bytes) == sourceAudio.map(\.bytes))
         for (a, b) in zip(sourceAudio, outputAudio) { #expect(abs(a.seconds - b.seconds) <= 0.0005) }
 
+        // Interleaved: sound and picture lie side by side in the file, never far apart in time.
+        var latest = -Double.infinity, worstLag = 0.0
+        for time in try Self.fileOrderTimes(path) {
+            latest = max(latest, time)
+            worstLag = max(worstLag, latest - time)
+        }
+        #expect(worstLag < 1.5)
+
         let (info, frames) = try Self.readAll(path)
         #expect(info.audioStreamCount == 1 && frames.count == 132)
         let outputPTS = frames.map { info.timeBase.seconds($0.pts) }
@@ -134,6 +154,8 @@ import Testing
         #expect(info.codecName == (container == "webm" ? "vp9" : "h264"))
         #expect(frames.count == 4 && info.width == 32 && info.height == 24)
         for (a, b) in zip(made.frames, frames) { #expect(TestMedia.psnr(a, b.image) > 30) }
+        let seconds = frames.map { info.timeBase.seconds($0.pts) }
+        #expect(zip(seconds, [0, 0.04, 0.08, 0.12]).allSatisfy { abs($0 - $1) <= 0.0005 })
     }
 
     @Test func webmSkipsSoundItCannotHold() throws {
@@ -145,6 +167,36 @@ import Testing
                                      copyingStreamsFrom: source)
         #expect(writer.skippedStreams == ["stream 1 (aac audio)"])
         try writer.finish()
+    }
+
+    @Test func copiesSubtitlesWhereTheContainerCanHoldThem() throws {
+        // FFmpeg's command line makes the one film here with subtitles; skipped without it.
+        guard let source = TestMedia.tears else { return }
+        let directory = TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let srt = directory.appendingPathComponent("cues.srt")
+        try Data("1\n00:00:00,100 --> 00:00:00,900\nHello\n\n2\n00:00:01,000 --> 00:00:01,800\nAgain\n\n".utf8).write(to: srt)
+        let film = directory.appendingPathComponent("subtitled.mkv").path
+        guard Tools.run("ffmpeg", ["-v", "error", "-i", source, "-i", srt.path, "-t", "2", "-map", "0:v", "-map", "1",
+                                   "-c:v", "copy", "-c:s", "srt", film]) != nil else { return }
+        let reader = try VideoReader(path: film, height: 72)
+        #expect(reader.info.subtitleStreamCount == 1 && reader.info.audioStreamCount == 0)
+        for container in ["mkv", "mp4"] {
+            let path = directory.appendingPathComponent("out.\(container)").path
+            let writer = try VideoWriter(path: path, width: reader.info.width, height: reader.info.height,
+                                         frameRate: reader.info.frameRate, timeBase: reader.info.timeBase,
+                                         options: EncoderOptions(preset: "ultrafast"), copyingStreamsFrom: film)
+            try writer.write(RGBImage(width: reader.info.width, height: reader.info.height), pts: 0)
+            try writer.finish()
+            let subtitles = try Self.packets(of: path, kind: .subtitle)
+            if container == "mkv" {
+                #expect(writer.skippedStreams.isEmpty)
+                #expect(subtitles.map(\.bytes) == [Array("Hello".utf8), Array("Again".utf8)])
+                #expect(subtitles.map(\.seconds) == [0.1, 1.0])
+            } else {
+                #expect(writer.skippedStreams == ["stream 1 (subrip subtitle)"] && subtitles.isEmpty)
+            }
+        }
     }
 
     @Test func rejectsMisuse() throws {
