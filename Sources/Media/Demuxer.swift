@@ -108,6 +108,23 @@ final class Demuxer {
         return Int(index)
     }
 
+    /// How many of the stream's indexed packets (MP4 and MOV index every sample in their
+    /// header) lie past the end of the file, out of how many: a truncated file's index still
+    /// describes the whole film. (0, 0) when there is no index or no file size.
+    func indexEntriesPastEnd(ofStream index: Int) -> (past: Int, total: Int) {
+        guard let pb = context.pointee.pb else { return (0, 0) }
+        let fileSize = avio_size(pb)
+        guard fileSize > 0 else { return (0, 0) }
+        let stream = stream(index)
+        let total = Int(avformat_index_get_entries_count(stream))
+        var past = 0
+        for i in 0..<total {
+            guard let entry = avformat_index_get_entry(stream, Int32(i)) else { continue }
+            if entry.pointee.pos + Int64(entry.pointee.size) > fileSize { past += 1 }
+        }
+        return (past, total)
+    }
+
     /// Reads the next packet of any stream into `packet`; false at end of file.
     /// A read error other than end of file throws: a file cut short mid-packet is not silently
     /// treated as complete.

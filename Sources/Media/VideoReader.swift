@@ -54,6 +54,11 @@ public final class VideoReader {
             throw MediaError.invalidMedia(path: path, reason: "the video stream has no picture size")
         }
 
+        let index = survey.indexEntriesPastEnd(ofStream: streamIndex)
+        if index.past > 0 {
+            throw MediaError.invalidMedia(path: path, reason: "truncated: \(index.past) of \(index.total) frames lie past the end of the file")
+        }
+
         // The counting pass: every packet of the video stream is one frame.
         let packet = try Packet()
         var count = 0, timestamps: [Int64] = [], timestampsComplete = true
@@ -72,12 +77,6 @@ public final class VideoReader {
             }
         }
         guard count > 0 else { throw MediaError.invalidMedia(path: path, reason: "the video stream has no frames") }
-        // MP4 and MOV state their exact frame count up front; fewer packets means the file was
-        // cut. (AVI's count is in time-base slots, other containers rarely state one.)
-        let declared = Int(stream.pointee.nb_frames)
-        if survey.formatName.contains("mov"), declared > count {
-            throw MediaError.invalidMedia(path: path, reason: "truncated: \(count) of \(declared) frames present")
-        }
         if count == 1 && ImageIO.isImageDemuxer(survey.formatName) { throw MediaError.stillImage(path: path) }
 
         var frameRate = Rational(stream.pointee.avg_frame_rate)

@@ -114,7 +114,7 @@ import Testing
 
     @Test func truncatedFileWithItsIndexUpFront() throws {
         // VideoWriter writes MP4 with the index first (faststart): cut, it still opens, and
-        // only the missing frames tell.
+        // only the index pointing past the end of the file tells.
         let directory = TestMedia.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         var rng = SplitMix64(seed: 9)
@@ -129,7 +129,7 @@ import Testing
         try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: cut))
         #expect { try VideoReader(path: cut) } throws: { error in
             guard case MediaError.invalidMedia(let p, let reason) = error else { return false }
-            return p == cut && reason.hasPrefix("truncated: ") && reason.hasSuffix(" of 30 frames present")
+            return p == cut && reason.hasPrefix("truncated: ") && reason.hasSuffix(" of 30 frames lie past the end of the file")
         }
     }
 
