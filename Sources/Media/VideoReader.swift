@@ -154,13 +154,29 @@ public final class VideoReader {
             return
         }
         if !framePTS.isEmpty, remaining > Int(info.frameRate.doubleValue.rounded(.up)) {
-            if try seek(toFrame: target) { return }
+            if try seekDecoder(toFrame: target) { return }
             try reopen()
         }
         while nextIndex < target, try decodeRaw() {
             _ = currentPTS()
             nextIndex += 1
         }
+    }
+
+    /// Positions the reader so that the next `nextFrame()` returns frame `index`, forwards or
+    /// backwards (a chunk that starts inside the previous chunk's overlap re-reads frames).
+    /// An index at or past `info.frameCount` leaves nothing to read.
+    public func seek(toFrame index: Int) throws(MediaError) {
+        guard index >= 0 else { throw MediaError.invalidArgument("frame \(index) is negative") }
+        if index >= nextIndex {
+            try skip(frames: index - nextIndex)
+            return
+        }
+        exhausted = false
+        pending = nil
+        if !framePTS.isEmpty, try seekDecoder(toFrame: index) { return }
+        try reopen()
+        try skip(frames: index)
     }
 
     // MARK: - Decoding
@@ -202,7 +218,7 @@ public final class VideoReader {
     }
 
     /// Seeks so that the next decoded frame is `target`; false if the seek landed past it.
-    private func seek(toFrame target: Int) throws(MediaError) -> Bool {
+    private func seekDecoder(toFrame target: Int) throws(MediaError) -> Bool {
         let targetPTS = framePTS[target]
         do throws(MediaError) { try demuxer.seek(stream: streamIndex, to: targetPTS) } catch { return false }
         decoder.flush()

@@ -91,6 +91,15 @@ import Testing
         #expect(try reader.nextFrame()?.pts == frames[101].pts)
         let past = try VideoReader(path: path, height: 64, startFrame: 240)
         #expect(try past.nextFrame() == nil)
+        // Backwards and forwards on one reader, including after it ran out.
+        for index in [10, 120, 5, 0, 66] {
+            try past.seek(toFrame: index)
+            #expect(past.nextIndex == index)
+            #expect(try past.nextFrame() == frames[index])
+        }
+        while try past.nextFrame() != nil {}
+        try past.seek(toFrame: 1)
+        #expect(try past.nextFrame() == frames[1])
     }
 
     @Test func missingFile() {
