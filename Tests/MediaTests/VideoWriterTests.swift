@@ -141,7 +141,7 @@ import Testing
         #expect(abs(info.timeBase.seconds(frames.last!.pts) - 49.0 / 25) <= 0.0005)
     }
 
-    @Test(arguments: ["mov", "avi", "webm", "mkv"])
+    @Test(arguments: ["mov", "avi", "webm", "mkv", "nut"])
     func writesEveryContainer(container: String) throws {
         let directory = TestMedia.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
