@@ -1,0 +1,46 @@
+/// A job as the submit tool describes it: the payload of SUBMIT (T->C). Paths are as the
+/// coordinator sees them (it reads the input and writes the output itself).
+public struct JobRequest: Codable, Sendable, Equatable {
+    public var input: String
+    public var output: String
+    public var styles: [String]
+    /// One weight per style; empty means equal weights.
+    public var styleWeights: [Double]
+    /// "copy", "gatys", "reconet" or "sleep:MS".
+    public var method: String
+    /// Method options as strings (iters, iters-next, temporal-weight, init, model, ...).
+    public var parameters: [String: String]
+    /// Output height in pixels (width follows the aspect ratio); nil keeps the input's.
+    public var height: Int?
+    /// First input frame to render.
+    public var start: Int
+    /// Number of frames to render; nil renders to the end.
+    public var frames: Int?
+    /// Frames per chunk.
+    public var chunk: Int
+    /// Frames rendered twice at each chunk boundary, for stitching.
+    public var overlap: Int
+    /// Encoder settings for the output (x264/x265 CRF and preset, or lossless).
+    public var crf: Int
+    public var preset: String
+    public var lossless: Bool
+
+    public init(input: String, output: String, styles: [String], styleWeights: [Double] = [], method: String,
+                parameters: [String: String] = [:], height: Int? = nil, start: Int = 0, frames: Int? = nil,
+                chunk: Int, overlap: Int, crf: Int, preset: String, lossless: Bool = false) {
+        self.input = input
+        self.output = output
+        self.styles = styles
+        self.styleWeights = styleWeights
+        self.method = method
+        self.parameters = parameters
+        self.height = height
+        self.start = start
+        self.frames = frames
+        self.chunk = chunk
+        self.overlap = overlap
+        self.crf = crf
+        self.preset = preset
+        self.lossless = lossless
+    }
+}

@@ -1,0 +1,34 @@
+/// One job's progress as the coordinator reports it: STATUS_REPLY carries an array of these,
+/// CONTROL_REPLY one.
+public struct JobStatus: Codable, Sendable, Equatable {
+    public enum State: String, Codable, Sendable, CaseIterable {
+        case queued, running, paused, done, failed, cancelled
+    }
+
+    public var job: UInt32
+    public var state: State
+    public var framesDone: Int
+    public var framesTotal: Int
+    /// Recent throughput in frames per second.
+    public var fps: Double
+    /// Estimated seconds to completion; nil while unknown.
+    public var etaSeconds: Double?
+    public var workersBusy: Int
+    /// Last notable event or failure reason, one line.
+    public var message: String
+    /// Output path.
+    public var output: String
+
+    public init(job: UInt32, state: State, framesDone: Int = 0, framesTotal: Int = 0, fps: Double = 0,
+                etaSeconds: Double? = nil, workersBusy: Int = 0, message: String = "", output: String = "") {
+        self.job = job
+        self.state = state
+        self.framesDone = framesDone
+        self.framesTotal = framesTotal
+        self.fps = fps
+        self.etaSeconds = etaSeconds
+        self.workersBusy = workersBusy
+        self.message = message
+        self.output = output
+    }
+}

@@ -1,0 +1,47 @@
+/// A TASK's payload split into its parts, after the counts have been checked against the spec.
+/// Frames stay LZ4-compressed (`FramePayload`) until the worker needs them, so a long chunk is
+/// not held raw in memory all at once.
+public struct TaskPayload: Sendable, Equatable {
+    public var spec: TaskSpec
+    /// `spec.styleCount` style images.
+    public var styles: [[UInt8]]
+    /// `spec.frameCount` input frames, from `spec.firstInputFrame` to `spec.end`.
+    public var frames: [[UInt8]]
+    /// The already-styled frame `spec.warmStartFrame`, when there is one.
+    public var warmStart: [UInt8]?
+
+    public init(spec: TaskSpec, styles: [[UInt8]], frames: [[UInt8]], warmStart: [UInt8]? = nil) {
+        self.spec = spec
+        self.styles = styles
+        self.frames = frames
+        self.warmStart = warmStart
+    }
+}
+
+extension TaskSpec {
+    /// The first input frame sent. A resumed chunk starts at its warm-start frame, whose input is
+    /// needed for the flow to the next frame; a fresh chunk starts at `renderStart`.
+    public var firstInputFrame: Int { warmStartFrame ?? renderStart }
+
+    /// The number of input frames a TASK with this spec carries: `end - firstInputFrame`.
+    public var expectedFrameCount: Int { end - firstInputFrame }
+
+    /// Checks the spec's own consistency; `Message.decodeTask` calls it on every TASK.
+    public func validate() throws(DecodeError) {
+        guard (1...Int(FramePayload.maxSide)).contains(width), (1...Int(FramePayload.maxSide)).contains(height) else {
+            throw .badPayload("task frame size \(width)x\(height) outside 1...\(FramePayload.maxSide)")
+        }
+        guard 0 <= renderStart, renderStart <= ownStart, ownStart < end else {
+            throw .badPayload("task range renderStart \(renderStart), ownStart \(ownStart), end \(end) is not ordered")
+        }
+        guard styleCount >= 0, styleWeights.count == styleCount else {
+            throw .badPayload("task has \(styleCount) styles but \(styleWeights.count) weights")
+        }
+        if let warm = warmStartFrame, !(renderStart..<end - 1).contains(warm) {
+            throw .badPayload("task warm-start frame \(warm) outside \(renderStart)..<\(end - 1)")
+        }
+        guard frameCount == expectedFrameCount else {
+            throw .badPayload("task carries \(frameCount) input frames, its range needs \(expectedFrameCount)")
+        }
+    }
+}

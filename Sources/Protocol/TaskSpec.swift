@@ -1,0 +1,50 @@
+/// What a worker must render for one chunk: the first payload frame of TASK (C->W).
+///
+/// Frame indices are absolute in the input film. The worker renders [renderStart, end) and sends
+/// RESULT for every frame in [ownStart, end) plus the overlap [renderStart, ownStart) that the
+/// stitcher blends. The TASK's remaining payload frames are `styleCount` style images, then
+/// `frameCount` input frames starting at renderStart (or just after `warmStartFrame`), then the
+/// warm-start frame if there is one, all as `FramePayload`s.
+public struct TaskSpec: Codable, Sendable, Equatable {
+    public var job: UInt32
+    public var chunk: UInt32
+    /// First frame rendered: ownStart minus the overlap (equal to ownStart for the first chunk).
+    public var renderStart: Int
+    /// First frame this chunk owns; frames before it are overlap.
+    public var ownStart: Int
+    /// One past the last frame rendered.
+    public var end: Int
+    /// Output size in pixels; input frames arrive already scaled to it.
+    public var width: Int
+    public var height: Int
+    /// "copy", "gatys", "reconet" or "sleep:MS" (a test method that waits MS per frame).
+    public var method: String
+    /// Method options as strings (iters, iters-next, temporal-weight, init, model, ...).
+    public var parameters: [String: String]
+    public var styleCount: Int
+    /// One weight per style image.
+    public var styleWeights: [Double]
+    /// Number of input frame payloads that follow the style images.
+    public var frameCount: Int
+    /// Absolute index of an already-styled frame sent as the last payload, when the chunk resumes
+    /// after its previous worker died: rendering continues after it, warm-started from it.
+    public var warmStartFrame: Int?
+
+    public init(job: UInt32, chunk: UInt32, renderStart: Int, ownStart: Int, end: Int, width: Int, height: Int,
+                method: String, parameters: [String: String] = [:], styleCount: Int, styleWeights: [Double],
+                frameCount: Int, warmStartFrame: Int? = nil) {
+        self.job = job
+        self.chunk = chunk
+        self.renderStart = renderStart
+        self.ownStart = ownStart
+        self.end = end
+        self.width = width
+        self.height = height
+        self.method = method
+        self.parameters = parameters
+        self.styleCount = styleCount
+        self.styleWeights = styleWeights
+        self.frameCount = frameCount
+        self.warmStartFrame = warmStartFrame
+    }
+}
