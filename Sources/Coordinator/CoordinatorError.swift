@@ -10,6 +10,7 @@ public enum CoordinatorError: Error, Equatable, CustomStringConvertible {
     /// A ZeroMQ endpoint cannot be bound or connected.
     case network(String)
     /// The job stopped: a worker gave up on a chunk, or the output could not be assembled.
+    /// Prints the reason alone (it names what failed); the job id is in `status`.
     case jobFailed(job: UInt32, reason: String)
     /// The job was cancelled before it finished.
     case jobCancelled(job: UInt32)
@@ -26,7 +27,7 @@ public enum CoordinatorError: Error, Equatable, CustomStringConvertible {
         case .badInput(let path, let reason): "\(path): \(reason)"
         case .cannotWrite(let path, let reason): "\(path): cannot write (\(reason))"
         case .network(let what): what
-        case .jobFailed(let job, let reason): "job \(job) failed: \(reason)"
+        case .jobFailed(_, let reason): reason
         case .jobCancelled(let job): "job \(job) was cancelled"
         case .rejected(let reason): reason
         case .noAnswer(let endpoint): "no answer from the coordinator at \(endpoint)"

@@ -11,7 +11,7 @@ import Foundation
 public struct FrameStore: Sendable {
     public let directory: URL
 
-    public init(directory: URL) throws {
+    public init(directory: URL) throws(CoordinatorError) {
         self.directory = directory
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

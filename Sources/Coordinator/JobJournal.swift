@@ -31,7 +31,7 @@ public final class JobJournal {
 
     /// Opens (creating if needed) the journal at `url` and replays it. With `durable`, every
     /// record is fsynced before `record...` returns.
-    public init(url: URL, durable: Bool = true) throws {
+    public init(url: URL, durable: Bool = true) throws(CoordinatorError) {
         self.url = url
         self.durable = durable
         let manager = FileManager.default

@@ -93,10 +93,21 @@ public struct Scheduler: Sendable {
 
     // MARK: Workers
 
-    /// A worker announced `credit` more chunks it can take; also a sign of life.
-    public mutating func ready(_ worker: WorkerID, credit: Int, now: Duration) {
+    /// A worker announced `credit` more chunks it can take; also a sign of life. A worker says
+    /// READY only with empty hands (at connection, or after its chunk ended), so any chunk it
+    /// still holds here was lost on its side: it goes back to the queue, resuming where the
+    /// delivered frames end. Returns those chunks.
+    @discardableResult
+    public mutating func ready(_ worker: WorkerID, credit: Int, now: Duration) -> [ChunkID] {
         heard(worker, now: now)
+        let orphaned = workers[worker]?.chunks.sorted() ?? []
+        for id in orphaned where chunks[id] != nil {
+            chunks[id]?.holder = nil
+            enqueue(id)
+        }
+        workers[worker]?.chunks.removeAll()
         workers[worker, default: WorkerState()].credit += max(0, credit)
+        return orphaned
     }
 
     /// Any message from `worker` renews its lease. A worker unknown so far joins with no credit.
@@ -194,6 +205,8 @@ public struct Scheduler: Sendable {
     // MARK: Counts
 
     public var workerCount: Int { workers.count }
+    /// Every live worker, in a stable order.
+    public var knownWorkers: [WorkerID] { workers.keys.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) } }
     public var busyWorkerCount: Int { workers.values.filter { !$0.chunks.isEmpty }.count }
     public var queuedChunkCount: Int { queue.count }
     public func assignedChunks(of worker: WorkerID) -> [ChunkID] { workers[worker]?.chunks.sorted() ?? [] }
