@@ -46,7 +46,7 @@ import Protocol
     }
 
     static func task(method: String, chunk: UInt32 = 0, frames: Int = 3) -> Message {
-        let images = (0..<frames).map { i in FramePayload.encode(width: 4, height: 2, pixels: [UInt8](repeating: UInt8(10 * i), count: 24)) }
+        let images = (0..<frames).map { i in FramePayload.encode(width: 4, height: 2, pixels: [UInt8](repeating: UInt8(truncatingIfNeeded: 10 * i), count: 24)) }
         let spec = TaskSpec(job: 5, chunk: chunk, renderStart: 20, ownStart: 21, end: 20 + frames, width: 4, height: 2,
                             method: method, styleCount: 0, styleWeights: [], frameCount: frames)
         return .task(TaskPayload(spec: spec, styles: [], frames: images))

@@ -5,9 +5,9 @@ import Media
 /// coordinator uses), with memcmp so that a debug build compares 720p frames quickly.
 enum FrameComparison {
     /// The number of frames of `a` that differ from the matching frame of `b` in any byte;
-    /// also fails (returns -1) when the frame counts differ.
+    /// also fails (returns -1) when the frame counts differ. `b` is read scaled to `height`.
     static func differingFrames(_ a: String, _ b: String, height: Int? = nil) throws -> Int {
-        let left = try VideoReader(path: a, height: height), right = try VideoReader(path: b, height: height)
+        let left = try VideoReader(path: a), right = try VideoReader(path: b, height: height)
         guard left.info.frameCount == right.info.frameCount else { return -1 }
         var differing = 0
         while let x = try left.nextFrame() {
