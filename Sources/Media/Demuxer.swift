@@ -88,8 +88,15 @@ final class Demuxer {
         context.pointee.streams[index]!
     }
 
-    func mediaType(ofStream index: Int) -> AVMediaType {
-        stream(index).pointee.codecpar.pointee.codec_type
+    enum StreamKind { case video, audio, subtitle, other }
+
+    func kind(ofStream index: Int) -> StreamKind {
+        switch stream(index).pointee.codecpar.pointee.codec_type {
+        case AVMEDIA_TYPE_VIDEO: .video
+        case AVMEDIA_TYPE_AUDIO: .audio
+        case AVMEDIA_TYPE_SUBTITLE: .subtitle
+        default: .other
+        }
     }
 
     /// The stream FFmpeg would pick as "the" video (av_find_best_stream), or nil if none.
@@ -99,6 +106,23 @@ final class Demuxer {
         guard index >= 0 else { return nil }
         if stream(Int(index)).pointee.disposition & AV_DISPOSITION_ATTACHED_PIC != 0 { return nil }
         return Int(index)
+    }
+
+    /// How many of the stream's indexed packets (MP4 and MOV index every sample in their
+    /// header) lie past the end of the file, out of how many: a truncated file's index still
+    /// describes the whole film. (0, 0) when there is no index or no file size.
+    func indexEntriesPastEnd(ofStream index: Int) -> (past: Int, total: Int) {
+        guard let pb = context.pointee.pb else { return (0, 0) }
+        let fileSize = avio_size(pb)
+        guard fileSize > 0 else { return (0, 0) }
+        let stream = stream(index)
+        let total = Int(avformat_index_get_entries_count(stream))
+        var past = 0
+        for i in 0..<total {
+            guard let entry = avformat_index_get_entry(stream, Int32(i)) else { continue }
+            if entry.pointee.pos + Int64(entry.pointee.size) > fileSize { past += 1 }
+        }
+        return (past, total)
     }
 
     /// Reads the next packet of any stream into `packet`; false at end of file.
