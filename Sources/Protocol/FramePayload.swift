@@ -55,7 +55,12 @@ public enum FramePayload {
         guard stated == area else {
             throw .badPayload("frame \(width)x\(height) states \(stated) raw bytes, expected \(area)")
         }
-        let pixels = try Compression.decompress(Array(bytes[prefixByteCount...]), expectedSize: area)
+        // Decompress the block in place rather than copying it out of the frame first.
+        let pixels = try bytes.withUnsafeBytes { all in
+            Result { () throws(DecodeError) in
+                try Compression.decompress(UnsafeRawBufferPointer(rebasing: all[prefixByteCount...]), expectedSize: area)
+            }
+        }.get()
         return (width, height, pixels)
     }
 }

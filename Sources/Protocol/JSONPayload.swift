@@ -10,11 +10,12 @@ public enum JSONPayload {
     public static func encode<T: Encodable>(_ value: T) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = nonFinite
         do {
             return Array(try encoder.encode(value))
         } catch {
-            // Our payload types hold only strings, integers, finite doubles, arrays and
-            // dictionaries; encoding one cannot fail unless a Double is NaN or infinite.
+            // Payload types hold strings, integers, doubles (non-finite ones spelled as strings),
+            // arrays and dictionaries; encoding them cannot fail.
             preconditionFailure("JSON encoding of \(T.self) failed: \(error)")
         }
     }
@@ -22,13 +23,22 @@ public enum JSONPayload {
     /// Decodes a JSON payload frame; any failure becomes `DecodeError.badPayload` naming the type.
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(DecodeError) -> T {
         do {
-            return try JSONDecoder().decode(type, from: Data(bytes))
+            let decoder = JSONDecoder()
+            decoder.nonConformingFloatDecodingStrategy = nonFiniteDecoding
+            return try decoder.decode(type, from: Data(bytes))
         } catch let error as DecodingError {
             throw .badPayload("\(T.self): \(describe(error))")
         } catch {
             throw .badPayload("\(T.self): \(error)")
         }
     }
+
+    /// A fps of 0/0 or an infinite ETA must not take the coordinator down: JSON has no NaN or
+    /// infinity, so they travel as these strings.
+    private static let nonFinite = JSONEncoder.NonConformingFloatEncodingStrategy.convertToString(
+        positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    private static let nonFiniteDecoding = JSONDecoder.NonConformingFloatDecodingStrategy.convertFromString(
+        positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
 
     /// DecodingError's own description spans several lines and nests the context; keep one line.
     private static func describe(_ error: DecodingError) -> String {

@@ -48,3 +48,13 @@ public struct Message: Sendable, Equatable {
         return Message(header: header, payload: Array(frames.dropFirst()))
     }
 }
+
+extension Message: CustomStringConvertible {
+    /// One line for logs, e.g. "RESULT job 3 chunk 2 frame 25, 1 payload frame, 4430444 bytes".
+    public var description: String {
+        let bytes = payload.reduce(0) { $0 + $1.count }
+        let frames = payload.count == 1 ? "1 payload frame" : "\(payload.count) payload frames"
+        return "\(header.kind) job \(header.job) chunk \(header.chunk) frame \(header.frame), \(frames), \(bytes) bytes"
+    }
+}
+

@@ -3,8 +3,42 @@ import CZMQ
 import Glibc
 #endif
 
-/// A ZeroMQ socket: the only place in vst that calls libzmq on sockets. Frames go in and out as
-/// `[[UInt8]]`; `Message`, `Envelope` and their codecs stay pure and never see a socket.
+/// The libzmq context: its I/O threads and the registry of its sockets. Create one per process
+/// and share it; libzmq makes the context itself thread-safe, hence `@unchecked Sendable`.
+///
+/// Lifecycle: create the context, create sockets from it, close the sockets, drop the context.
+/// Every `Socket` holds a strong reference to its context, so the context is terminated (in
+/// `deinit`) only after its last socket is gone; sockets linger for `Socket.Options.linger`
+/// (0 by default), so termination does not wait on unsent messages.
+public final class ZMQContext: @unchecked Sendable {
+    let handle: UnsafeMutableRawPointer
+
+    public init() throws(SocketError) {
+        guard let handle = zmq_ctx_new() else { throw SocketError(operation: "zmq_ctx_new", code: zmq_errno()) }
+        self.handle = handle
+    }
+
+    /// Makes every blocking call on this context's sockets, in any thread, fail with
+    /// `SocketError.terminated`; the way to stop threads blocked in `receive` for good.
+    public func shutdown() {
+        _ = zmq_ctx_shutdown(handle)
+    }
+
+    /// The libzmq version in use, e.g. "4.3.4", for logs and `--version`.
+    public static var libraryVersion: String {
+        var major: Int32 = 0, minor: Int32 = 0, patch: Int32 = 0
+        zmq_version(&major, &minor, &patch)
+        return "\(major).\(minor).\(patch)"
+    }
+
+    deinit {
+        while zmq_ctx_term(handle) == -1 && zmq_errno() == EINTR {}
+    }
+}
+
+/// A ZeroMQ socket: with `ZMQContext` above, the only place in vst that calls libzmq. Frames go
+/// in and out as `[[UInt8]]`; `Message`, `Envelope` and their codecs stay pure and never see a
+/// socket.
 ///
 /// Lifecycle: `init` (options are applied before any connection exists, which is when libzmq
 /// honours them), `bind` or `connect`, then `send`/`receive` from one thread, then `close()`
@@ -14,6 +48,9 @@ import Glibc
 /// Threads: a libzmq socket is not thread-safe. Use each `Socket` from one thread at a time (it
 /// may move between threads with a proper hand-off, such as an actor or a lock). It is marked
 /// `@unchecked Sendable` so that it can be handed to the thread that owns it, under this rule.
+/// `send` and `receive` block the calling thread: run a socket loop on a `Thread` of its own,
+/// not in a Swift concurrency task, whose cooperative pool has one thread per core and stalls
+/// whole programs (and test runs) when those threads block.
 public final class Socket: @unchecked Sendable {
     public enum SocketType: Sendable {
         /// Coordinator side: many peers, routes by identity.
@@ -22,22 +59,30 @@ public final class Socket: @unchecked Sendable {
         case dealer
         /// Exactly one peer; for in-process signalling between two threads (inproc://).
         case pair
+        /// Answers each request in turn; vst uses it only for `CurveAuthenticator`'s ZAP handler.
+        case rep
 
         var zmqValue: Int32 {
             switch self {
             case .router: ZMQ_ROUTER
             case .dealer: ZMQ_DEALER
             case .pair: ZMQ_PAIR
+            case .rep: ZMQ_REP
             }
         }
     }
 
-    /// How the connection is secured. CURVE (an allow-list of worker keys on the coordinator,
-    /// the server's public key on workers and clients) will be added here as further cases and
-    /// applied in `init`, before bind or connect; version 1 of vst speaks plain TCP only.
+    /// How the connection is secured; applied in `init`, before bind or connect.
     public enum Security: Sendable, Equatable {
         /// No encryption, no authentication: only for a trusted network (`--insecure`).
         case plain
+        /// The coordinator's side of CURVE: traffic is encrypted with `keys`. Which clients are
+        /// admitted is decided by a `CurveAuthenticator` on the same context; without a running
+        /// one, no client gets in (ZMQ_ZAP_ENFORCE_DOMAIN).
+        case curveServer(keys: CurveKeyPair)
+        /// A worker's or client tool's side: its own `keys`, and the coordinator's public key,
+        /// which authenticates the server (a wrong one never completes the handshake).
+        case curveClient(keys: CurveKeyPair, server: CurveKey)
     }
 
     /// Settings applied when the socket is created.
@@ -45,7 +90,8 @@ public final class Socket: @unchecked Sendable {
         /// The identity a DEALER presents to a ROUTER (1...255 bytes, not starting with 0);
         /// nil lets the ROUTER pick a random one.
         public var identity: [UInt8]?
-        /// Messages queued per peer before `send` blocks (DEALER) or fails (ROUTER).
+        /// Messages queued per peer before `send` waits (up to `sendTimeout`, then throws
+        /// `wouldBlock`); a ROUTER without `routerMandatory` would drop them instead.
         public var sendHighWaterMark: Int32 = 1000
         public var receiveHighWaterMark: Int32 = 1000
         /// How long `close()` keeps trying to deliver unsent messages; zero drops them at once,
@@ -90,27 +136,44 @@ public final class Socket: @unchecked Sendable {
     }
 
     private func apply(_ options: Options) throws(SocketError) {
-        try setOption(ZMQ_LINGER, Int32(clamping: options.linger.milliseconds), "ZMQ_LINGER")
+        try setOption(ZMQ_LINGER, options.linger.milliseconds, "ZMQ_LINGER")
         try setOption(ZMQ_SNDHWM, options.sendHighWaterMark, "ZMQ_SNDHWM")
         try setOption(ZMQ_RCVHWM, options.receiveHighWaterMark, "ZMQ_RCVHWM")
-        try setOption(ZMQ_SNDTIMEO, options.sendTimeout.map { Int32(clamping: $0.milliseconds) } ?? -1, "ZMQ_SNDTIMEO")
+        try setOption(ZMQ_SNDTIMEO, options.sendTimeout?.milliseconds ?? -1, "ZMQ_SNDTIMEO")
         try setOption(ZMQ_MAXMSGSIZE, options.maxFrameBytes.map(Int64.init) ?? -1, "ZMQ_MAXMSGSIZE")
         if type == .router, options.routerMandatory {
             try setOption(ZMQ_ROUTER_MANDATORY, Int32(1), "ZMQ_ROUTER_MANDATORY")
         }
         if let identity = options.identity {
-            try call("zmq_setsockopt(ZMQ_ROUTING_ID)") { handle in
-                identity.withUnsafeBytes { zmq_setsockopt(handle, ZMQ_ROUTING_ID, $0.baseAddress, $0.count) }
-            }
+            try setBytes(ZMQ_ROUTING_ID, identity, "ZMQ_ROUTING_ID")
         }
         switch options.security {
-        case .plain: break
+        case .plain:
+            break
+        case .curveServer(let keys):
+            try setOption(ZMQ_CURVE_SERVER, Int32(1), "ZMQ_CURVE_SERVER")
+            try setBytes(ZMQ_CURVE_SECRETKEY, keys.secretKey.bytes, "ZMQ_CURVE_SECRETKEY")
+            try setBytes(ZMQ_ZAP_DOMAIN, Array(CurveAuthenticator.domain.utf8), "ZMQ_ZAP_DOMAIN")
+            // Fail closed: without this, libzmq admits every client that knows the server key
+            // whenever no ZAP handler (CurveAuthenticator) is running. A libzmq too old for the
+            // option rejects it; there the authenticator must simply outlive the socket.
+            try? setOption(czmq_zap_enforce_domain(), Int32(1), "ZMQ_ZAP_ENFORCE_DOMAIN")
+        case .curveClient(let keys, let server):
+            try setBytes(ZMQ_CURVE_SERVERKEY, server.bytes, "ZMQ_CURVE_SERVERKEY")
+            try setBytes(ZMQ_CURVE_PUBLICKEY, keys.publicKey.bytes, "ZMQ_CURVE_PUBLICKEY")
+            try setBytes(ZMQ_CURVE_SECRETKEY, keys.secretKey.bytes, "ZMQ_CURVE_SECRETKEY")
         }
     }
 
     private func setOption<T>(_ option: Int32, _ value: T, _ name: String) throws(SocketError) {
         try call("zmq_setsockopt(\(name))") { handle in
             withUnsafeBytes(of: value) { zmq_setsockopt(handle, option, $0.baseAddress, $0.count) }
+        }
+    }
+
+    private func setBytes(_ option: Int32, _ bytes: [UInt8], _ name: String) throws(SocketError) {
+        try call("zmq_setsockopt(\(name))") { handle in
+            bytes.withUnsafeBytes { zmq_setsockopt(handle, option, $0.baseAddress, $0.count) }
         }
     }
 
@@ -216,6 +279,24 @@ public final class Socket: @unchecked Sendable {
     }
 }
 
+extension CurveKeyPair {
+    /// A fresh random key pair from libzmq (which draws on libsodium).
+    public static func generate() throws(CurveKeyError) -> CurveKeyPair {
+        var publicText = [CChar](repeating: 0, count: 41), secretText = [CChar](repeating: 0, count: 41)
+        guard zmq_curve_keypair(&publicText, &secretText) == 0 else { throw .curveUnsupported }
+        return try CurveKeyPair(publicKey: CurveKey(z85: String(cString: publicText)),
+                                secretKey: CurveKey(z85: String(cString: secretText)))
+    }
+
+    /// The pair of `secretKey`, its public key derived by libzmq.
+    public init(secretKey: CurveKey) throws(CurveKeyError) {
+        var publicText = [CChar](repeating: 0, count: 41)
+        let secretText = Array(secretKey.z85.utf8CString)
+        guard zmq_curve_public(&publicText, secretText) == 0 else { throw .curveUnsupported }
+        self.init(publicKey: try CurveKey(z85: String(cString: publicText)), secretKey: secretKey)
+    }
+}
+
 /// Runs a libzmq call, retrying while it fails with EINTR (a signal arrived), and turns any other
 /// failure (-1 and zmq_errno) into a `SocketError`; the one place errno is read, as swift-nio's
 /// `syscall(blocking:)` is for POSIX calls.
@@ -230,16 +311,19 @@ func retryingInterrupts(_ operation: String, _ body: () -> Int32) throws(SocketE
 }
 
 extension Duration {
-    /// Whole milliseconds, truncated; for libzmq options given in milliseconds.
-    var milliseconds: Int64 {
+    /// Whole milliseconds, truncated and clamped to 0...Int32.max; for libzmq options in ms.
+    var milliseconds: Int32 {
         let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        guard seconds >= 0, attoseconds >= 0 || seconds > 0 else { return 0 }
+        guard seconds < Int64(Int32.max) / 1000 else { return Int32.max }
+        return Int32(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
     }
 
     /// Whole milliseconds, rounded up so that a short wait is never turned into no wait.
     var millisecondsRoundedUp: Int {
         let (seconds, attoseconds) = components
-        let ms = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        return Int(ms)
+        guard seconds >= 0, attoseconds >= 0 || seconds > 0 else { return 0 }
+        guard seconds < Int64(Int32.max) / 1000 else { return Int(Int32.max) }
+        return Int(seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
 }

@@ -15,6 +15,14 @@ import Protocol
         }
     }
 
+    @Test func nonFiniteNumbersTravelAsStrings() throws {
+        let status = JobStatus(job: 1, state: .running, fps: .nan, etaSeconds: .infinity)
+        let bytes = JSONPayload.encode(status)
+        #expect(String(decoding: bytes, as: UTF8.self).contains(#""etaSeconds":"inf""#))
+        let back = try JSONPayload.decode(JobStatus.self, from: bytes)
+        #expect(back.fps.isNaN && back.etaSeconds == .infinity)
+    }
+
     @Test func encodingIsStableAndReadable() {
         #expect(String(decoding: JSONPayload.encode(ControlRequest(action: .retry)), as: UTF8.self) == #"{"action":"retry"}"#)
         #expect(JSONPayload.encode(WorkerHello(name: "w", threads: 2)) == JSONPayload.encode(WorkerHello(name: "w", threads: 2)))

@@ -65,6 +65,12 @@ import Protocol
         #expect(throws: DecodeError.wrongKind(.heartbeat, expected: .task)) { try find(.heartbeat).decodeTask() }
     }
 
+    @Test func describesItselfInOneLine() {
+        #expect(Message.result(job: 3, chunk: 2, frame: 25, payload: [1, 2, 3]).description
+                == "RESULT job 3 chunk 2 frame 25, 1 payload frame, 3 bytes")
+        #expect(Message.heartbeat().description == "HEARTBEAT job 0 chunk 0 frame 0, 0 payload frames, 0 bytes")
+    }
+
     @Test func rejectsMissingAndSurplusFrames() {
         #expect(throws: DecodeError.noFrames) { try Message.decode([]) }
         let header = MessageHeader(kind: .ready).encode()

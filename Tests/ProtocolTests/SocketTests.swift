@@ -1,5 +1,5 @@
 import Testing
-import Protocol
+@testable import Protocol
 
 /// Real libzmq sockets over tcp://127.0.0.1 with ephemeral ports. Every wait is bounded, so a
 /// broken exchange fails the test instead of hanging it.
@@ -48,13 +48,18 @@ import Protocol
         #expect(seen["bob"]?.last == [[1], [], [2, 3]])
 
         // The router answers each dealer by its identity; each gets only its own message.
-        try router.send(Envelope(peer: Array("bob".utf8), message: .ack(job: 1, chunk: 2, frame: 3)).frames())
+        try router.send(Envelope(peer: Array("bob".utf8), message: .ack(job: 1, chunk: 2, frame: 3)))
         try router.send(Envelope(peer: Array("alice".utf8), message: .cancel(job: 4, chunk: 5)).frames())
         let toBob = try Message.decode(#require(try bob.receive(timeout: Self.patience)))
         #expect(toBob == .ack(job: 1, chunk: 2, frame: 3))
         let toAlice = try Message.decode(#require(try alice.receive(timeout: Self.patience)))
         #expect(toAlice == .cancel(job: 4, chunk: 5))
         #expect(try bob.receive(timeout: .milliseconds(50)) == nil)
+    }
+
+    @Test func reportsTheLibraryVersion() {
+        let parts = ZMQContext.libraryVersion.split(separator: ".").compactMap { Int($0) }
+        #expect(parts.count == 3 && parts[0] >= 4)
     }
 
     @Test func receiveTimesOutWithNil() throws {
@@ -80,7 +85,7 @@ import Protocol
         defer { [first, second, dealer].forEach { $0.close() } }
         #expect(try Socket.poll([first, second], timeout: .milliseconds(20)).isEmpty)
         try dealer.connect(secondEndpoint)
-        try dealer.send(Message.bye().frames())
+        try dealer.send(Message.bye())
         #expect(try Socket.poll([first, second], timeout: Self.patience) == [1])
         let envelope = try Envelope.decode(#require(try second.receive(timeout: .zero)))
         #expect(envelope.message.kind == .bye)
@@ -119,15 +124,38 @@ import Protocol
         #expect(throws: SocketError.closed) { try socket.receive(timeout: .zero) }
     }
 
-    @Test func shutdownWakesABlockedReceiver() async throws {
+    @Test func pairSocketsSignalInProcess() throws {
+        let context = try ZMQContext()
+        let receiver = try Socket(context: context, type: .pair)
+        let sender = try Socket(context: context, type: .pair)
+        defer { [receiver, sender].forEach { $0.close() } }
+        try receiver.bind("inproc://wake-up")
+        try sender.connect("inproc://wake-up")
+        try sender.send([[42]])
+        #expect(try receiver.receive(timeout: Self.patience) == [[42]])
+    }
+
+    @Test func shutdownWakesABlockedReceiver() throws {
         let context = try ZMQContext()
         let (router, _) = try Self.router(context)
-        let blocked = Task.detached { () -> SocketError? in
+        let blocked = PeerThread { () -> SocketError? in
             do throws(SocketError) { _ = try router.receive(timeout: Self.patience); return nil } catch { return error }
         }
-        try await Task.sleep(for: .milliseconds(50))
+        // Whether the receive has begun or not, it must end with `terminated`, not its timeout (nil).
         context.shutdown()
-        #expect(await blocked.value == SocketError.terminated)
+        #expect(try blocked.join() == SocketError.terminated)
         router.close()
+    }
+
+    @Test func durationsBecomeClampedMilliseconds() {
+        #expect(Duration.milliseconds(1500).milliseconds == 1500)
+        #expect(Duration.microseconds(1500).milliseconds == 1)
+        #expect(Duration.microseconds(1500).millisecondsRoundedUp == 2)
+        #expect(Duration.nanoseconds(1).millisecondsRoundedUp == 1)
+        #expect(Duration.zero.millisecondsRoundedUp == 0)
+        #expect(Duration.milliseconds(-5).milliseconds == 0)
+        #expect(Duration.milliseconds(-5).millisecondsRoundedUp == 0)
+        #expect(Duration.seconds(Int64.max).milliseconds == Int32.max)
+        #expect(Duration.seconds(Int64.max).millisecondsRoundedUp == Int(Int32.max))
     }
 }
