@@ -60,8 +60,9 @@ public enum Coordinator {
         stop.install()
         let output = URL(fileURLWithPath: request.output)
         let data = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).vst")
+        let verbose = configuration.verbose
         let server = try CoordinatorServer(bind: "tcp://127.0.0.1:*", control: nil, settings: .init(
-            lease: configuration.lease ?? defaultLease(), dataDirectory: data, log: configuration.verbose ? { log($0) } : { _ in }))
+            lease: configuration.lease ?? defaultLease(), dataDirectory: data, log: { @Sendable line in if verbose { log(line) } }))
         defer { server.shutdown() }
         let job = try server.addJob(request)
         let count = configuration.localWorkers ?? LocalWorkers.defaultCount
