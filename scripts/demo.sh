@@ -26,5 +26,5 @@ fi
 
 "$bin/vst-coord" submit "$input" --method copy --local-workers 2 --out out/demo.mkv
 echo "demo: wrote out/demo.mkv"
-ffprobe -v error -show_entries format=filename,duration,size:stream=index,codec_type,codec_name,width,height,r_frame_rate,nb_frames \
+ffprobe -v error -count_packets -show_entries format=filename,duration,size:stream=index,codec_type,codec_name,width,height,r_frame_rate,nb_read_packets \
     -of default=noprint_wrappers=0 out/demo.mkv
