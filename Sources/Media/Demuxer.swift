@@ -136,6 +136,14 @@ final class Demuxer {
         return true
     }
 
+    /// Moves every stream's read position to at or before `timestamp` (in `timeBase`), so that
+    /// nothing from that time on is skipped. Packets before it may still come and must be
+    /// filtered by the caller.
+    func seekAll(to timestamp: Int64, timeBase: Rational) throws(MediaError) {
+        let microseconds = timeBase.rescale(timestamp, to: Rational(1, 1_000_000)) // AV_TIME_BASE
+        try check(av_seek_frame(context, -1, microseconds, AVSEEK_FLAG_BACKWARD), "av_seek_frame(\(path))")
+    }
+
     /// Moves the read position to the last keyframe of `stream` at or before `timestamp`
     /// (in that stream's time base). Decoders fed from here must be flushed first.
     func seek(stream: Int, to timestamp: Int64) throws(MediaError) {
