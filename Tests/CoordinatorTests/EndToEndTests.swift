@@ -64,8 +64,32 @@ import Media
         #expect(status == 0, "\(submit.stderr)")
         #expect(submit.stderr.contains("silent past its lease"), "\(submit.stderr)")
         #expect(submit.stderr.contains("back to the queue"))
+        // The victim had delivered part of its chunk: the other worker goes on from there.
+        #expect(submit.stderr.contains("resumes at frame"), "\(submit.stderr)")
         #expect(try FrameComparison.differingFrames(output, input) == 0)
         #expect(try Tools.videoTimes(output).count == 40)
+    }
+
+    @Test func interruptedSubmitCancelsAndLeavesNoWorkerBehind() throws {
+        let folder = try Tools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = try Tools.syntheticClip(in: folder, frames: 20)
+        let submit = try ChildProcess(Tools.vstCoord, ["submit", input, "--method", "sleep:300", "--local-workers", "2",
+                                                       "--out", folder.appendingPathComponent("i.mkv").path])
+        defer { submit.kill() }
+        var workers: [Int32] = []
+        let deadline = ContinuousClock.now + .seconds(20)
+        while workers.count < 2 && ContinuousClock.now < deadline {
+            workers = submit.children
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(workers.count == 2)
+        Thread.sleep(forTimeInterval: 0.5)
+        kill(submit.pid, SIGINT)
+        #expect(submit.wait(timeout: .seconds(20)) == 1)
+        #expect(submit.stderr.split(separator: "\n").last == "error: job 1 was cancelled", "\(submit.stderr)")
+        for pid in workers { #expect(kill(pid, 0) != 0, "worker \(pid) outlived its submit") }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".i.mkv.vst").path))
     }
 
     @Test func badInputFailsBeforeAnyWorkWithExitCode2() throws {

@@ -9,11 +9,13 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let input = try Tools.syntheticClip(in: folder, frames: 30)
         let workerEndpoint = "tcp://127.0.0.1:\(FreePort.pick())", control = "tcp://127.0.0.1:\(FreePort.pick())"
+        // The workers start first: they must wait for the coordinator and join it when it comes up.
+        let workers = try (0..<2).map { _ in try ChildProcess(Tools.vstWorker, ["--connect", workerEndpoint, "--insecure"]) }
+        defer { workers.forEach { $0.kill() } }
+        Thread.sleep(forTimeInterval: 0.5)
         let serve = try ChildProcess(Tools.vstCoord, ["serve", "--bind", workerEndpoint, "--control", control,
                                                       "--data", folder.appendingPathComponent("data").path, "--insecure"])
         defer { serve.kill() }
-        let workers = try (0..<2).map { _ in try ChildProcess(Tools.vstWorker, ["--connect", workerEndpoint, "--insecure"]) }
-        defer { workers.forEach { $0.kill() } }
 
         // A job handed over the client channel and followed to the end.
         let output = folder.appendingPathComponent("remote.mkv").path
