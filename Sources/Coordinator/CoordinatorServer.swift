@@ -78,6 +78,27 @@ public final class CoordinatorServer {
         } catch {
             throw .cannotWrite(path: jobsDirectory.path, reason: "\(error)")
         }
+        restoreJobs()
+    }
+
+    /// Lists the jobs an earlier process left in the data folder, so that `status` shows them and
+    /// `retry` can start an interrupted one again. A folder that cannot be read is skipped.
+    private func restoreJobs() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: jobsDirectory.path)) ?? []
+        for id in names.compactMap(UInt32.init).sorted() {
+            let directory = jobsDirectory.appendingPathComponent("\(id)")
+            guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("request.json").path),
+                  let request = try? JSONPayload.decode(JobRequest.self, from: [UInt8](data)) else { continue }
+            do {
+                let runner = try JobRunner(id: id, request: request, directory: directory, durable: settings.durable)
+                runner.restore()
+                jobs[id] = runner
+                order.append(id)
+                settings.log("job \(id) from an earlier run: \(runner.state.rawValue)")
+            } catch {
+                settings.log("job \(id) from an earlier run cannot be taken up: \(error)")
+            }
+        }
     }
 
     /// The bound worker endpoint with any wildcard port resolved.

@@ -76,6 +76,20 @@ final class JobRunner {
         journal = try JobJournal(url: directory.appendingPathComponent("journal"), durable: durable)
     }
 
+    /// Takes up a job folder left by an earlier coordinator process: a finished job counts as
+    /// done; an unfinished one as failed, because its partly encoded output died with that
+    /// process (`retry` renders it again). Resuming mid-job needs per-chunk output segments.
+    func restore() {
+        if journal.isFinished {
+            nextOutput = plan.frameCount
+            state = .done
+            message = "done: \(request.output)"
+        } else {
+            state = .failed
+            message = "interrupted by a coordinator restart; retry starts it again"
+        }
+    }
+
     /// Chunk k's render range, for the scheduler.
     var chunkRanges: [Range<Int>] { plan.chunks.map(\.renderRange) }
 

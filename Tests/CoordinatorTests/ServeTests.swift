@@ -60,5 +60,14 @@ import Testing
         for worker in workers { #expect(worker.wait(timeout: .seconds(10)) == 0) }
         serve.terminate()
         #expect(serve.wait(timeout: .seconds(10)) == 0)
+
+        // A new coordinator on the same data folder knows the jobs that are done.
+        let restarted = try ChildProcess(Tools.vstCoord, ["serve", "--bind", workerEndpoint, "--control", control,
+                                                      "--data", folder.appendingPathComponent("data").path])
+        defer { restarted.kill() }
+        let listed = try run(["status"])
+        #expect(listed.stdout.contains("1\tdone\t30/30") && listed.stdout.contains("2\tdone\t30/30"), "\(listed.stdout) \(restarted.stderr)")
+        restarted.terminate()
+        #expect(restarted.wait(timeout: .seconds(10)) == 0)
     }
 }
