@@ -311,10 +311,10 @@ public final class CoordinatorServer {
         case .chunkFailed:
             scheduler.heard(worker, now: now)
             let reason = (try? message.decodeReason()) ?? "no reason given"
-            scheduler.chunkFailed(.init(job: header.job, chunk: Int(header.chunk)), by: worker)
-            if let runner = jobs[header.job], [.queued, .running].contains(runner.state) {
+            let givenUp = scheduler.chunkFailed(.init(job: header.job, chunk: Int(header.chunk)), by: worker)
+            settings.log("job \(header.job) chunk \(header.chunk) failed on worker \(names[worker] ?? "\(worker)"): \(reason)")
+            if givenUp, let runner = jobs[header.job], [.queued, .running].contains(runner.state) {
                 fail(runner, reason: reason)
-                settings.log("job \(header.job) chunk \(header.chunk) failed on worker \(names[worker] ?? "\(worker)"): \(reason)")
             }
         case .bye:
             let chunks = scheduler.release(worker)

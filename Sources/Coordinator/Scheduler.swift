@@ -36,6 +36,7 @@ public struct Scheduler: Sendable {
         var nextFrame: Int
         var holder: WorkerID?
         var done = false
+        var failures = 0
     }
 
     struct WorkerState: Sendable {
@@ -163,11 +164,24 @@ public struct Scheduler: Sendable {
         return false
     }
 
-    /// `worker` gave up on `chunk`: the chunk is left unassigned and out of the queue (the job
-    /// fails; `retry` re-adds it).
-    public mutating func chunkFailed(_ chunk: ChunkID, by worker: WorkerID) {
+    /// How many times a chunk may fail (CHUNK_FAILED) before its job fails: another worker may
+    /// have what this one lacked (memory, a newer build), but a method no worker has must not
+    /// loop for ever.
+    public static let maxChunkFailures = 3
+
+    /// `worker` gave up on `chunk`. The chunk goes back to the queue (from its first missing
+    /// frame) until it has failed `maxChunkFailures` times; returns true when it is given up
+    /// and its job must fail.
+    @discardableResult
+    public mutating func chunkFailed(_ chunk: ChunkID, by worker: WorkerID) -> Bool {
         workers[worker]?.chunks.remove(chunk)
-        if chunks[chunk]?.holder == worker { chunks[chunk]?.holder = nil }
+        guard var state = chunks[chunk], state.holder == worker else { return false }
+        state.holder = nil
+        state.failures += 1
+        chunks[chunk] = state
+        if state.failures >= Self.maxChunkFailures { return true }
+        enqueue(chunk)
+        return false
     }
 
     public func holder(of chunk: ChunkID) -> WorkerID? { chunks[chunk]?.holder }

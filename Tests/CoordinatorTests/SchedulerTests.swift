@@ -85,4 +85,22 @@ import Coordinator
         #expect(assigned.map(\.chunk.chunk) == [1])
         #expect(assigned.first?.firstFrame == 6)
     }
+
+    @Test func aFailedChunkIsRetriedThenGivenUp() {
+        var s = Scheduler(lease: .seconds(10))
+        let chunk = Scheduler.ChunkID(job: 1, chunk: 0)
+        s.addJob(1, ranges: [0..<5])
+        for attempt in 1...Scheduler.maxChunkFailures {
+            s.ready(attempt % 2 == 0 ? a : b, credit: 1, now: .zero)
+            let assigned = s.assign()
+            #expect(assigned.map(\.chunk) == [chunk])
+            if attempt == 1 { s.received(chunk, frame: 0) }
+            let givenUp = s.chunkFailed(chunk, by: assigned[0].worker)
+            #expect(givenUp == (attempt == Scheduler.maxChunkFailures))
+            if !givenUp { #expect(s.queuedChunkCount == 1) }
+        }
+        #expect(s.queuedChunkCount == 0)
+        let stale = s.chunkFailed(chunk, by: a)                  // not the holder: ignored
+        #expect(stale == false)
+    }
 }
