@@ -73,6 +73,25 @@ import Testing
         #expect(TestMedia.psnr(frame.image, reference) > 45)
     }
 
+    /// Full-range JPEG video, full-range tagged BT.709, and 10-bit 4:4:4, each made by FFmpeg's
+    /// command line (skipped without it) and compared with its own conversion to RGB.
+    @Test(arguments: [
+        ["-c:v", "mjpeg", "-pix_fmt", "yuvj420p", "-q:v", "3", "film.avi"],
+        ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-color_range", "pc", "-colorspace", "bt709", "film.mkv"],
+        ["-c:v", "libx264", "-pix_fmt", "yuv444p10le", "film.mkv"],
+    ])
+    func readsColourRangesAndDepthsLikeFFmpeg(encoding: [String]) throws {
+        guard let source = TestMedia.tears else { return }
+        let directory = TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent(encoding.last!).path
+        guard Tools.run("ffmpeg", ["-v", "error", "-i", source, "-frames:v", "3"] + encoding.dropLast() + [path]) != nil,
+              let raw = Tools.run("ffmpeg", ["-v", "error", "-i", path, "-frames:v", "1", "-sws_flags", "bicubic+accurate_rnd+full_chroma_int",
+                                             "-pix_fmt", "rgb24", "-f", "rawvideo", "-"]) else { return }
+        let frame = try #require(try VideoReader(path: path).nextFrame())
+        #expect(TestMedia.psnr(frame.image, RGBImage(width: 640, height: 360, pixels: [UInt8](raw))) > 45)
+    }
+
     @Test func startsAtAFrame() throws {
         guard let path = TestMedia.tears else { return }
         let sequential = try VideoReader(path: path, height: 64)
