@@ -4,9 +4,13 @@ public struct WorkerConfiguration: Sendable, Equatable {
     public var endpoint: String
     /// Compute threads; nil means all cores.
     public var threads: Int?
+    /// Exit when this process is no longer our parent: local workers of an embedded `submit`
+    /// must not outlive it, even when it is killed without a chance to stop them.
+    public var parentProcess: Int32?
 
-    public init(endpoint: String, threads: Int? = nil) {
+    public init(endpoint: String, threads: Int? = nil, parentProcess: Int32? = nil) {
         self.endpoint = endpoint
         self.threads = threads
+        self.parentProcess = parentProcess
     }
 }

@@ -1,0 +1,134 @@
+import Foundation
+import Protocol
+
+/// The entry points of `vst-coord`: each subcommand builds a configuration and calls one of
+/// these. Output: progress and events on stderr, results (a job id, a status table) on stdout.
+public enum Coordinator {
+    /// `submit`: with no `coordinator`, an embedded coordinator on 127.0.0.1 and local worker
+    /// processes render the film; with one, the job is handed over the client channel and
+    /// followed until it ends (or, with `detach`, its id is printed at once).
+    public static func submit(_ configuration: SubmitConfiguration) throws(CoordinatorError) {
+        let request = try configuration.options.makeRequest()
+        if let endpoint = configuration.coordinator {
+            let client = try ControlClient(endpoint: endpoint)
+            let job = try client.submit(request)
+            print(job)
+            if configuration.detach { return }
+            try follow(job: job, client: client, progress: ProgressPrinter(style: configuration.progress ?? ProgressPrinter.automaticStyle))
+            return
+        }
+        if configuration.detach { throw .invalidOption("--detach needs --coordinator (an embedded coordinator ends with submit)") }
+        try runEmbedded(request, configuration)
+    }
+
+    /// `serve`: a long-running coordinator with a job queue, until SIGTERM or SIGINT.
+    public static func serve(_ configuration: ServeConfiguration) throws(CoordinatorError) {
+        let stop = StopSignal()
+        stop.install()
+        let server = try CoordinatorServer(bind: configuration.bind, control: configuration.control, settings: .init(
+            lease: configuration.lease ?? defaultLease(), dataDirectory: URL(fileURLWithPath: configuration.dataDirectory),
+            log: { log($0) }))
+        log("serving workers on \(server.workerEndpoint), clients on \(server.controlEndpoint ?? "-"), data in \(configuration.dataDirectory) (plain TCP: encryption is not implemented yet)")
+        while !stop.isRaised { server.step() }
+        log("stopping")
+        server.shutdown()
+    }
+
+    /// `status`: one job's or every job's state, printed as a table on stdout.
+    public static func status(job: UInt32?, coordinator: String) throws(CoordinatorError) {
+        let jobs = try ControlClient(endpoint: coordinator).status(job: job)
+        print(StatusTable.render(jobs), terminator: "")
+    }
+
+    /// `cancel`, `pause`, `resume`, `retry`: prints the job's state after the action.
+    public static func control(job: UInt32, action: ControlRequest.Action, coordinator: String) throws(CoordinatorError) {
+        let status = try ControlClient(endpoint: coordinator).control(job: job, action: action)
+        print(StatusTable.render([status]), terminator: "")
+    }
+
+    /// The worker lease: `VST_WORKER_LEASE_MS` when set (tests shorten it), else
+    /// `Liveness.workerLease`.
+    public static func defaultLease(environment: [String: String] = ProcessInfo.processInfo.environment) -> Duration {
+        if let text = environment["VST_WORKER_LEASE_MS"], let ms = Int(text), ms > 0 { return .milliseconds(ms) }
+        return Liveness.workerLease
+    }
+
+    // MARK: Embedded
+
+    private static func runEmbedded(_ request: JobRequest, _ configuration: SubmitConfiguration) throws(CoordinatorError) {
+        let stop = StopSignal()
+        stop.install()
+        let output = URL(fileURLWithPath: request.output)
+        let data = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).vst")
+        let verbose = configuration.verbose
+        let server = try CoordinatorServer(bind: "tcp://127.0.0.1:*", control: nil, settings: .init(
+            lease: configuration.lease ?? defaultLease(), dataDirectory: data, log: { @Sendable line in if verbose { log(line) } }))
+        defer { server.shutdown() }
+        let job = try server.addJob(request)
+        let count = configuration.localWorkers ?? LocalWorkers.defaultCount
+        let workers = try LocalWorkers(count: count, endpoint: server.workerEndpoint,
+                                       executable: configuration.workerExecutable ?? LocalWorkers.defaultExecutable(),
+                                       threads: configuration.workerThreads)
+        defer { workers.stop() }
+        if configuration.verbose { log("\(count) local workers (pids \(workers.pids.map(String.init).joined(separator: ", "))) on \(server.workerEndpoint)") }
+        let printer = ProgressPrinter(style: configuration.progress ?? ProgressPrinter.automaticStyle)
+        while !server.isFinished(job) {
+            if stop.isRaised {
+                _ = try? server.control(job, .cancel)
+                server.removeFolder(of: job)
+                try? FileManager.default.removeItem(at: data)
+                throw .jobCancelled(job: job)
+            }
+            server.step()
+            if let report = server.progress(of: job) { printer.update(report) }
+        }
+        let status = server.status(of: job)!
+        if let report = server.progress(of: job) { printer.finish(report) }
+        // The job folder only serves this run: a later submit starts afresh.
+        server.removeFolder(of: job)
+        try? FileManager.default.removeItem(at: data)
+        switch status.state {
+        case .done: break
+        case .cancelled: throw .jobCancelled(job: job)
+        default: throw .jobFailed(job: job, reason: status.message)
+        }
+    }
+
+    // MARK: Following a remote job
+
+    private static func follow(job: UInt32, client: ControlClient, progress: ProgressPrinter) throws(CoordinatorError) {
+        var last: JobStatus?
+        while true {
+            guard let status = try client.status(job: job).first else { throw .rejected("the coordinator forgot job \(job)") }
+            last = status
+            let report = ProgressReport(status)
+            switch status.state {
+            case .done:
+                progress.finish(report)
+                return
+            case .failed:
+                progress.finish(report)
+                throw .jobFailed(job: job, reason: status.message)
+            case .cancelled:
+                throw .jobCancelled(job: job)
+            default:
+                progress.update(report)
+            }
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+        _ = last
+    }
+
+    static func log(_ line: String) {
+        FileHandle.standardError.write(Data("vst-coord: \(line)\n".utf8))
+    }
+}
+
+extension ProgressReport {
+    /// A report rebuilt from a remote job's status (elapsed time from its rate).
+    init(_ status: JobStatus) {
+        let elapsed = status.fps > 0 ? Duration.milliseconds(Int64(Double(status.framesDone) / status.fps * 1000)) : .zero
+        self.init(framesDone: status.framesDone, framesTotal: status.framesTotal, elapsed: elapsed,
+                  workersBusy: status.workersBusy, workers: status.workersBusy)
+    }
+}

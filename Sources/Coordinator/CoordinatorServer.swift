@@ -1,0 +1,414 @@
+import Foundation
+import Protocol
+
+/// The coordinator's event loop: a ROUTER for workers, optionally a ROUTER for clients
+/// (`--control`), the `Scheduler`, and one `JobRunner` per job.
+///
+/// Single-threaded on purpose: `step` polls both sockets, handles every waiting message, expires
+/// silent workers, hands out chunks against credit, encodes final frames (a few per step, so the
+/// loop stays responsive) and heartbeats. Messages waiting in the sockets are handled before
+/// leases are checked, so a slow step never makes a live worker look dead. A message that fails
+/// to decode is counted in `malformedMessages` and dropped.
+public final class CoordinatorServer {
+    public struct Settings: Sendable {
+        /// A worker silent this long loses its chunks.
+        public var lease: Duration
+        /// Where job folders go (`DATA/jobs/ID/`).
+        public var dataDirectory: URL
+        /// fsync each stored frame and journal line before its ACK.
+        public var durable: Bool
+        /// Messages (on stderr) about workers joining, dying and chunks moving.
+        public var log: @Sendable (String) -> Void
+
+        public init(lease: Duration, dataDirectory: URL, durable: Bool = true,
+                    log: @escaping @Sendable (String) -> Void = { _ in }) {
+            self.lease = lease
+            self.dataDirectory = dataDirectory
+            self.durable = durable
+            self.log = log
+        }
+    }
+
+    public let settings: Settings
+    private let context: ZMQContext
+    private let workerSocket: Socket
+    private let controlSocket: Socket?
+    private var scheduler: Scheduler
+    private var jobs: [UInt32: JobRunner] = [:]
+    private var order: [UInt32] = []
+    private var names: [WorkerID: String] = [:]
+    private let clock = ContinuousClock()
+    private let origin: ContinuousClock.Instant
+    private var lastHeartbeat: ContinuousClock.Instant
+    /// Network messages that failed to decode or made no sense, dropped.
+    public private(set) var malformedMessages = 0
+    /// Chunks taken from workers whose lease ran out.
+    public private(set) var reassignedChunks = 0
+
+    /// Binds the worker endpoint (and the control endpoint when given).
+    public init(bind: String, control: String?, settings: Settings) throws(CoordinatorError) {
+        self.settings = settings
+        scheduler = Scheduler(lease: settings.lease)
+        origin = clock.now
+        lastHeartbeat = origin
+        do {
+            context = try ZMQContext()
+            var options = Socket.Options()
+            options.sendTimeout = .seconds(1)
+            workerSocket = try Socket(context: context, type: .router, options: options)
+            try workerSocket.bind(bind)
+        } catch {
+            throw .network("cannot bind the worker endpoint \(bind): \(error)")
+        }
+        if let control {
+            do {
+                var options = Socket.Options()
+                options.sendTimeout = .seconds(1)
+                let socket = try Socket(context: context, type: .router, options: options)
+                try socket.bind(control)
+                controlSocket = socket
+            } catch {
+                throw .network("cannot bind the control endpoint \(control): \(error)")
+            }
+        } else {
+            controlSocket = nil
+        }
+        do {
+            try FileManager.default.createDirectory(at: jobsDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotWrite(path: jobsDirectory.path, reason: "\(error)")
+        }
+        restoreJobs()
+    }
+
+    /// Lists the jobs an earlier process left in the data folder, so that `status` shows them and
+    /// `retry` can start an interrupted one again. A folder that cannot be read is skipped.
+    private func restoreJobs() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: jobsDirectory.path)) ?? []
+        for id in names.compactMap(UInt32.init).sorted() {
+            let directory = jobsDirectory.appendingPathComponent("\(id)")
+            guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("request.json").path),
+                  let request = try? JSONPayload.decode(JobRequest.self, from: [UInt8](data)) else { continue }
+            do {
+                let runner = try JobRunner(id: id, request: request, directory: directory, durable: settings.durable)
+                runner.restore()
+                jobs[id] = runner
+                order.append(id)
+                settings.log("job \(id) from an earlier run: \(runner.state.rawValue)")
+            } catch {
+                settings.log("job \(id) from an earlier run cannot be taken up: \(error)")
+            }
+        }
+    }
+
+    /// The bound worker endpoint with any wildcard port resolved.
+    public var workerEndpoint: String { (try? workerSocket.lastEndpoint) ?? "" }
+    public var controlEndpoint: String? { controlSocket.flatMap { try? $0.lastEndpoint } }
+    public var workerCount: Int { scheduler.workerCount }
+    public var busyWorkerCount: Int { scheduler.busyWorkerCount }
+    var jobsDirectory: URL { settings.dataDirectory.appendingPathComponent("jobs") }
+
+    // MARK: Jobs
+
+    /// Queues a job; fails at once (before any work) for a bad input, style or option.
+    @discardableResult
+    public func addJob(_ request: JobRequest) throws(CoordinatorError) -> UInt32 {
+        let id = nextJobID()
+        let runner = try JobRunner(id: id, request: request, directory: jobsDirectory.appendingPathComponent("\(id)"),
+                                   durable: settings.durable)
+        jobs[id] = runner
+        order.append(id)
+        scheduler.addJob(id, ranges: runner.chunkRanges)
+        settings.log("job \(id): \(runner.frameCount) frames \(runner.width)x\(runner.height) in \(runner.plan.chunks.count) chunks, method \(request.method)")
+        return id
+    }
+
+    public func status(of job: UInt32) -> JobStatus? {
+        jobs[job].map { $0.status(workersBusy: busyWorkers(of: $0.id), workers: scheduler.workerCount) }
+    }
+
+    public func statuses() -> [JobStatus] { order.compactMap { status(of: $0) } }
+
+    public func progress(of job: UInt32) -> ProgressReport? {
+        jobs[job].map { $0.progress(workersBusy: busyWorkers(of: $0.id), workers: scheduler.workerCount) }
+    }
+
+    /// Removes the job's folder (embedded submit does this after success).
+    func removeFolder(of job: UInt32) { jobs[job]?.removeFolder() }
+
+    /// Stored renders waiting to be encoded, for the tests of the no-pile-up rule.
+    func storedFrameCount(of job: UInt32) -> Int { jobs[job]?.storedFrameCount ?? 0 }
+
+    /// Cancel, pause, resume or retry a job; returns its state after the action.
+    public func control(_ job: UInt32, _ action: ControlRequest.Action) throws(CoordinatorError) -> JobStatus {
+        guard let runner = jobs[job] else { throw .rejected("no job \(job)") }
+        switch action {
+        case .cancel:
+            guard [.queued, .running, .paused].contains(runner.state) else {
+                throw .rejected("job \(job) is \(runner.state.rawValue); only queued, running or paused jobs can be cancelled")
+            }
+            stop(runner, state: .cancelled, message: "cancelled")
+        case .pause:
+            guard [.queued, .running].contains(runner.state) else { throw .rejected("job \(job) is \(runner.state.rawValue), not running") }
+            for (worker, chunk) in scheduler.preempt(job) { send(.cancel(job: job, chunk: UInt32(chunk.chunk)), to: worker) }
+            runner.state = .paused
+            runner.message = "paused"
+        case .resume:
+            guard runner.state == .paused else { throw .rejected("job \(job) is \(runner.state.rawValue), not paused") }
+            runner.state = runner.renderStarted == nil ? .queued : .running
+            runner.message = "resumed"
+        case .retry:
+            guard [.failed, .cancelled].contains(runner.state) else {
+                throw .rejected("job \(job) is \(runner.state.rawValue); only failed or cancelled jobs can be retried")
+            }
+            let request = runner.request
+            runner.removeFolder()
+            let fresh = try JobRunner(id: job, request: request, directory: runner.directory, durable: settings.durable)
+            fresh.message = "retried"
+            jobs[job] = fresh
+            _ = scheduler.removeJob(job)
+            scheduler.addJob(job, ranges: fresh.chunkRanges)
+        }
+        return status(of: job)!
+    }
+
+    public func isFinished(_ job: UInt32) -> Bool {
+        guard let state = jobs[job]?.state else { return true }
+        return [.done, .failed, .cancelled].contains(state)
+    }
+
+    // MARK: The loop
+
+    /// One turn of the loop, waiting up to `timeout` for the first message.
+    public func step(timeout: Duration = .milliseconds(50)) {
+        let sockets = [workerSocket] + (controlSocket.map { [$0] } ?? [])
+        _ = try? Socket.poll(sockets, timeout: timeout)
+        for _ in 0..<512 {
+            guard let frames = try? workerSocket.receive(timeout: .zero) else { break }
+            handleWorker(frames)
+        }
+        if let controlSocket {
+            for _ in 0..<64 {
+                guard let frames = try? controlSocket.receive(timeout: .zero) else { break }
+                handleClient(frames, on: controlSocket)
+            }
+        }
+        let now = clock.now - origin
+        for (worker, chunks) in scheduler.expire(now: now) {
+            reassignedChunks += chunks.count
+            settings.log("worker \(names[worker] ?? "\(worker)") silent past its lease of \(settings.lease); "
+                         + (chunks.isEmpty ? "it held no chunk" : "\(chunks.map(\.description).joined(separator: ", ")) back to the queue"))
+            for chunk in chunks { send(.cancel(job: chunk.job, chunk: UInt32(chunk.chunk)), to: worker) }
+            names[worker] = nil
+        }
+        heartbeatIfDue()
+        assign()
+        heartbeatIfDue()
+        for id in order {
+            guard let runner = jobs[id], runner.state == .running else { continue }
+            do {
+                try runner.assemble(budget: .milliseconds(150), keepAlive: heartbeatIfDue)
+                if runner.isComplete {
+                    runner.state = .done
+                    runner.message = "done: \(runner.request.output)"
+                    settings.log("job \(id) done: \(runner.frameCount) frames in \(runner.request.output)")
+                }
+            } catch {
+                fail(runner, reason: error.description)
+            }
+        }
+        heartbeatIfDue()
+    }
+
+    /// Heartbeats every worker once per `Liveness.heartbeatInterval`; called between the
+    /// heavier phases of a step too, so that decoding or encoding never starves a worker of them.
+    private func heartbeatIfDue() {
+        guard clock.now - lastHeartbeat >= Liveness.heartbeatInterval else { return }
+        lastHeartbeat = clock.now
+        for worker in scheduler.knownWorkers { send(.heartbeat(), to: worker) }
+    }
+
+    /// Tells every worker goodbye and closes the sockets.
+    public func shutdown() {
+        for worker in scheduler.knownWorkers { send(.bye(), to: worker) }
+        workerSocket.close()
+        controlSocket?.close()
+        context.shutdown()
+    }
+
+    // MARK: Workers
+
+    private func assign() {
+        let eligible = Set(order.filter { id in jobs[id].map { [.queued, .running].contains($0.state) } ?? false })
+        for assignment in scheduler.assign(eligible: { eligible.contains($0) }) {
+            guard let runner = jobs[assignment.chunk.job] else { continue }
+            do {
+                if runner.state == .queued {
+                    try runner.open()
+                    runner.state = .running
+                    runner.message = "running"
+                }
+                let task = try runner.task(for: assignment, keepAlive: heartbeatIfDue)
+                if assignment.isResumption {
+                    settings.log("\(assignment.chunk) resumes at frame \(runner.request.start + assignment.firstFrame) on worker \(names[assignment.worker] ?? "\(assignment.worker)")")
+                }
+                if !send(task, to: assignment.worker) {
+                    scheduler.release(assignment.worker)
+                }
+            } catch {
+                fail(runner, reason: error.description)
+            }
+        }
+    }
+
+    private func handleWorker(_ frames: [[UInt8]]) {
+        let envelope: Envelope
+        do { envelope = try Envelope.decode(frames) } catch {
+            dropMalformed("from a worker: \(error)")
+            return
+        }
+        let worker = WorkerID(envelope.peer)
+        let message = envelope.message
+        let now = clock.now - origin
+        let header = message.header
+        switch message.kind {
+        case .ready:
+            do {
+                let (credit, hello) = try message.decodeReady()
+                if names[worker] == nil { settings.log("worker \(hello.name) joined (\(hello.threads) threads)") }
+                names[worker] = hello.name
+                let orphaned = scheduler.ready(worker, credit: Int(credit), now: now)
+                if !orphaned.isEmpty {
+                    settings.log("worker \(hello.name) dropped \(orphaned.map(\.description).joined(separator: ", ")); back to the queue")
+                }
+            } catch {
+                dropMalformed("READY: \(error)")
+            }
+        case .heartbeat:
+            scheduler.heard(worker, now: now)
+        case .result:
+            scheduler.heard(worker, now: now)
+            guard let runner = jobs[header.job], [.running, .paused].contains(runner.state) else {
+                send(.cancel(job: header.job, chunk: header.chunk), to: worker)
+                return
+            }
+            do {
+                let frame = try runner.accept(chunk: Int(header.chunk), absoluteFrame: Int(header.frame), payload: message.payload[0])
+                scheduler.received(.init(job: header.job, chunk: Int(header.chunk)), frame: frame)
+                send(.ack(job: header.job, chunk: header.chunk, frame: header.frame), to: worker)
+            } catch let error as CoordinatorError {
+                fail(runner, reason: error.description)
+            } catch {
+                dropMalformed("RESULT: \(error)")
+            }
+        case .chunkDone:
+            scheduler.heard(worker, now: now)
+            let chunk = Scheduler.ChunkID(job: header.job, chunk: Int(header.chunk))
+            guard let runner = jobs[header.job] else { return }
+            if scheduler.chunkDone(chunk, by: worker) {
+                do { try runner.chunkDone(chunk.chunk) } catch { fail(runner, reason: "\(error)") }
+            }
+        case .chunkFailed:
+            scheduler.heard(worker, now: now)
+            let reason = (try? message.decodeReason()) ?? "no reason given"
+            let givenUp = scheduler.chunkFailed(.init(job: header.job, chunk: Int(header.chunk)), by: worker)
+            settings.log("job \(header.job) chunk \(header.chunk) failed on worker \(names[worker] ?? "\(worker)"): \(reason)")
+            if givenUp, let runner = jobs[header.job], [.queued, .running].contains(runner.state) {
+                fail(runner, reason: reason)
+            }
+        case .bye:
+            let chunks = scheduler.release(worker)
+            settings.log("worker \(names[worker] ?? "\(worker)") left" + (chunks.isEmpty ? "" : "; \(chunks.map(\.description).joined(separator: ", ")) back to the queue"))
+            names[worker] = nil
+        default:
+            dropMalformed("\(message.kind) is not a worker-channel message")
+        }
+    }
+
+    private func handleClient(_ frames: [[UInt8]], on socket: Socket) {
+        let envelope: Envelope
+        do { envelope = try Envelope.decode(frames) } catch {
+            dropMalformed("from a client: \(error)")
+            return
+        }
+        let message = envelope.message
+        func reply(_ answer: Message) { try? socket.send(Envelope(peer: envelope.peer, message: answer).frames()) }
+        switch message.kind {
+        case .submit:
+            do {
+                let request = try message.decodeSubmit()
+                do {
+                    let id = try addJob(request)
+                    reply(.accepted(job: id))
+                } catch {
+                    reply(.error(error.description))
+                }
+            } catch {
+                dropMalformed("SUBMIT: \(error)")
+                reply(.error("malformed submit: \(error)"))
+            }
+        case .status:
+            if message.header.job == 0 {
+                reply(.statusReply(statuses()))
+            } else if let status = status(of: message.header.job) {
+                reply(.statusReply([status]))
+            } else {
+                reply(.error("no job \(message.header.job)", job: message.header.job))
+            }
+        case .control:
+            do {
+                let request = try message.decodeControl()
+                do { reply(.controlReply(try control(message.header.job, request.action))) } catch {
+                    reply(.error(error.description, job: message.header.job))
+                }
+            } catch {
+                dropMalformed("CONTROL: \(error)")
+                reply(.error("malformed control request: \(error)"))
+            }
+        default:
+            dropMalformed("\(message.kind) is not a client-channel request")
+            reply(.error("\(message.kind) is not a request"))
+        }
+    }
+
+    // MARK: Helpers
+
+    @discardableResult
+    private func send(_ message: Message, to worker: WorkerID) -> Bool {
+        do {
+            try workerSocket.send(Envelope(peer: worker.bytes, message: message).frames())
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    private func fail(_ runner: JobRunner, reason: String) {
+        stop(runner, state: .failed, message: reason)
+        settings.log("job \(runner.id) failed: \(reason)")
+    }
+
+    private func stop(_ runner: JobRunner, state: JobStatus.State, message: String) {
+        for (worker, chunk) in scheduler.removeJob(runner.id) {
+            send(.cancel(job: runner.id, chunk: UInt32(chunk.chunk)), to: worker)
+        }
+        runner.abandon()
+        runner.state = state
+        runner.message = message
+    }
+
+    private func dropMalformed(_ what: String) {
+        malformedMessages += 1
+        if malformedMessages <= 10 { settings.log("dropped a malformed message \(what)") }
+    }
+
+    private func busyWorkers(of job: UInt32) -> Int {
+        scheduler.knownWorkers.filter { scheduler.assignedChunks(of: $0).contains { $0.job == job } }.count
+    }
+
+    private func nextJobID() -> UInt32 {
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: jobsDirectory.path)) ?? []
+        let highest = (existing.compactMap { UInt32($0) } + order).max() ?? 0
+        return highest + 1
+    }
+}

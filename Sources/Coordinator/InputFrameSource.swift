@@ -1,0 +1,68 @@
+import Media
+
+/// The input film's frames for the chunks being assigned, decoded sequentially.
+///
+/// Chunks are assigned in order, so one reader moving forward serves almost every request; the
+/// last `keep` frames stay cached because the next chunk's overlap starts before the current
+/// chunk's end. A request further back (a chunk reassigned after its worker died) re-opens the
+/// film and skips forward. Only the frames of the chunk being assigned are ever in memory.
+final class InputFrameSource {
+    let path: String
+    let height: Int?
+    /// Absolute index of relative frame 0 (the `--start` option).
+    let start: Int
+    let info: VideoInfo
+    /// Presentation timestamps of every frame of the film, absolute index.
+    let framePTS: [Int64]
+    private var reader: VideoReader
+    private var cache: [Int: RGBImage] = [:]
+    private let keep: Int
+
+    init(path: String, height: Int?, start: Int, keep: Int) throws(MediaError) {
+        self.path = path
+        self.height = height
+        self.start = start
+        self.keep = max(1, keep)
+        reader = try VideoReader(path: path, height: height, startFrame: start)
+        info = reader.info
+        framePTS = reader.framePTS
+    }
+
+    /// The pts of relative frame `index`, in `info.timeBase`. Containers without timestamps get
+    /// evenly spaced ones from the frame rate.
+    func pts(of index: Int) -> Int64 {
+        let absolute = start + index
+        if absolute < framePTS.count { return framePTS[absolute] }
+        let ticksPerFrame = info.frameRate.inverse.rescale(1, to: info.timeBase)
+        return info.startPTS + Int64(absolute) * max(1, ticksPerFrame)
+    }
+
+    /// Relative frames `range`, in order.
+    /// `keepAlive` runs after every decoded frame (the coordinator heartbeats from it).
+    func frames(_ range: Range<Int>, keepAlive: () -> Void = {}) throws(MediaError) -> [RGBImage] {
+        var result: [RGBImage] = []
+        result.reserveCapacity(range.count)
+        for index in range {
+            if let cached = cache[index] {
+                result.append(cached)
+                continue
+            }
+            let absolute = start + index
+            if reader.nextIndex > absolute {
+                reader = try VideoReader(path: path, height: height, startFrame: absolute)
+                cache.removeAll()
+            } else if reader.nextIndex < absolute {
+                try reader.skip(frames: absolute - reader.nextIndex)
+            }
+            guard let frame = try reader.nextFrame() else {
+                throw MediaError.invalidMedia(path: path, reason: "frame \(absolute) could not be decoded")
+            }
+            result.append(frame.image)
+            cache[index] = frame.image
+            keepAlive()
+        }
+        // Keep only the newest frames: the next chunk's overlap.
+        if let last = range.last { cache = cache.filter { $0.key > last - keep } }
+        return result
+    }
+}

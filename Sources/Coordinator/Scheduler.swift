@@ -1,0 +1,233 @@
+/// Decides which worker renders which chunk, and what happens to a chunk when its worker goes
+/// away. Pull scheduling: a worker gets work only against credit it announced with READY, so a
+/// slow node is never buried under chunks it cannot start.
+///
+/// A value type with no I/O and no clock: the coordinator feeds it events with `now` (time since
+/// any fixed origin) and carries out the assignments and cancellations it returns. That is what
+/// lets the tests replay a dying worker with a manual clock instead of sleeping.
+///
+/// Each chunk remembers `nextFrame`, the first frame of its render range that has not arrived.
+/// When its worker dies or is preempted, the chunk goes back to the queue and its next worker
+/// starts there (warm-started from the frame before), not from the beginning.
+public struct Scheduler: Sendable {
+    /// One chunk of one job.
+    public struct ChunkID: Hashable, Sendable, Comparable, CustomStringConvertible {
+        public let job: UInt32
+        public let chunk: Int
+        public init(job: UInt32, chunk: Int) { self.job = job; self.chunk = chunk }
+        public static func < (a: ChunkID, b: ChunkID) -> Bool { (a.job, a.chunk) < (b.job, b.chunk) }
+        public var description: String { "job \(job) chunk \(chunk)" }
+    }
+
+    /// Render `chunk` on `worker` from `firstFrame` to the end of the chunk's render range.
+    /// `firstFrame` is past the range's start when an earlier worker delivered part of it.
+    public struct Assignment: Equatable, Sendable {
+        public let worker: WorkerID
+        public let chunk: ChunkID
+        public let firstFrame: Int
+        /// The chunk's whole render range (the task's frames are `firstFrame..<range.upperBound`).
+        public let range: Range<Int>
+        /// True when this is a restart: the frame before `firstFrame` is this chunk's warm start.
+        public var isResumption: Bool { firstFrame > range.lowerBound }
+    }
+
+    struct ChunkState: Sendable {
+        var range: Range<Int>
+        var nextFrame: Int
+        var holder: WorkerID?
+        var done = false
+        var failures = 0
+    }
+
+    struct WorkerState: Sendable {
+        var credit = 0
+        var chunks: Set<ChunkID> = []
+    }
+
+    private(set) var leases: LeaseTable<WorkerID>
+    private var workers: [WorkerID: WorkerState] = [:]
+    private var chunks: [ChunkID: ChunkState] = [:]
+    /// Chunks waiting for a worker, in (job, chunk) order: a job's early chunks go first so
+    /// that the assembler can encode while the rest render.
+    private var queue: [ChunkID] = []
+
+    public init(lease: Duration) {
+        leases = LeaseTable(lease: lease)
+    }
+
+    // MARK: Jobs
+
+    /// Queues every chunk of `job`; `ranges[k]` is chunk k's render range. Chunks listed in
+    /// `done` are finished already, and `resumeAt[k]` is where a partly delivered chunk goes on.
+    public mutating func addJob(_ job: UInt32, ranges: [Range<Int>], done: Set<Int> = [], resumeAt: [Int: Int] = [:]) {
+        for (index, range) in ranges.enumerated() {
+            let id = ChunkID(job: job, chunk: index)
+            var state = ChunkState(range: range, nextFrame: max(range.lowerBound, min(resumeAt[index] ?? range.lowerBound, range.upperBound)))
+            state.done = done.contains(index)
+            chunks[id] = state
+            if !state.done { enqueue(id) }
+        }
+    }
+
+    /// Forgets `job` entirely; returns the assignments that its workers must drop.
+    public mutating func removeJob(_ job: UInt32) -> [(worker: WorkerID, chunk: ChunkID)] {
+        let cancelled = preempt(job)
+        for id in chunks.keys where id.job == job { chunks[id] = nil }
+        queue.removeAll { $0.job == job }
+        return cancelled
+    }
+
+    /// Takes `job`'s chunks away from their workers (pause): they go back to the queue and keep
+    /// what was delivered. Returns the assignments that the workers must drop.
+    public mutating func preempt(_ job: UInt32) -> [(worker: WorkerID, chunk: ChunkID)] {
+        var cancelled: [(worker: WorkerID, chunk: ChunkID)] = []
+        for (id, state) in chunks where id.job == job {
+            if let holder = state.holder {
+                cancelled.append((holder, id))
+                workers[holder]?.chunks.remove(id)
+                chunks[id]?.holder = nil
+                enqueue(id)
+            }
+        }
+        return cancelled.sorted { $0.chunk < $1.chunk }
+    }
+
+    // MARK: Workers
+
+    /// A worker announced `credit` more chunks it can take; also a sign of life. A worker says
+    /// READY only with empty hands (at connection, or after its chunk ended), so any chunk it
+    /// still holds here was lost on its side: it goes back to the queue, resuming where the
+    /// delivered frames end. Returns those chunks.
+    @discardableResult
+    public mutating func ready(_ worker: WorkerID, credit: Int, now: Duration) -> [ChunkID] {
+        heard(worker, now: now)
+        let orphaned = workers[worker]?.chunks.sorted() ?? []
+        for id in orphaned where chunks[id] != nil {
+            chunks[id]?.holder = nil
+            enqueue(id)
+        }
+        workers[worker]?.chunks.removeAll()
+        workers[worker, default: WorkerState()].credit += max(0, credit)
+        return orphaned
+    }
+
+    /// Any message from `worker` renews its lease. A worker unknown so far joins with no credit.
+    public mutating func heard(_ worker: WorkerID, now: Duration) {
+        if workers[worker] == nil { workers[worker] = WorkerState() }
+        leases.renew(worker, now: now)
+    }
+
+    /// True if `worker` is known and alive (its lease has not been expired).
+    public func knows(_ worker: WorkerID) -> Bool { workers[worker] != nil }
+
+    /// A worker left (BYE) or broke its protocol: its chunks go back to the queue.
+    @discardableResult
+    public mutating func release(_ worker: WorkerID) -> [ChunkID] {
+        leases.remove(worker)
+        guard let state = workers.removeValue(forKey: worker) else { return [] }
+        for id in state.chunks where chunks[id] != nil {
+            chunks[id]?.holder = nil
+            enqueue(id)
+        }
+        return state.chunks.sorted()
+    }
+
+    /// Declares every worker silent past its lease dead; their chunks go back to the queue.
+    public mutating func expire(now: Duration) -> [(worker: WorkerID, chunks: [ChunkID])] {
+        leases.expire(now: now).map { worker in (worker, release(worker)) }
+    }
+
+    // MARK: Progress of a chunk
+
+    /// Frame `frame` of `chunk` arrived (from any worker, even a stale one: stored is stored).
+    public mutating func received(_ chunk: ChunkID, frame: Int) {
+        guard var state = chunks[chunk], frame == state.nextFrame else { return }
+        state.nextFrame += 1
+        chunks[chunk] = state
+    }
+
+    /// `worker` says it sent every frame of `chunk`. Returns true when the chunk is complete;
+    /// if frames are missing (they never arrived), the chunk is queued again from the first gap.
+    @discardableResult
+    public mutating func chunkDone(_ chunk: ChunkID, by worker: WorkerID) -> Bool {
+        workers[worker]?.chunks.remove(chunk)
+        guard var state = chunks[chunk], !state.done else { return false }
+        guard state.holder == worker else { return false }
+        state.holder = nil
+        if state.nextFrame >= state.range.upperBound {
+            state.done = true
+            chunks[chunk] = state
+            return true
+        }
+        chunks[chunk] = state
+        enqueue(chunk)
+        return false
+    }
+
+    /// How many times a chunk may fail (CHUNK_FAILED) before its job fails: another worker may
+    /// have what this one lacked (memory, a newer build), but a method no worker has must not
+    /// loop for ever.
+    public static let maxChunkFailures = 3
+
+    /// `worker` gave up on `chunk`. The chunk goes back to the queue (from its first missing
+    /// frame) until it has failed `maxChunkFailures` times; returns true when it is given up
+    /// and its job must fail.
+    @discardableResult
+    public mutating func chunkFailed(_ chunk: ChunkID, by worker: WorkerID) -> Bool {
+        workers[worker]?.chunks.remove(chunk)
+        guard var state = chunks[chunk], state.holder == worker else { return false }
+        state.holder = nil
+        state.failures += 1
+        chunks[chunk] = state
+        if state.failures >= Self.maxChunkFailures { return true }
+        enqueue(chunk)
+        return false
+    }
+
+    public func holder(of chunk: ChunkID) -> WorkerID? { chunks[chunk]?.holder }
+    public func nextFrame(of chunk: ChunkID) -> Int? { chunks[chunk]?.nextFrame }
+    public func isDone(_ chunk: ChunkID) -> Bool { chunks[chunk]?.done ?? false }
+
+    // MARK: Assignment
+
+    /// Hands queued chunks of jobs for which `eligible` is true to workers with credit, oldest
+    /// job and lowest chunk first, spreading over workers (the least busy worker goes first).
+    public mutating func assign(eligible: (UInt32) -> Bool = { _ in true }) -> [Assignment] {
+        var result: [Assignment] = []
+        var index = 0
+        while index < queue.count {
+            let id = queue[index]
+            guard eligible(id.job), let state = chunks[id], !state.done, state.holder == nil else {
+                index += 1
+                continue
+            }
+            let candidates = workers.filter { $0.value.credit > 0 }
+            guard let worker = candidates.min(by: { a, b in
+                a.value.chunks.count != b.value.chunks.count
+                    ? a.value.chunks.count < b.value.chunks.count
+                    : a.key.bytes.lexicographicallyPrecedes(b.key.bytes)
+            })?.key else { break }
+            queue.remove(at: index)
+            workers[worker]!.credit -= 1
+            workers[worker]!.chunks.insert(id)
+            chunks[id]!.holder = worker
+            result.append(Assignment(worker: worker, chunk: id, firstFrame: state.nextFrame, range: state.range))
+        }
+        return result
+    }
+
+    // MARK: Counts
+
+    public var workerCount: Int { workers.count }
+    /// Every live worker, in a stable order.
+    public var knownWorkers: [WorkerID] { workers.keys.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) } }
+    public var busyWorkerCount: Int { workers.values.filter { !$0.chunks.isEmpty }.count }
+    public var queuedChunkCount: Int { queue.count }
+    public func assignedChunks(of worker: WorkerID) -> [ChunkID] { workers[worker]?.chunks.sorted() ?? [] }
+
+    private mutating func enqueue(_ id: ChunkID) {
+        guard !queue.contains(id) else { return }
+        let position = queue.firstIndex { id < $0 } ?? queue.endIndex
+        queue.insert(id, at: position)
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Protocol
+
+/// The options of `vst-coord submit` as the user typed them, checked and turned into the
+/// `JobRequest` a coordinator runs. Lives here, not in the executable, so tests reach it.
+public struct SubmitOptions: Sendable {
+    public var input: String
+    public var output: String
+    public var styles: [String] = []
+    public var styleWeights: [Double] = []
+    public var method = "gatys"
+    public var model: String?
+    public var height: Int?
+    public var start = 0
+    public var frames: Int?
+    public var chunk = ChunkPlan.defaultChunkFrames
+    public var overlap = ChunkPlan.defaultOverlapFrames
+    public var iters: Int?
+    public var itersNext: Int?
+    public var temporalWeight: Double?
+    public var initialization: String?
+    public var crf = SubmitOptions.defaultCRF
+    public var preset = SubmitOptions.defaultPreset
+    public var lossless = false
+
+    /// x264's CRF 18: visually lossless on film; the copy test measures >= 40 dB PSNR with it.
+    public static let defaultCRF = 18
+    public static let defaultPreset = "medium"
+    public static let presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"]
+
+    public init(input: String, output: String) {
+        self.input = input
+        self.output = output
+    }
+
+    /// Checks every option and every file the job reads, then builds the request with absolute
+    /// paths (a coordinator on another host reads them as given: they must be valid there).
+    /// Throws `.invalidOption` or `.badInput` (exit code 2).
+    public func makeRequest() throws(CoordinatorError) -> JobRequest {
+        try Self.validateMethod(method)
+        if method == "gatys" && styles.isEmpty { throw .invalidOption("method gatys needs at least one --style image") }
+        if method == "reconet" && model == nil && styles.isEmpty { throw .invalidOption("method reconet needs --model (or a --style to train for)") }
+        if !styleWeights.isEmpty && styleWeights.count != styles.count {
+            throw .invalidOption("--style-weights has \(styleWeights.count) values for \(styles.count) --style images")
+        }
+        if styleWeights.contains(where: { !($0 > 0) || !$0.isFinite }) { throw .invalidOption("--style-weights must be positive numbers") }
+        if let height, height < 2 || height > 8192 { throw .invalidOption("--height \(height) is outside 2...8192") }
+        if start < 0 { throw .invalidOption("--start \(start) is negative") }
+        if let frames, frames < 1 { throw .invalidOption("--frames \(frames) must be at least 1") }
+        if chunk < 1 { throw .invalidOption("--chunk \(chunk) must be at least 1") }
+        if overlap < 0 || overlap >= chunk { throw .invalidOption("--overlap \(overlap) must be in 0..<\(chunk) (below --chunk)") }
+        if let iters, iters < 1 { throw .invalidOption("--iters \(iters) must be at least 1") }
+        if let itersNext, itersNext < 1 { throw .invalidOption("--iters-next \(itersNext) must be at least 1") }
+        if let temporalWeight, !(temporalWeight >= 0) || !temporalWeight.isFinite { throw .invalidOption("--temporal-weight must be a number >= 0") }
+        if !(0...51).contains(crf) { throw .invalidOption("--crf \(crf) is outside 0...51") }
+        if !Self.presets.contains(preset) { throw .invalidOption("--preset \(preset) is not one of \(Self.presets.joined(separator: ", "))") }
+
+        let input = Self.absolute(self.input), output = Self.absolute(self.output)
+        try Self.requireReadable(input)
+        let styles = self.styles.map(Self.absolute)
+        for style in styles { try Self.requireReadable(style) }
+        var parameters: [String: String] = [:]
+        if let model {
+            let path = Self.absolute(model)
+            try Self.requireReadable(path)
+            parameters["model"] = path
+        }
+        if let iters { parameters["iters"] = "\(iters)" }
+        if let itersNext { parameters["iters-next"] = "\(itersNext)" }
+        if let temporalWeight { parameters["temporal-weight"] = "\(temporalWeight)" }
+        if let initialization {
+            if ["content", "noise"].contains(initialization) {
+                parameters["init"] = initialization
+            } else {
+                let path = Self.absolute(initialization)
+                try Self.requireReadable(path)
+                parameters["init"] = path
+            }
+        }
+        let outputFolder = (output as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: outputFolder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .badInput(path: output, reason: "the output folder \(outputFolder) does not exist")
+        }
+        guard ["mkv", "mp4", "mov", "webm", "avi"].contains((output as NSString).pathExtension.lowercased()) else {
+            throw .invalidOption("--out \(self.output): unknown container (use .mkv, .mp4, .mov, .webm or .avi)")
+        }
+        if output == input { throw .invalidOption("--out must not overwrite the input") }
+        return JobRequest(input: input, output: output, styles: styles, styleWeights: styleWeights, method: method,
+                          parameters: parameters, height: height, start: start, frames: frames, chunk: chunk,
+                          overlap: overlap, crf: crf, preset: preset, lossless: lossless)
+    }
+
+    /// `gatys`, `reconet`, `copy` or `sleep:MS` with MS in 0...600000.
+    public static func validateMethod(_ method: String) throws(CoordinatorError) {
+        if ["gatys", "reconet", "copy"].contains(method) { return }
+        if method.hasPrefix("sleep:"), let ms = Int(method.dropFirst(6)), (0...600_000).contains(ms) { return }
+        throw .invalidOption("--method \(method) is not one of gatys, reconet, copy, sleep:MS")
+    }
+
+    static func absolute(_ path: String) -> String {
+        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path)
+            : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(path)
+        return url.standardizedFileURL.path
+    }
+
+    static func requireReadable(_ path: String) throws(CoordinatorError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .badInput(path: path, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else { throw .badInput(path: path, reason: "is a folder, not a file") }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw .badInput(path: path, reason: "not readable") }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Media
+import Protocol
+
+/// One chunk being rendered on a background thread, so that the worker's socket thread keeps
+/// heartbeating and reading ACK and CANCEL while a long frame renders.
+///
+/// The render thread never touches the socket: it hands finished messages to `outbox`, which
+/// the socket thread drains. At most `window` results may wait for their ACK; the render thread
+/// blocks beyond that, so a slow network throttles rendering instead of filling memory.
+final class ChunkJob: @unchecked Sendable {
+    let job: UInt32
+    let chunk: UInt32
+    let window: Int
+    private let condition = NSCondition()
+    private var outbox: [Message] = []
+    private var unacknowledged: Set<UInt32> = []
+    private var cancelled = false
+    private(set) var finished = false
+
+    init(job: UInt32, chunk: UInt32, window: Int = 8) {
+        self.job = job
+        self.chunk = chunk
+        self.window = window
+    }
+
+    /// Decodes the task and renders it on a new thread; the last message it posts is
+    /// CHUNK_DONE or CHUNK_FAILED (or nothing when cancelled).
+    func start(_ task: TaskPayload, renderer: (any FrameRenderer)?, failure: WorkerError?) {
+        let thread = Thread { [self] in
+            if let failure {
+                finish(with: .chunkFailed(job: job, chunk: chunk, reason: failure.description))
+                return
+            }
+            do {
+                let input = try Self.decode(task)
+                try renderer!.render(input) { frame, image in try self.post(frame: frame, image: image) }
+                finish(with: .chunkDone(job: job, chunk: chunk))
+            } catch WorkerError.cancelled {
+                finish(with: nil)
+            } catch {
+                finish(with: .chunkFailed(job: job, chunk: chunk, reason: "\(error)"))
+            }
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Messages ready to send, oldest first; and whether the render has ended.
+    func drain() -> (messages: [Message], finished: Bool) {
+        condition.lock()
+        defer { condition.unlock() }
+        let messages = outbox
+        outbox.removeAll()
+        return (messages, finished)
+    }
+
+    func acknowledge(frame: UInt32) {
+        condition.lock()
+        unacknowledged.remove(frame)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        outbox.removeAll()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func post(frame: Int, image: RGBImage) throws {
+        let message = Message.result(job: job, chunk: chunk, frame: UInt32(frame),
+                                     width: image.width, height: image.height, pixels: image.pixels)
+        condition.lock()
+        defer { condition.unlock() }
+        while !cancelled && unacknowledged.count >= window { condition.wait() }
+        if cancelled { throw WorkerError.cancelled }
+        unacknowledged.insert(UInt32(frame))
+        outbox.append(message)
+    }
+
+    private func finish(with message: Message?) {
+        condition.lock()
+        if let message, !cancelled { outbox.append(message) }
+        finished = true
+        condition.unlock()
+    }
+
+    static func decode(_ task: TaskPayload) throws -> ChunkInput {
+        let spec = task.spec
+        func image(_ bytes: [UInt8], _ what: String) throws -> RGBImage {
+            do {
+                let frame = try FramePayload.decode(bytes)
+                return RGBImage(width: frame.width, height: frame.height, pixels: frame.pixels)
+            } catch {
+                throw WorkerError.badTask("\(what): \(error)")
+            }
+        }
+        let styles = try task.styles.enumerated().map { try image($0.element, "style \($0.offset)") }
+        let frames = try task.frames.enumerated().map { try image($0.element, "frame \(spec.firstInputFrame + $0.offset)") }
+        for (i, frame) in frames.enumerated() where frame.width != spec.width || frame.height != spec.height {
+            throw WorkerError.badTask("frame \(spec.firstInputFrame + i) is \(frame.width)x\(frame.height), the task says \(spec.width)x\(spec.height)")
+        }
+        let warm = try task.warmStart.map { try image($0, "warm-start frame") }
+        return ChunkInput(spec: spec, styles: styles, frames: frames, warmStart: warm)
+    }
+}

@@ -1,0 +1,59 @@
+import Media
+import Protocol
+
+/// One chunk as a renderer sees it: the spec, the style images and the input frames, decoded.
+public struct ChunkInput: Sendable {
+    public var spec: TaskSpec
+    public var styles: [RGBImage]
+    /// Input frames `spec.firstInputFrame ..< spec.end`, in order.
+    public var frames: [RGBImage]
+    /// The already-styled frame `spec.warmStartFrame` when the chunk resumes after another
+    /// worker died; rendering continues with the frame after it.
+    public var warmStart: RGBImage?
+
+    public init(spec: TaskSpec, styles: [RGBImage], frames: [RGBImage], warmStart: RGBImage? = nil) {
+        self.spec = spec
+        self.styles = styles
+        self.frames = frames
+        self.warmStart = warmStart
+    }
+
+    /// The absolute index of `frames[i]`.
+    public func frameIndex(_ i: Int) -> Int { spec.firstInputFrame + i }
+
+    /// The frames to render: all of them, or all but the first when that one is the warm start.
+    public var framesToRender: Range<Int> { (warmStart == nil ? 0 : 1)..<frames.count }
+}
+
+/// Where a styling method plugs into the worker: given a chunk's frames, produce its styled
+/// frames one by one, in order, handing each to `emit` as soon as it is final so that the
+/// coordinator stores it (and a dying worker loses as little as possible).
+///
+/// `emit` throws `WorkerError.cancelled` once the coordinator takes the chunk back; a renderer
+/// lets that error through and stops. Gatys and ReCoNet renderers from Engine implement this
+/// protocol when they land; `RendererFactory` is the dispatch.
+public protocol FrameRenderer: Sendable {
+    func render(_ chunk: ChunkInput, emit: (_ frame: Int, _ image: RGBImage) throws -> Void) throws
+}
+
+/// `copy`: every output frame is its input frame. Exercises the farm without the engine, and
+/// makes every stitched overlap exact.
+public struct CopyRenderer: FrameRenderer {
+    public init() {}
+    public func render(_ chunk: ChunkInput, emit: (Int, RGBImage) throws -> Void) throws {
+        for i in chunk.framesToRender { try emit(chunk.frameIndex(i), chunk.frames[i]) }
+    }
+}
+
+/// `sleep:MS`: `copy` after sleeping MS milliseconds per frame, so that a test can kill a
+/// worker in the middle of a chunk.
+public struct SleepRenderer: FrameRenderer {
+    public let milliseconds: Int
+    public init(milliseconds: Int) { self.milliseconds = milliseconds }
+    public func render(_ chunk: ChunkInput, emit: (Int, RGBImage) throws -> Void) throws {
+        for i in chunk.framesToRender {
+            try WorkerClock.sleep(.milliseconds(milliseconds))
+            try emit(chunk.frameIndex(i), chunk.frames[i])
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Dispatch
+import Foundation
+
+/// SIGTERM and SIGINT as a flag the worker loop polls, so that systemd's stop or Ctrl-C ends
+/// the worker cleanly (BYE sent, socket closed) instead of killing it mid-message.
+public final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var raised = false
+    private var sources: [DispatchSourceSignal] = []
+
+    public init() {}
+
+    /// Starts catching SIGTERM and SIGINT (the default action, dying, is switched off).
+    public func install() {
+        for number in [SIGTERM, SIGINT] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.raise() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    public func raise() {
+        lock.lock()
+        raised = true
+        lock.unlock()
+    }
+
+    public var isRaised: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return raised
+    }
+}

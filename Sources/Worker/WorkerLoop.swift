@@ -1,0 +1,153 @@
+import Foundation
+import Protocol
+
+/// The worker process: a DEALER connected to the coordinator, pulling one chunk at a time.
+///
+/// Call order: `run()` connects, sends READY with one credit, then loops: read a message (with a
+/// short timeout), pass results of the render thread on, heartbeat every
+/// `Liveness.heartbeatInterval`. A coordinator silent for `Liveness.peerExpiry` counts as gone:
+/// the worker drops its chunk (the coordinator will reassign it), waits a backoff that doubles
+/// within `Liveness.reconnectBackoff`, and connects again with a fresh socket. So a worker may
+/// be started before its coordinator. SIGTERM/SIGINT (or `stop`) end `run()` after a BYE.
+public final class WorkerLoop: @unchecked Sendable {
+    public let configuration: WorkerConfiguration
+    public let stop: StopSignal
+    private let name: String
+    private var sessions = 0
+
+    public init(configuration: WorkerConfiguration, stop: StopSignal = StopSignal()) {
+        self.configuration = configuration
+        self.stop = stop
+        self.name = "\(ProcessInfo.processInfo.hostName)-\(getpid())"
+    }
+
+    /// Runs until a stop signal (or the parent named in the configuration is gone); throws only
+    /// for a malformed endpoint.
+    public func run() throws {
+        if let parent = configuration.parentProcess {
+            let stop = self.stop
+            Thread.detachNewThread {
+                while getppid() == parent { Thread.sleep(forTimeInterval: 0.2) }
+                stop.raise()
+            }
+        }
+        guard configuration.endpoint.hasPrefix("tcp://") || configuration.endpoint.hasPrefix("ipc://")
+                || configuration.endpoint.hasPrefix("inproc://") else {
+            throw WorkerError.network("endpoint \(configuration.endpoint) is not tcp://HOST:PORT")
+        }
+        let context: ZMQContext
+        do { context = try ZMQContext() } catch { throw WorkerError.network("\(error)") }
+        defer { context.shutdown() }
+        var backoff = Liveness.reconnectBackoff.lowerBound
+        while !stop.isRaised {
+            let heard = try session(context: context)
+            if stop.isRaised { break }
+            if heard { backoff = Liveness.reconnectBackoff.lowerBound }
+            log("coordinator at \(configuration.endpoint) is silent; reconnecting in \(backoff)")
+            let until = ContinuousClock.now + backoff
+            while ContinuousClock.now < until && !stop.isRaised { Thread.sleep(forTimeInterval: 0.05) }
+            backoff = min(backoff * 2, Liveness.reconnectBackoff.upperBound)
+        }
+    }
+
+    /// One connection. Returns whether the coordinator was heard at all, once it went silent
+    /// (or when asked to stop).
+    private func session(context: ZMQContext) throws(WorkerError) -> Bool {
+        // A fresh identity per connection: the coordinator must never mistake a reconnected
+        // worker (which has dropped its chunk) for the session that held it.
+        sessions += 1
+        var options = Socket.Options(identity: Array("\(name)/\(sessions)".utf8.prefix(200)))
+        options.sendTimeout = .seconds(1)
+        options.linger = .milliseconds(200) // long enough to deliver BYE, never hangs shutdown
+        let socket: Socket
+        do {
+            socket = try Socket(context: context, type: .dealer, options: options)
+            try socket.connect(configuration.endpoint)
+        } catch {
+            throw WorkerError.network("cannot connect to \(configuration.endpoint): \(error)")
+        }
+        defer { socket.close() }
+        let hello = WorkerHello(name: name, threads: configuration.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let clock = ContinuousClock()
+        var lastHeard = clock.now, lastSent = clock.now
+        var heardAny = false
+        var current: ChunkJob?
+
+        func send(_ message: Message) {
+            try? socket.send(message.frames())
+            lastSent = clock.now
+        }
+        send(.ready(credit: 1, hello: hello))
+
+        while true {
+            if stop.isRaised {
+                current?.cancel()
+                send(.bye())
+                return heardAny
+            }
+            if let frames = try? socket.receive(timeout: .milliseconds(20)) {
+                lastHeard = clock.now
+                heardAny = true
+                guard let message = try? Message.decode(frames) else {
+                    log("dropped a malformed message from the coordinator")
+                    continue
+                }
+                switch message.kind {
+                case .task:
+                    guard current == nil else {
+                        log("refused a task while busy")
+                        send(.chunkFailed(job: message.header.job, chunk: message.header.chunk, reason: "worker \(name) is busy"))
+                        continue
+                    }
+                    let job = ChunkJob(job: message.header.job, chunk: message.header.chunk)
+                    do {
+                        let task = try message.decodeTask()
+                        do {
+                            job.start(task, renderer: try RendererFactory.renderer(for: task.spec.method), failure: nil)
+                        } catch {
+                            job.start(task, renderer: nil, failure: error)
+                        }
+                    } catch {
+                        send(.chunkFailed(job: message.header.job, chunk: message.header.chunk, reason: "bad task: \(error)"))
+                        send(.ready(credit: 1, hello: hello))
+                        continue
+                    }
+                    current = job
+                case .ack:
+                    if let job = current, job.job == message.header.job, job.chunk == message.header.chunk {
+                        job.acknowledge(frame: message.header.frame)
+                    }
+                case .cancel:
+                    if let job = current, job.job == message.header.job, job.chunk == message.header.chunk {
+                        job.cancel()
+                    }
+                case .bye:
+                    current?.cancel()
+                    return heardAny
+                default:
+                    break // heartbeats only renew lastHeard
+                }
+            }
+            if let job = current {
+                let (messages, finished) = job.drain()
+                for message in messages { send(message) }
+                if finished {
+                    current = nil
+                    send(.ready(credit: 1, hello: hello))
+                }
+            }
+            if clock.now - lastSent >= Liveness.heartbeatInterval { send(.heartbeat()) }
+            if clock.now - lastHeard > Liveness.peerExpiry {
+                // Drop the chunk and say so, in case the coordinator is only slow: it then
+                // requeues the chunk at once instead of waiting for the lease.
+                current?.cancel()
+                send(.bye())
+                return heardAny
+            }
+        }
+    }
+
+    private func log(_ line: String) {
+        FileHandle.standardError.write(Data("vst-worker: \(line)\n".utf8))
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import Protocol
+@testable import Coordinator
+
+/// The coordinator's loop in-process, fed by raw DEALERs on 127.0.0.1.
+@Suite struct CoordinatorServerTests {
+    @Test func malformedMessagesAreCountedAndDroppedAndTheServerStillAnswers() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("vst-server-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let server = try CoordinatorServer(bind: "tcp://127.0.0.1:*", control: "tcp://127.0.0.1:*",
+                                           settings: .init(lease: .seconds(10), dataDirectory: data, durable: false))
+        defer { server.shutdown() }
+        let context = try ZMQContext()
+        defer { context.shutdown() }
+        let worker = try Socket(context: context, type: .dealer)
+        let client = try Socket(context: context, type: .dealer)
+        defer { worker.close(); client.close() }
+        try worker.connect(server.workerEndpoint)
+        try client.connect(try #require(server.controlEndpoint))
+
+        try worker.send([[1, 2, 3]])                                              // truncated header
+        try worker.send([MessageHeader(kind: .ready).encode(), [9, 9], [0x7b]])      // bad READY payload
+        try worker.send(Message.status().frames())                                // client kind on the worker channel
+        try worker.send(Message.result(job: 42, chunk: 0, frame: 0, width: 1, height: 1, pixels: [1, 2, 3]).frames())
+        try client.send([Array("garbage".utf8)])
+        try client.send(Message.status().frames())
+
+        var reply: Message?
+        let deadline = ContinuousClock.now + .seconds(10)
+        while reply == nil && ContinuousClock.now < deadline {
+            server.step(timeout: .milliseconds(20))
+            if let frames = try client.receive(timeout: .zero) { reply = try Message.decode(frames) }
+        }
+        #expect(try reply?.decodeStatusReply() == [])
+        for _ in 0..<10 { server.step(timeout: .milliseconds(10)) }
+        #expect(server.malformedMessages == 4)
+        // The result for an unknown job is answered with CANCEL, not counted as malformed.
+        var kinds: [MessageKind] = []
+        while let frames = try worker.receive(timeout: .milliseconds(200)) { kinds.append(try Message.decode(frames).kind) }
+        #expect(kinds.contains(.cancel))
+    }
+
+    @Test func statusTableHasOneLinePerJob() {
+        let table = StatusTable.render([JobStatus(job: 3, state: .running, framesDone: 10, framesTotal: 40, fps: 2.04,
+                                                  etaSeconds: 15, workersBusy: 2, message: "running")])
+        #expect(table == "JOB\tSTATE\tFRAMES\tFPS\tETA\tWORKERS\tMESSAGE\n3\trunning\t10/40\t2.0\t0:15\t2\trunning\n")
+    }
+}

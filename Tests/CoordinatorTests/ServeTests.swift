@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// `vst-coord serve`, two `vst-worker`s and the client commands as separate processes on
+/// 127.0.0.1: the farm as a studio runs it.
+@Suite(.serialized) struct ServeTests {
+    @Test func serveTwoWorkersAndARemoteSubmitThenControlAJob() throws {
+        let folder = try Tools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = try Tools.syntheticClip(in: folder, frames: 30)
+        let workerEndpoint = "tcp://127.0.0.1:\(FreePort.pick())", control = "tcp://127.0.0.1:\(FreePort.pick())"
+        // The workers start first: they must wait for the coordinator and join it when it comes up.
+        let workers = try (0..<2).map { _ in try ChildProcess(Tools.vstWorker, ["--connect", workerEndpoint, "--insecure"]) }
+        defer { workers.forEach { $0.kill() } }
+        Thread.sleep(forTimeInterval: 0.5)
+        let serve = try ChildProcess(Tools.vstCoord, ["serve", "--bind", workerEndpoint, "--control", control,
+                                                      "--data", folder.appendingPathComponent("data").path, "--insecure"])
+        defer { serve.kill() }
+
+        // A job handed over the client channel and followed to the end.
+        let output = folder.appendingPathComponent("remote.mkv").path
+        let submit = try ChildProcess.run(Tools.vstCoord, ["submit", input, "--method", "copy", "--lossless", "--chunk", "8",
+                                                           "--overlap", "2", "--coordinator", control, "--out", output],
+                                          timeout: .seconds(60))
+        #expect(submit.status == 0, "\(submit.stderr) | serve: \(serve.stderr)")
+        #expect(submit.stdout == "1\n")
+        #expect(try FrameComparison.differingFrames(output, input) == 0)
+        let status = try ChildProcess.run(Tools.vstCoord, ["status", "--coordinator", control], timeout: .seconds(20))
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("1\tdone\t30/30"), "\(status.stdout)")
+
+        // A detached slow job: pause, resume, cancel, retry, and it still finishes.
+        let slow = folder.appendingPathComponent("slow.mkv").path
+        let detached = try ChildProcess.run(Tools.vstCoord, ["submit", input, "--method", "sleep:60", "--lossless", "--chunk", "8",
+                                                             "--coordinator", control, "--detach", "--out", slow], timeout: .seconds(20))
+        #expect(detached.status == 0 && detached.stdout == "2\n", "\(detached.stderr)")
+        func run(_ arguments: [String]) throws -> (status: Int32?, stdout: String, stderr: String) {
+            try ChildProcess.run(Tools.vstCoord, arguments + ["--coordinator", control], timeout: .seconds(20))
+        }
+        let paused = try run(["pause", "2"])
+        #expect(paused.status == 0 && paused.stdout.contains("2\tpaused"), "\(paused.stdout)\(paused.stderr)")
+        let again = try run(["pause", "2"])
+        #expect(again.status == 1 && again.stderr.hasPrefix("error: job 2 is paused"), "\(again.stderr)")
+        #expect(try run(["resume", "2"]).stdout.contains("2\trunning") )
+        #expect(try run(["cancel", "2"]).stdout.contains("2\tcancelled"))
+        #expect(try run(["retry", "2"]).stdout.contains("2\tqueued"))
+        let missing = try run(["status", "99"])
+        #expect(missing.status == 1 && missing.stderr == "error: no job 99\n", "\(missing.stderr)")
+        let deadline = ContinuousClock.now + .seconds(60)
+        var finished = false
+        while ContinuousClock.now < deadline && !finished {
+            finished = try run(["status", "2"]).stdout.contains("2\tdone\t30/30")
+            if !finished { Thread.sleep(forTimeInterval: 0.2) }
+        }
+        #expect(finished, "\(serve.stderr)")
+        #expect(try FrameComparison.differingFrames(slow, input) == 0)
+
+        // SIGTERM ends workers and coordinator cleanly.
+        workers.forEach { $0.terminate() }
+        for worker in workers { #expect(worker.wait(timeout: .seconds(10)) == 0) }
+        serve.terminate()
+        #expect(serve.wait(timeout: .seconds(10)) == 0)
+
+        // A new coordinator on the same data folder knows the jobs that are done.
+        let restarted = try ChildProcess(Tools.vstCoord, ["serve", "--bind", workerEndpoint, "--control", control,
+                                                      "--data", folder.appendingPathComponent("data").path])
+        defer { restarted.kill() }
+        let listed = try run(["status"])
+        #expect(listed.stdout.contains("1\tdone\t30/30") && listed.stdout.contains("2\tdone\t30/30"), "\(listed.stdout) \(restarted.stderr)")
+        restarted.terminate()
+        #expect(restarted.wait(timeout: .seconds(10)) == 0)
+    }
+}

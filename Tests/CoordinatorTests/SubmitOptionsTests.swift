@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import Coordinator
+
+@Suite struct SubmitOptionsTests {
+    /// A real (if tiny) file to stand for a film: option checks only need it to exist.
+    func withFiles(_ body: (String, URL) throws -> Void) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vst-options-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let film = folder.appendingPathComponent("film.mkv")
+        try Data([0]).write(to: film)
+        try body(film.path, folder)
+    }
+
+    @Test func validOptionsBecomeARequestWithAbsolutePathsAndParameters() throws {
+        try withFiles { film, folder in
+            var options = SubmitOptions(input: film, output: folder.appendingPathComponent("out.mkv").path)
+            options.method = "sleep:5"
+            options.iters = 300
+            options.temporalWeight = 0.5
+            options.initialization = "noise"
+            let request = try options.makeRequest()
+            #expect(request.input == film && request.method == "sleep:5")
+            #expect(request.parameters == ["iters": "300", "temporal-weight": "0.5", "init": "noise"])
+            #expect(request.chunk == 32 && request.overlap == 4 && request.crf == 18 && request.preset == "medium")
+        }
+    }
+
+    @Test func badValuesAreUsageErrorsWithExitCode2() throws {
+        try withFiles { film, folder in
+            let out = folder.appendingPathComponent("out.mkv").path
+            func error(_ change: (inout SubmitOptions) -> Void) -> CoordinatorError? {
+                var options = SubmitOptions(input: film, output: out)
+                options.method = "copy"
+                change(&options)
+                do { _ = try options.makeRequest(); return nil } catch { return error }
+            }
+            let cases: [(inout SubmitOptions) -> Void] = [
+                { $0.method = "paint" }, { $0.method = "sleep:-1" }, { $0.method = "gatys" },
+                { $0.chunk = 0 }, { $0.overlap = 32 }, { $0.crf = 52 }, { $0.preset = "warp" },
+                { $0.height = 1 }, { $0.frames = 0 }, { $0.start = -1 },
+                { $0.styles = ["/nonexistent.png"] }, { $0.input = "/nonexistent.mkv" },
+                { $0.output = "/nonexistent/out.mkv" }, { $0.output = folder.appendingPathComponent("out.txt").path },
+                { $0.styles = [film]; $0.styleWeights = [1, 2] }, { $0.initialization = "/nonexistent.png" },
+            ]
+            for change in cases {
+                let failure = error(change)
+                #expect(failure?.exitCode == 2, "\(String(describing: failure))")
+                #expect(failure.map { !$0.description.contains("\n") } ?? false)
+            }
+            #expect(error { _ in } == nil)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import Media
+import Protocol
+@testable import Worker
+
+/// Drives a real `WorkerLoop` from a test ROUTER on 127.0.0.1: the worker's side of the protocol.
+@Suite struct WorkerLoopTests {
+    final class Harness {
+        let context: ZMQContext
+        let router: Socket
+        let stop = StopSignal()
+        let thread: Thread
+        var peer: [UInt8] = []
+
+        init() throws {
+            context = try ZMQContext()
+            router = try Socket(context: context, type: .router)
+            try router.bind("tcp://127.0.0.1:*")
+            let loop = WorkerLoop(configuration: .init(endpoint: try router.lastEndpoint, threads: 1), stop: stop)
+            thread = Thread { try? loop.run() }
+            thread.start()
+        }
+
+        /// The next message from the worker that is not a heartbeat (bounded wait).
+        func next(timeout: Duration = .seconds(10)) throws -> Message? {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                guard let frames = try router.receive(timeout: .milliseconds(100)) else { continue }
+                let envelope = try Envelope.decode(frames)
+                peer = envelope.peer
+                if envelope.message.kind != .heartbeat { return envelope.message }
+            }
+            return nil
+        }
+
+        func send(_ message: Message) throws { try router.send(Envelope(peer: peer, message: message).frames()) }
+
+        func finish() {
+            stop.raise()
+            let deadline = ContinuousClock.now + .seconds(5)
+            while !thread.isFinished && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
+            router.close()
+            context.shutdown()
+        }
+    }
+
+    static func task(method: String, chunk: UInt32 = 0, frames: Int = 3) -> Message {
+        let images = (0..<frames).map { i in FramePayload.encode(width: 4, height: 2, pixels: [UInt8](repeating: UInt8(truncatingIfNeeded: 10 * i), count: 24)) }
+        let spec = TaskSpec(job: 5, chunk: chunk, renderStart: 20, ownStart: 21, end: 20 + frames, width: 4, height: 2,
+                            method: method, styleCount: 0, styleWeights: [], frameCount: frames)
+        return .task(TaskPayload(spec: spec, styles: [], frames: images))
+    }
+
+    @Test func readyTaskResultsAckDoneThenReadyAgain() throws {
+        let harness = try Harness()
+        defer { harness.finish() }
+        let ready = try #require(try harness.next())
+        #expect(ready.kind == .ready)
+        #expect(try ready.decodeReady().credit == 1)
+        try harness.send(Self.task(method: "copy"))
+        var frames: [UInt32] = []
+        while let message = try harness.next(), message.kind == .result {
+            frames.append(message.header.frame)
+            #expect(try message.decodeResult().pixels == [UInt8](repeating: UInt8(10 * (frames.count - 1)), count: 24))
+            try harness.send(.ack(job: 5, chunk: 0, frame: message.header.frame))
+            if frames.count == 3 { break }
+        }
+        #expect(frames == [20, 21, 22])
+        #expect(try harness.next()?.kind == .chunkDone)
+        #expect(try harness.next()?.kind == .ready)
+    }
+
+    @Test func unknownOrUnavailableMethodFailsTheChunkWithAOneLineReason() throws {
+        let harness = try Harness()
+        defer { harness.finish() }
+        #expect(try harness.next()?.kind == .ready)
+        try harness.send(Self.task(method: "gatys"))
+        let failed = try #require(try harness.next())
+        #expect(failed.kind == .chunkFailed)
+        #expect(try failed.decodeReason() == "method gatys is not available in this build yet")
+        #expect(try harness.next()?.kind == .ready)
+    }
+
+    @Test func cancelStopsTheChunkAndTheWorkerAsksForMore() throws {
+        let harness = try Harness()
+        defer { harness.finish() }
+        #expect(try harness.next()?.kind == .ready)
+        try harness.send(Self.task(method: "sleep:200", frames: 30))
+        let first = try #require(try harness.next())
+        #expect(first.kind == .result)
+        try harness.send(.cancel(job: 5, chunk: 0))
+        var kinds: [MessageKind] = []
+        while let message = try harness.next(timeout: .seconds(5)) {
+            kinds.append(message.kind)
+            if message.kind == .ready { break }
+        }
+        #expect(kinds.last == .ready)
+        #expect(!kinds.contains(.chunkDone))
+        #expect(kinds.filter { $0 == .result }.count < 29)
+    }
+
+    @Test func malformedMessagesAreDroppedAndTheWorkerCarriesOn() throws {
+        let harness = try Harness()
+        defer { harness.finish() }
+        #expect(try harness.next()?.kind == .ready)
+        try harness.router.send([harness.peer, [1, 2, 3]])
+        try harness.router.send([harness.peer, Message(.submit, payload: [[0]]).header.encode()])
+        try harness.send(Self.task(method: "copy", frames: 2))
+        #expect(try harness.next()?.kind == .result)
+    }
+}
