@@ -10,9 +10,9 @@ enum GradientCheck {
         for i in 0..<x.count {
             let original = probe[i]
             probe[i] = original + step
-            let plus = f(probe).dot(r)
+            let plus = f(probe).referenceDot(r)
             probe[i] = original - step
-            let minus = f(probe).dot(r)
+            let minus = f(probe).referenceDot(r)
             probe[i] = original
             grad[i] = Float((plus - minus) / (2 * Double(step)))
         }

@@ -31,7 +31,7 @@ extension Tensor {
     }
 
     /// sum(self * other) in Double: the scalar "loss" gradient checks differentiate.
-    func dot(_ other: Tensor) -> Double {
+    func referenceDot(_ other: Tensor) -> Double {
         precondition(shape == other.shape)
         var s = 0.0
         for i in 0..<count { s += Double(self[i]) * Double(other[i]) }
