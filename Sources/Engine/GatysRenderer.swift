@@ -190,6 +190,8 @@ public enum GatysError: Error, Equatable, CustomStringConvertible {
     case unknownLayer(String)
     case badImageShape([Int])
     case initialShapeMismatch(content: [Int], initial: [Int])
+    case blendWeightCount(styles: Int, weights: Int)
+    case badStyleScale(Double)
 
     public var description: String {
         switch self {
@@ -199,6 +201,8 @@ public enum GatysError: Error, Equatable, CustomStringConvertible {
         case .unknownLayer(let l): "unknown VGG layer \(l) (use reluB_C, convB_C or poolB)"
         case .badImageShape(let s): "image must be [1, 3, height, width], got \(s)"
         case .initialShapeMismatch(let c, let i): "initial image \(i) does not match the content \(c)"
+        case .blendWeightCount(let s, let w): "\(w) style weights for \(s) style images"
+        case .badStyleScale(let s): "style scale must be a positive number, got \(s)"
         }
     }
 }

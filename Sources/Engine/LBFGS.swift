@@ -4,7 +4,8 @@
 ///
 /// Each iteration builds the direction d = -H g from the last `historySize` pairs (s, y) with the
 /// two-loop recursion, scaled by gamma = s'y / y'y. The first iteration, which has no curvature
-/// yet, tries step min(1, 1/|g|_1) as PyTorch's L-BFGS does; later ones try step 1. A step is
+/// yet, tries step min(1, 1/|g|_1) as PyTorch's L-BFGS does; later ones try step 1 (or, while
+/// no pair has been kept, four times the last steepest-descent step). A step is
 /// accepted when f(x + t d) <= f(x) + c1 t g'd, otherwise t is cut (quadratic interpolation,
 /// clamped to [0.1 t, 0.5 t]). Pairs with y's <= 1e-10 |y|^2 are skipped so H stays positive
 /// definite without a Wolfe curvature test. Non-descent directions reset the history.
@@ -35,6 +36,7 @@ public struct LBFGS: Sendable {
         var trial = [Float](repeating: 0, count: n)
         var gTrial = [Float](repeating: 0, count: n)
         var d = [Float](repeating: 0, count: n)
+        var steepestStep: Double? = nil
 
         for iteration in 1...max(1, iterations) where iterations > 0 {
             if g.reduce(Float(0), { max($0, abs($1)) }) <= Float(gradientTolerance) { break }
@@ -47,9 +49,12 @@ public struct LBFGS: Sendable {
             }
             var t: Double = 1
             if sHistory.isEmpty {
+                // No curvature known (first iteration, or every pair so far had y's <= 0, as
+                // under negative curvature): steepest descent, its step grown from the last one.
                 let l1 = g.reduce(0.0) { $0 + Double(abs($1)) }
-                t = min(1, 1 / max(l1, 1e-30))
+                t = steepestStep.map { $0 * 4 } ?? min(1, 1 / max(l1, 1e-30))
             }
+            let steepest = sHistory.isEmpty
             var accepted = false
             var fTrial = f
             for _ in 0...maxBacktracks {
@@ -62,6 +67,7 @@ public struct LBFGS: Sendable {
                 t = min(max(q, 0.1 * t), 0.5 * t)
             }
             guard accepted else { break }
+            steepestStep = steepest ? t : nil
 
             var s = [Float](repeating: 0, count: n), y = [Float](repeating: 0, count: n)
             for i in 0..<n { s[i] = trial[i] - x[i]; y[i] = gTrial[i] - g[i] }
