@@ -120,15 +120,15 @@ extension Tensor: CustomStringConvertible {
 }
 
 /// The heap buffer behind a `Tensor`. 64-byte aligned so SIMD loads never straddle cache lines.
+/// Large buffers come from and go back to `TensorPool`, so iterating a network reuses memory
+/// instead of paying the kernel's page faults for fresh pages on every call.
 @usableFromInline final class TensorStorage {
     @usableFromInline let pointer: UnsafeMutablePointer<Float>
     @usableFromInline let count: Int
 
     @usableFromInline init(count: Int) {
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * MemoryLayout<Float>.stride,
-                                                   alignment: 64)
-        pointer = raw.bindMemory(to: Float.self, capacity: max(1, count))
+        pointer = TensorPool.shared.take(count: count)
     }
 
     @usableFromInline func copy() -> TensorStorage {
@@ -137,5 +137,5 @@ extension Tensor: CustomStringConvertible {
         return s
     }
 
-    deinit { pointer.deallocate() }
+    deinit { TensorPool.shared.give(pointer, count: count) }
 }
