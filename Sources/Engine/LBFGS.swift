@@ -4,7 +4,9 @@
 ///
 /// Each iteration builds the direction d = -H g from the last `historySize` pairs (s, y) with the
 /// two-loop recursion, scaled by gamma = s'y / y'y. The first iteration, which has no curvature
-/// yet, tries step min(1, 1/|g|_1) as PyTorch's L-BFGS does; later ones try step 1 (or, while
+/// yet, tries step min(1, 1/max|g_i|), so no coordinate moves by more than 1 (PyTorch's
+/// min(1, 1/|g|_1) moves a large image so little that the first curvature pair is mostly float
+/// rounding, and the next iterations crawl); later ones try step 1 (or, while
 /// no pair has been kept, four times the last steepest-descent step). A step is
 /// accepted when f(x + t d) <= f(x) + c1 t g'd, otherwise t is cut (quadratic interpolation,
 /// clamped to [0.1 t, 0.5 t]). Pairs with y's <= 1e-10 |y|^2 are skipped so H stays positive
@@ -51,8 +53,8 @@ public struct LBFGS: Sendable {
             if sHistory.isEmpty {
                 // No curvature known (first iteration, or every pair so far had y's <= 0, as
                 // under negative curvature): steepest descent, its step grown from the last one.
-                let l1 = g.reduce(0.0) { $0 + Double(abs($1)) }
-                t = steepestStep.map { $0 * 4 } ?? min(1, 1 / max(l1, 1e-30))
+                let gMax = g.reduce(0.0) { max($0, Double(abs($1))) }
+                t = steepestStep.map { $0 * 4 } ?? min(1, 1 / max(gMax, 1e-30))
             }
             let steepest = sHistory.isEmpty
             var accepted = false
