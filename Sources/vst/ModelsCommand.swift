@@ -71,3 +71,9 @@ struct ModelsCommand: ParsableCommand {
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("error: \(message)\n".utf8))
 }
+
+/// Bad input or usage: one `error:` line and exit status 2.
+func usageError(_ message: String) throws -> Never {
+    printError(message)
+    throw ExitCode(2)
+}
