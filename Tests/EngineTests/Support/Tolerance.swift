@@ -1,0 +1,7 @@
+/// Error bounds shared by the Engine tests (relative L2 error against a reference).
+enum Tolerance {
+    /// Float32 kernels against a Double-accumulating naive loop.
+    static let forward = 1e-5
+    /// Analytic gradients against central finite differences.
+    static let gradient = 1e-3
+}
