@@ -28,6 +28,10 @@ public struct DISFlow: Sendable {
         public var sorIterations: Int
         /// Extra refinement rounds at the finest level, each re-warping the second frame.
         public var finalWarps: Int
+        /// Extra refinement rounds at every coarser level.
+        public var coarseWarps: Int
+        /// Gaussian presmoothing (sigma, pixels) of the frames the refinement differentiates.
+        public var presmoothing: Float
         /// Smoothness weight, gradient-constancy weight, brightness-constancy weight.
         public var alpha: Float, gamma: Float, delta: Float
         /// Refine on the three colour channels instead of luminance.
@@ -35,6 +39,7 @@ public struct DISFlow: Sendable {
 
         public init(patchStride: Int, gradientDescentIterations: Int, finestScale: Int,
                     fixedPointIterations: Int, sorIterations: Int, finalWarps: Int = 0,
+                    coarseWarps: Int = 0, presmoothing: Float = 0,
                     alpha: Float = 20, gamma: Float = 10, delta: Float = 5, colour: Bool = false) {
             self.patchStride = patchStride
             self.gradientDescentIterations = gradientDescentIterations
@@ -42,6 +47,8 @@ public struct DISFlow: Sendable {
             self.fixedPointIterations = fixedPointIterations
             self.sorIterations = sorIterations
             self.finalWarps = finalWarps
+            self.coarseWarps = coarseWarps
+            self.presmoothing = presmoothing
             self.alpha = alpha
             self.gamma = gamma
             self.delta = delta
@@ -75,8 +82,9 @@ public struct DISFlow: Sendable {
         let useColour = p.colour && first.channels == 3
         let g0 = ImagePyramid(first.luminance(), levels: coarsest + 1)
         let g1 = ImagePyramid(second.luminance(), levels: coarsest + 1)
-        let c0 = useColour ? ImagePyramid(first, levels: finest + 1) : g0
-        let c1 = useColour ? ImagePyramid(second, levels: finest + 1) : g1
+        // The refinement sees presmoothed frames, in colour if asked, at every level.
+        let r0 = ImagePyramid((useColour ? first : first.luminance()).gaussianBlurred(sigma: p.presmoothing), levels: coarsest + 1)
+        let r1 = ImagePyramid((useColour ? second : second.luminance()).gaussianBlurred(sigma: p.presmoothing), levels: coarsest + 1)
 
         var flow = FlowField(width: g0[coarsest].width, height: g0[coarsest].height)
         for s in stride(from: coarsest, through: finest, by: -1) {
@@ -90,9 +98,8 @@ public struct DISFlow: Sendable {
                 let refinement = VariationalRefinement(alpha: p.alpha, gamma: p.gamma, delta: p.delta,
                                                        fixedPointIterations: p.fixedPointIterations,
                                                        sorIterations: p.sorIterations)
-                let rounds = s == finest ? 1 + p.finalWarps : 1
-                let a = useColour && s <= finest ? c0[s] : i0, b = useColour && s <= finest ? c1[s] : i1
-                for _ in 0..<rounds { refinement.refine(&flow, first: a, second: b) }
+                let rounds = 1 + (s == finest ? p.finalWarps : p.coarseWarps)
+                for _ in 0..<rounds { refinement.refine(&flow, first: r0[s], second: r1[s]) }
             }
         }
         return flow.resized(width: first.width, height: first.height)

@@ -1,14 +1,19 @@
 /// Scratch memory for the flow solvers: a fixed-size float array whose pointer can be shared with
 /// `concurrentPerform` workers without copy-on-write or exclusivity checks in the inner loops.
 /// Workers must write disjoint parts, which every caller arranges by splitting rows.
+/// `padding` zero floats before and after the data let SIMD8 loops read a vector past either end.
 final class FloatBuffer: @unchecked Sendable {
+    static let padding = 8
     let count: Int
     let pointer: UnsafeMutablePointer<Float>
+    private let base: UnsafeMutablePointer<Float>
 
     init(count: Int, value: Float = 0) {
         self.count = count
-        pointer = .allocate(capacity: max(count, 1))
-        pointer.initialize(repeating: value, count: max(count, 1))
+        base = .allocate(capacity: count + 2 * Self.padding)
+        base.initialize(repeating: 0, count: count + 2 * Self.padding)
+        pointer = base + Self.padding
+        pointer.update(repeating: value, count: count)
     }
 
     convenience init(_ array: [Float]) {
@@ -16,7 +21,7 @@ final class FloatBuffer: @unchecked Sendable {
         array.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: array.count) }
     }
 
-    deinit { pointer.deallocate() }
+    deinit { base.deallocate() }
 
     var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
 
