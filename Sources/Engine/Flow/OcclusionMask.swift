@@ -1,16 +1,19 @@
 /// Per-pixel reliability of a flow for the temporal losses (Ruder, Dosovitskiy, Brox 2016, sec. 3.2).
 ///
-/// Frame t is styled while the previous styled frame is carried onto t's grid with the backward
-/// flow `b` (t -> t-1). Where t shows something t-1 did not (disocclusion) or where motion changes
-/// abruptly (motion boundaries, where flow is least accurate), that carried frame is wrong, so
-/// those pixels get weight 0 and every other pixel weight 1. With `f` the forward flow
-/// (t-1 -> t) and `fw(x) = f(x + b(x))` the forward flow carried to t:
+/// Frame t is styled while the previous styled frame is carried onto t's grid with the flow
+/// `b` from t to t-1 (`Warp.backward(previous, by: b)`). Where t shows something t-1 did not
+/// (disocclusion) or where motion changes abruptly (motion boundaries, where flow is least
+/// accurate), that carried frame is wrong, so those pixels get weight 0 and every other pixel
+/// weight 1. With `f` the reverse flow (t-1 -> t) and `fw(x) = f(x + b(x))` carried to t:
 /// - disoccluded: |fw + b|^2 > 0.01 (|fw|^2 + |b|^2) + 0.5 (the two flows do not undo each other);
 /// - motion boundary: |grad b_u|^2 + |grad b_v|^2 > 0.01 |b|^2 + 0.002;
 /// - and, beyond the paper, pixels whose `x + b(x)` leaves the frame (content entering the view).
 public enum OcclusionMask {
     /// 1 where the forward-backward check passes, 0 where `x` is disoccluded or looks outside the frame.
-    public static func consistency(backward b: FlowField, forward f: FlowField) -> PlanarImage {
+    /// - Parameters:
+    ///   - b: the flow whose grid the mask is on (frame t to frame t-1).
+    ///   - f: the reverse flow (frame t-1 to frame t).
+    public static func consistency(of b: FlowField, reverse f: FlowField) -> PlanarImage {
         precondition(b.width == f.width && b.height == f.height, "mask: flow sizes differ")
         let n = b.pixelCount
         let carried = Warp.backward(PlanarImage(width: f.width, height: f.height, channels: 2, data: f.u + f.v), by: b)
@@ -26,7 +29,7 @@ public enum OcclusionMask {
     }
 
     /// 1 away from motion boundaries of `flow`, 0 on them (central differences of both components).
-    public static func motionBoundaries(_ flow: FlowField) -> PlanarImage {
+    public static func motionBoundaries(of flow: FlowField) -> PlanarImage {
         let w = flow.width, h = flow.height, n = flow.pixelCount
         var out = PlanarImage(width: w, height: h, channels: 1)
         guard n > 0 else { return out }
@@ -46,11 +49,11 @@ public enum OcclusionMask {
 
     /// The mask c of the temporal loss on frame t: consistency and motion boundaries together.
     /// - Parameters:
-    ///   - backward: flow from frame t to frame t-1 (on t's grid; what warps t-1 onto t).
-    ///   - forward: flow from frame t-1 to frame t.
-    public static func reliability(backward: FlowField, forward: FlowField) -> PlanarImage {
-        var mask = consistency(backward: backward, forward: forward)
-        let boundaries = motionBoundaries(backward)
+    ///   - flow: from frame t to frame t-1 (on t's grid; what warps t-1 onto t).
+    ///   - reverse: from frame t-1 to frame t.
+    public static func reliability(of flow: FlowField, reverse: FlowField) -> PlanarImage {
+        var mask = consistency(of: flow, reverse: reverse)
+        let boundaries = motionBoundaries(of: flow)
         for i in 0..<mask.data.count { mask.data[i] = min(mask.data[i], boundaries.data[i]) }
         return mask
     }

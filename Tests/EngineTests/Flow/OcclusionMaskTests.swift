@@ -16,7 +16,7 @@ import Testing
 
     @Test func consistencyMarksTheDisoccludedBandAndNothingElse() {
         let (b, f) = Self.flows()
-        let mask = OcclusionMask.consistency(backward: b, forward: f)
+        let mask = OcclusionMask.consistency(of: b, reverse: f)
         for y in 0..<Self.h { for x in 0..<Self.w {
             let inBand = y >= Self.y0 && y < Self.y0 + Self.side && x >= Self.x0 && x < Self.x0 + Self.shift
             #expect(mask.data[y * Self.w + x] == (inBand ? 0 : 1), "pixel (\(x), \(y))")
@@ -25,7 +25,7 @@ import Testing
 
     @Test func motionBoundariesFollowTheSquaresOutline() {
         let (b, _) = Self.flows()
-        let mask = OcclusionMask.motionBoundaries(b)
+        let mask = OcclusionMask.motionBoundaries(of: b)
         let (l, r, t, d) = (Self.x0 + Self.shift, Self.x0 + Self.shift + Self.side - 1, Self.y0, Self.y0 + Self.side - 1)
         for y in 0..<Self.h { for x in 0..<Self.w {
             // Central differences see a jump one pixel either side of each edge of the moved square
@@ -39,13 +39,13 @@ import Testing
 
     @Test func reliabilityCombinesBothAndTheFrameEdge() {
         let (b, f) = Self.flows()
-        let c = OcclusionMask.reliability(backward: b, forward: f)
-        let band = OcclusionMask.consistency(backward: b, forward: f), edges = OcclusionMask.motionBoundaries(b)
+        let c = OcclusionMask.reliability(of: b, reverse: f)
+        let band = OcclusionMask.consistency(of: b, reverse: f), edges = OcclusionMask.motionBoundaries(of: b)
         #expect(c.data == zip(band.data, edges.data).map { min($0, $1) })
         #expect(c.data.allSatisfy { $0 == 0 || $0 == 1 })
         // A flow pointing out of the frame makes the pixels that look outside unreliable.
         let out = FlowField.constant(width: 8, height: 4, u: -2.5, v: 0), back = FlowField.constant(width: 8, height: 4, u: 2.5, v: 0)
-        let m = OcclusionMask.consistency(backward: out, forward: back)
+        let m = OcclusionMask.consistency(of: out, reverse: back)
         #expect(m.data[0] == 0 && m.data[1] == 0 && m.data[2] == 0 && m.data[3] == 1)
     }
 }
