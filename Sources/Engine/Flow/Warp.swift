@@ -124,3 +124,28 @@ public enum Warp {
         return m
     }
 }
+
+extension Warp {
+    /// One plane warped with replicated borders straight into `dst`, without the tap tables
+    /// (the refinement warps a few planes once per round, where building tables costs more than
+    /// it saves).
+    static func warpPlane(_ src: UnsafePointer<Float>, width w: Int, height h: Int,
+                          u: UnsafePointer<Float>, v: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>) {
+        let maxX = Float(w - 1), maxY = Float(h - 1)
+        FlowParallel.forRanges(h, costPerItem: w * 10) { rows in
+            for y in rows { for x in 0..<w {
+                let p = y * w + x
+                var sx = Float(x) + u[p], sy = Float(y) + v[p]
+                if !(sx >= 0) { sx = 0 }   // also catches NaN
+                if !(sy >= 0) { sy = 0 }
+                sx = min(sx, maxX); sy = min(sy, maxY)
+                let x0 = min(Int(sx), max(w - 2, 0)), y0 = min(Int(sy), max(h - 2, 0))
+                let fx = sx - Float(x0), fy = sy - Float(y0)
+                let x1 = min(x0 + 1, w - 1), y1 = min(y0 + 1, h - 1)
+                let top = src + y0 * w, bottom = src + y1 * w
+                let a = top[x0] + fx * (top[x1] - top[x0]), b = bottom[x0] + fx * (bottom[x1] - bottom[x0])
+                dst[p] = a + fy * (b - a)
+            } }
+        }
+    }
+}
