@@ -24,6 +24,7 @@ struct FlowCommand: ParsableCommand {
     @Option(help: "Write the reliability mask (white reliable, black not) to this PNG.") var mask: String?
     @Option(help: "Compute the flows of every consecutive frame pair of this film, both directions.") var video: String?
     @Option(help: "With --video: scale frames to this height first.") var height: Int?
+    @Option(help: "With --video: read at most this many frames (default: all).") var frames: Int?
     @Option(help: "Measure EPE and time on every ground-truth pair under this folder.") var evaluate: String?
     @Option(help: "Timed runs per pair with --evaluate (the median is reported).") var repeats: Int = 3
     @Option(help: "Speed/quality preset: \(FlowPreset.allCases.map(\.rawValue).joined(separator: ", ")); with --evaluate a comma-separated list.")
@@ -39,7 +40,8 @@ struct FlowCommand: ParsableCommand {
         if let video {
             if viz != nil || mask != nil { try Self.fail("--viz and --mask apply to two images, not --video", code: 2) }
             if let height, height < 2 { try Self.fail("--height must be at least 2", code: 2) }
-            return try FlowTool.video(path: video, out: out, height: height, preset: presets[0])
+            if let frames, frames < 2 { try Self.fail("--frames must be at least 2 (one pair)", code: 2) }
+            return try FlowTool.video(path: video, out: out, height: height, frames: frames, preset: presets[0])
         }
         if images.count != 2 { try Self.fail("give exactly two images (got \(images.count))", code: 2) }
         try FlowTool.pair(images[0], images[1], out: out, viz: viz, mask: mask, preset: presets[0])
@@ -105,13 +107,14 @@ enum FlowTool {
         }
     }
 
-    static func video(path: String, out: String, height: Int?, preset: FlowPreset) throws {
+    static func video(path: String, out: String, height: Int?, frames: Int?, preset: FlowPreset) throws {
         let reader: VideoReader
         do { reader = try VideoReader(path: path, height: height) } catch { try FlowCommand.fail("\(error)", code: 2) }
         do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
             try FlowCommand.fail("cannot create \(out): \(error.localizedDescription)", code: 1)
         }
-        let total = max(reader.info.frameCount - 1, 0)
+        let frameLimit = min(frames ?? Int.max, reader.info.frameCount)
+        let total = max(frameLimit - 1, 0)
         let progress = FlowProgress(total: total, label: "flow")
         func next() throws -> (Int, PlanarImage)? {
             do {
@@ -121,7 +124,7 @@ enum FlowTool {
         }
         guard var previous = try next() else { try FlowCommand.fail("\(path) has no frames", code: 2) }
         var done = 0
-        while let current = try next() {
+        while done < total, let current = try next() {
             let name = { (i: Int, j: Int) in (out as NSString).appendingPathComponent(String(format: "%06d_%06d.flo", i, j)) }
             try write(try compute(previous.1, current.1, preset: preset), to: name(previous.0, current.0))
             try write(try compute(current.1, previous.1, preset: preset), to: name(current.0, previous.0))
@@ -133,7 +136,8 @@ enum FlowTool {
     }
 
     /// EPE and time per pair and preset, printed as a Markdown table. The time covers what
-    /// `vst flow A B --out F` does: decode both PNGs, compute, encode the .flo.
+    /// `vst flow A B --out F` does: decode both PNGs, compute, encode the .flo; "s" is wall-clock,
+    /// "cpu s" the process's CPU time (all threads), both medians over the repeats.
     static func evaluate(directory: String, presets: [FlowPreset], repeats: Int) throws {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: directory).sorted() else {
@@ -141,28 +145,45 @@ enum FlowTool {
         }
         let pairs = names.filter { fm.fileExists(atPath: (directory as NSString).appendingPathComponent("\($0)/flow10.flo")) }
         if pairs.isEmpty { try FlowCommand.fail("no */frame10.png, frame11.png, flow10.flo under \(directory)", code: 2) }
-        print("| pair | size | " + presets.map { "\($0.rawValue) EPE | \($0.rawValue) s" }.joined(separator: " | ") + " |")
-        print("| --- | --- | " + presets.map { _ in "--- | ---" }.joined(separator: " | ") + " |")
+        print("| pair | size | " + presets.map { "\($0.rawValue) EPE | s | cpu s" }.joined(separator: " | ") + " |")
+        print("| --- | --- | " + presets.map { _ in "--- | --- | ---" }.joined(separator: " | ") + " |")
+        var totals = [(epe: Double, wall: Double, cpu: Double)](repeating: (0, 0, 0), count: presets.count)
         for name in pairs {
             let dir = (directory as NSString).appendingPathComponent(name)
             let truth: FlowField
             do { truth = try FloFile.read(path: dir + "/flow10.flo") } catch { try FlowCommand.fail("\(error)", code: 2) }
             var cells: [String] = []
-            for preset in presets {
-                var times: [Double] = [], flow = truth
+            for (index, preset) in presets.enumerated() {
+                var times: [Double] = [], cpus: [Double] = [], flow = truth
                 for _ in 0..<repeats {
-                    let start = DispatchTime.now().uptimeNanoseconds
+                    let start = DispatchTime.now().uptimeNanoseconds, cpuStart = processCPUSeconds()
                     let a = try load(dir + "/frame10.png"), b = try load(dir + "/frame11.png")
                     flow = try compute(a, b, preset: preset)
                     _ = FloFile.encode(flow)
                     times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                    cpus.append(processCPUSeconds() - cpuStart)
                 }
                 let epe = flow.averageEndpointError(to: truth) ?? .nan
-                cells.append(String(format: "%.3f | %.3f", epe, times.sorted()[times.count / 2]))
+                let wall = times.sorted()[times.count / 2], cpu = cpus.sorted()[cpus.count / 2]
+                totals[index].epe += epe; totals[index].wall += wall; totals[index].cpu += cpu
+                cells.append(String(format: "%.3f | %.3f | %.3f", epe, wall, cpu))
             }
             print("| \(name) | \(truth.width)x\(truth.height) | " + cells.joined(separator: " | ") + " |")
             fflush(stdout)
         }
+        let n = Double(pairs.count)
+        print("| mean (\(pairs.count) pairs) | | " + totals.map { String(format: "%.3f | %.3f | %.3f", $0.epe / n, $0.wall / n, $0.cpu / n) }.joined(separator: " | ") + " |")
+    }
+
+    /// User plus system CPU time of this process so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 }
 

@@ -39,8 +39,8 @@ public struct DISFlow: Sendable {
 
         public init(patchStride: Int, gradientDescentIterations: Int, finestScale: Int,
                     fixedPointIterations: Int, sorIterations: Int, finalWarps: Int = 0,
-                    coarseWarps: Int = 0, presmoothing: Float = 0,
-                    alpha: Float = 20, gamma: Float = 10, delta: Float = 5, colour: Bool = false) {
+                    coarseWarps: Int = 0, presmoothing: Float = 0.8,
+                    alpha: Float = 40, gamma: Float = 8, delta: Float = 5, colour: Bool = false) {
             self.patchStride = patchStride
             self.gradientDescentIterations = gradientDescentIterations
             self.finestScale = finestScale
@@ -106,26 +106,30 @@ public struct DISFlow: Sendable {
     }
 }
 
-/// Quality/speed trade-offs for `DISFlow`, measured on ../shared/flow (docs/benchmarks.md).
+/// Quality/speed trade-offs for `DISFlow`, chosen by measuring ../shared/flow (docs/flow.md,
+/// docs/benchmarks.md). All refine with alpha 40, gamma 8, delta 5 on frames presmoothed with
+/// sigma 0.8, the best of the settings tried on the four Middlebury pairs.
 public enum FlowPreset: String, CaseIterable, Sendable {
-    /// Half-resolution search and refinement: for previews and quick checks.
+    /// Sparse patches, one refinement round per level, luminance only: about OpenCV DIS-medium
+    /// accuracy, for previews and quick checks.
     case fast
-    /// The default: full resolution, the accuracy the temporal losses need at video rates.
+    /// The default: denser patches and four refinement rounds per level in colour; more
+    /// accurate than OpenCV's DeepFlow on the Middlebury pairs at a fraction of its time.
     case balanced
-    /// More patches, more iterations, colour refinement: the most accurate, several times slower.
+    /// Densest patches, more rounds and sweeps: the most accurate, about 1.5x balanced's time.
     case accurate
 
     public var parameters: DISFlow.Parameters {
         switch self {
         case .fast:
-            DISFlow.Parameters(patchStride: 4, gradientDescentIterations: 16, finestScale: 1,
+            DISFlow.Parameters(patchStride: 6, gradientDescentIterations: 12, finestScale: 0,
                                fixedPointIterations: 5, sorIterations: 5)
         case .balanced:
-            DISFlow.Parameters(patchStride: 3, gradientDescentIterations: 25, finestScale: 0,
-                               fixedPointIterations: 5, sorIterations: 5)
+            DISFlow.Parameters(patchStride: 4, gradientDescentIterations: 16, finestScale: 0,
+                               fixedPointIterations: 5, sorIterations: 8, finalWarps: 3, coarseWarps: 3, colour: true)
         case .accurate:
-            DISFlow.Parameters(patchStride: 2, gradientDescentIterations: 32, finestScale: 0,
-                               fixedPointIterations: 5, sorIterations: 10, finalWarps: 2, colour: true)
+            DISFlow.Parameters(patchStride: 3, gradientDescentIterations: 25, finestScale: 0,
+                               fixedPointIterations: 5, sorIterations: 10, finalWarps: 4, coarseWarps: 3, colour: true)
         }
     }
 }

@@ -38,7 +38,7 @@ import Testing
     }
 
     /// The 50x50 FlyingChairs crop from ../shared (skipped without it). The bound is what the
-    /// balanced preset measured (0.76 px) plus a margin; OpenCV's DeepFlow gets 0.70 and DIS 0.90.
+    /// balanced preset measured (0.604 px) plus a margin; OpenCV's DeepFlow gets 0.696 and DIS 0.898.
     @Test func smallChairsPairIsAccurate() throws {
         guard let dir = FlowFixtures.sharedFlow?.appendingPathComponent("tiny_mmflow_chairs_50x50") else { return }
         func load(_ name: String) throws -> PlanarImage {
@@ -48,6 +48,6 @@ import Testing
         let truth = try FloFile.read(path: dir.appendingPathComponent("flow10.flo").path)
         let flow = try DISFlow(preset: .balanced).flow(from: try load("frame10.png"), to: try load("frame11.png"))
         let epe = try #require(flow.averageEndpointError(to: truth))
-        #expect(epe < 0.85, "EPE \(epe)")
+        #expect(epe < 0.68, "EPE \(epe)")
     }
 }
