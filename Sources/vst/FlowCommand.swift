@@ -27,6 +27,7 @@ struct FlowCommand: ParsableCommand {
     @Option(help: "With --video: read at most this many frames (default: all).") var frames: Int?
     @Option(help: "Measure EPE and time on every ground-truth pair under this folder.") var evaluate: String?
     @Option(help: "Timed runs per pair with --evaluate (the median is reported).") var repeats: Int = 3
+    @Option(help: "With --evaluate: only these pairs (comma-separated folder names).") var pairs: String?
     @Option(help: "Speed/quality preset: \(FlowPreset.allCases.map(\.rawValue).joined(separator: ", ")); with --evaluate a comma-separated list.")
     var preset: String = FlowPreset.balanced.rawValue
 
@@ -34,7 +35,10 @@ struct FlowCommand: ParsableCommand {
         let presets = try parsePresets()
         let modes = [!images.isEmpty, video != nil, evaluate != nil].filter { $0 }.count
         if modes != 1 { try Self.fail("give two images, or --video FILM, or --evaluate DIR (exactly one)", code: 2) }
-        if let evaluate { return try FlowTool.evaluate(directory: evaluate, presets: presets, repeats: max(1, repeats)) }
+        if let evaluate {
+            let only = pairs.map { $0.split(separator: ",").map(String.init) }
+            return try FlowTool.evaluate(directory: evaluate, presets: presets, repeats: max(1, repeats), only: only)
+        }
         if presets.count != 1 { try Self.fail("--preset takes a single preset here", code: 2) }
         guard let out else { try Self.fail("--out is required", code: 2) }
         if let video {
@@ -138,12 +142,16 @@ enum FlowTool {
     /// EPE and time per pair and preset, printed as a Markdown table. The time covers what
     /// `vst flow A B --out F` does: decode both PNGs, compute, encode the .flo; "s" is wall-clock,
     /// "cpu s" the process's CPU time (all threads), both medians over the repeats.
-    static func evaluate(directory: String, presets: [FlowPreset], repeats: Int) throws {
+    static func evaluate(directory: String, presets: [FlowPreset], repeats: Int, only: [String]?) throws {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: directory).sorted() else {
             try FlowCommand.fail("cannot list \(directory)", code: 2)
         }
+        if let only, let missing = only.first(where: { !names.contains($0) }) {
+            try FlowCommand.fail("no pair '\(missing)' under \(directory)", code: 2)
+        }
         let pairs = names.filter { fm.fileExists(atPath: (directory as NSString).appendingPathComponent("\($0)/flow10.flo")) }
+            .filter { only?.contains($0) ?? true }
         if pairs.isEmpty { try FlowCommand.fail("no */frame10.png, frame11.png, flow10.flo under \(directory)", code: 2) }
         print("| pair | size | " + presets.map { "\($0.rawValue) EPE | s | cpu s" }.joined(separator: " | ") + " |")
         print("| --- | --- | " + presets.map { _ in "--- | --- | ---" }.joined(separator: " | ") + " |")
