@@ -19,7 +19,11 @@ public final class Conv2D: Layer {
 
     /// Shape `[outChannels, inChannels, kernelSize, kernelSize]`.
     public var weight: Tensor {
-        didSet { precondition(weight.shape == oldValue.shape, "Conv2D: weight shape changed to \(weight.shape)") }
+        didSet {
+            precondition(weight.shape == oldValue.shape, "Conv2D: weight shape changed to \(weight.shape)")
+            winogradForward = nil
+            winogradBackward = nil
+        }
     }
     /// Shape `[outChannels]`.
     public var bias: Tensor {
@@ -36,8 +40,38 @@ public final class Conv2D: Layer {
     /// Scratch memory for the column bands; several layers that never run concurrently may share one.
     public var workspace: ConvWorkspace
 
+    /// How the convolution is computed; `.automatic` picks Winograd where it applies and pays.
+    public var algorithm: Algorithm = .automatic
+
+    public enum Algorithm: Sendable {
+        /// Winograd F(4x4, 3x3) for 3x3 stride-1 zero-padded-by-1 layers with at least
+        /// `Conv2D.winogradMinimumChannels` channels in and out; im2col + GEMM otherwise.
+        case automatic
+        /// Always im2col + GEMM.
+        case im2col
+        /// Winograd where it applies (3x3, stride 1, zero padding 1), im2col + GEMM otherwise.
+        case winograd
+    }
+
+    /// Below this many input or output channels, Winograd's GEMMs are too thin to pay (conv1_1's
+    /// three input channels are better served by im2col's 27-deep GEMM).
+    public static let winogradMinimumChannels = 16
+
     var geometry: ConvGeometry?
     var input: Tensor?
+    /// Transformed weights, rebuilt after `weight` changes.
+    var winogradForward: Winograd?
+    var winogradBackward: Winograd?
+
+    /// True when forward and the input gradient run as Winograd F(4x4, 3x3).
+    public var usesWinograd: Bool {
+        guard kernelSize == 3, stride == 1, padding == 1, paddingMode == .zero else { return false }
+        switch algorithm {
+        case .im2col: return false
+        case .winograd: return true
+        case .automatic: return min(inChannels, outChannels) >= Conv2D.winogradMinimumChannels
+        }
+    }
 
     /// A convolution with zero weights and bias; load them or call `initialize(using:)`.
     public init(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
@@ -114,6 +148,19 @@ public final class Conv2D: Layer {
         let g = geometry(for: x.shape)
         let n = x.shape[0], k = g.patchSize, pixels = g.outPixels
         var y = Tensor(uninitializedShape: [n, outChannels, g.outHeight, g.outWidth])
+        if usesWinograd {
+            if winogradForward == nil { winogradForward = Winograd(weight: weight) }
+            let wino = winogradForward!
+            x.withUnsafeBufferPointer { xp in bias.withUnsafeBufferPointer { bp in y.withUnsafeMutableBufferPointer { yp in
+                for b in 0..<n {
+                    wino.run(xp.baseAddress! + b * inChannels * pixels, height: g.height, width: g.width,
+                             bias: bp.baseAddress!, into: yp.baseAddress! + b * outChannels * pixels,
+                             workspace: workspace, maxBandElements: maxColumnElements)
+                }
+            } } }
+            input = x
+            return y
+        }
         let band = bandRows(g)
         let col = isPointwise ? nil : workspace.buffer(count: k * band * g.outWidth)
         x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { wp in
@@ -151,8 +198,10 @@ public final class Conv2D: Layer {
         precondition(gradOutput.shape == [n, outChannels, g.outHeight, g.outWidth],
                      "Conv2D: gradient shape \(gradOutput.shape) does not match output [\(n), \(outChannels), \(g.outHeight), \(g.outWidth)]")
         let pointwise = isPointwise
-        // col2im adds into dx; the pointwise GEMM overwrites it.
-        var dx = pointwise ? Tensor(uninitializedShape: x.shape) : Tensor(shape: x.shape)
+        let winograd = usesWinograd
+        if winograd && winogradBackward == nil { winogradBackward = Winograd(weight: weight, transposedFlip: true) }
+        // col2im adds into dx; the pointwise GEMM and Winograd overwrite it.
+        var dx = pointwise || winograd ? Tensor(uninitializedShape: x.shape) : Tensor(shape: x.shape)
         let band = bandRows(g)
         let col = pointwise ? nil : workspace.buffer(count: k * band * g.outWidth)
         let params = computesParameterGradients
@@ -179,6 +228,13 @@ public final class Conv2D: Layer {
                                           c: dxb, ldc: pixels)
                             continue
                         }
+                        if winograd {
+                            // The input gradient is the convolution of the output gradient with the
+                            // flipped, transposed kernels; the weight gradient still goes by im2col.
+                            winogradBackward!.run(gb, height: g.height, width: g.width, bias: nil, into: dxb,
+                                                  workspace: workspace, maxBandElements: maxColumnElements)
+                            guard params else { continue }
+                        }
                         var r0 = 0
                         while r0 < g.outHeight {
                             let rows = r0..<min(g.outHeight, r0 + band)
@@ -190,6 +246,7 @@ public final class Conv2D: Layer {
                                               a: gBand, lda: pixels, b: col, ldb: cols,
                                               beta: 1, c: dwp.baseAddress!, ldc: k)
                             }
+                            if winograd { r0 = rows.upperBound; continue }
                             GEMM.multiply(transposeA: true, m: k, n: cols, k: outChannels,
                                           a: wp.baseAddress!, lda: k, b: gBand, ldb: pixels,
                                           c: col, ldc: cols)
@@ -214,25 +271,26 @@ public final class Conv2D: Layer {
     }
 }
 
-/// Reusable scratch memory for convolution column bands. It grows to the largest request and is
-/// kept until the workspace is released, so repeated iterations allocate nothing. Not thread-safe:
+/// Reusable scratch memory for convolution bands (im2col columns, Winograd tiles). Each slot grows
+/// to its largest request and is kept, so repeated iterations allocate nothing. Not thread-safe:
 /// layers that share one must not run at the same time.
 public final class ConvWorkspace: @unchecked Sendable {
-    private var pointer: UnsafeMutablePointer<Float>?
-    private var capacity = 0
+    private var slots: [(pointer: UnsafeMutablePointer<Float>, capacity: Int)?] = [nil, nil, nil, nil]
 
     public init() {}
 
-    /// At least `count` floats, valid until the next call.
-    func buffer(count: Int) -> UnsafeMutablePointer<Float> {
-        if let pointer, capacity >= count { return pointer }
-        pointer?.deallocate()
+    /// Bytes currently held.
+    public var byteCount: Int { slots.reduce(0) { $0 + ($1?.capacity ?? 0) * 4 } }
+
+    /// At least `count` floats in slot `slot` (0..<4: 0 im2col, 1-3 Winograd), valid until the next call for that slot.
+    func buffer(_ slot: Int = 0, count: Int) -> UnsafeMutablePointer<Float> {
+        if let s = slots[slot], s.capacity >= count { return s.pointer }
+        slots[slot]?.pointer.deallocate()
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * 4, alignment: 64)
         let p = raw.bindMemory(to: Float.self, capacity: max(1, count))
-        pointer = p
-        capacity = count
+        slots[slot] = (p, count)
         return p
     }
 
-    deinit { pointer?.deallocate() }
+    deinit { for s in slots { s?.pointer.deallocate() } }
 }
