@@ -3,7 +3,10 @@
 /// The forward pass is im2col followed by one `GEMM.multiply` per band of output rows: the column
 /// matrix is built `maxColumnElements` at a time, so a 1920x1080 frame never needs its multi-GB
 /// column matrix, and the band lives in a `ConvWorkspace` that is reused across calls. A 1x1
-/// stride-1 unpadded convolution skips im2col (the input already is its column matrix).
+/// stride-1 unpadded convolution skips im2col (the input already is its column matrix). 3x3
+/// stride-1 padding-1 layers with enough channels run as Winograd F(4x4, 3x3) instead (see
+/// `Winograd`), a quarter of the multiplications: forward for zero and reflection padding, the
+/// input gradient for zero padding.
 ///
 /// `backward` returns the input gradient and *adds* the weight and bias gradients to
 /// `weightGradient` and `biasGradient` (call `zeroGradients()` between optimizer steps); set
@@ -44,12 +47,12 @@ public final class Conv2D: Layer {
     public var algorithm: Algorithm = .automatic
 
     public enum Algorithm: Sendable {
-        /// Winograd F(4x4, 3x3) for 3x3 stride-1 zero-padded-by-1 layers with at least
+        /// Winograd F(4x4, 3x3) for 3x3 stride-1 padded-by-1 layers with at least
         /// `Conv2D.winogradMinimumChannels` channels in and out; im2col + GEMM otherwise.
         case automatic
         /// Always im2col + GEMM.
         case im2col
-        /// Winograd where it applies (3x3, stride 1, zero padding 1), im2col + GEMM otherwise.
+        /// Winograd where it applies (3x3, stride 1, padding 1), im2col + GEMM otherwise.
         case winograd
     }
 
@@ -63,15 +66,20 @@ public final class Conv2D: Layer {
     var winogradForward: Winograd?
     var winogradBackward: Winograd?
 
-    /// True when forward and the input gradient run as Winograd F(4x4, 3x3).
+    /// True when forward runs as Winograd F(4x4, 3x3): 3x3, stride 1, padding 1 (zero or reflect).
     public var usesWinograd: Bool {
-        guard kernelSize == 3, stride == 1, padding == 1, paddingMode == .zero else { return false }
+        guard kernelSize == 3, stride == 1, padding == 1 else { return false }
         switch algorithm {
         case .im2col: return false
         case .winograd: return true
         case .automatic: return min(inChannels, outChannels) >= Conv2D.winogradMinimumChannels
         }
     }
+
+    /// True when the input gradient also runs as Winograd: the adjoint of a zero-padded 3x3
+    /// convolution is another one; that of a reflection-padded one is not (the border folds back),
+    /// so those go through col2im.
+    public var usesWinogradBackward: Bool { usesWinograd && paddingMode == .zero }
 
     /// A convolution with zero weights and bias; load them or call `initialize(using:)`.
     public init(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
@@ -155,7 +163,8 @@ public final class Conv2D: Layer {
                 for b in 0..<n {
                     wino.run(xp.baseAddress! + b * inChannels * pixels, height: g.height, width: g.width,
                              bias: bp.baseAddress!, into: yp.baseAddress! + b * outChannels * pixels,
-                             workspace: workspace, maxBandElements: maxColumnElements)
+                             workspace: workspace, maxBandElements: maxColumnElements,
+                             reflect: paddingMode == .reflect)
                 }
             } } }
             input = x
@@ -198,7 +207,7 @@ public final class Conv2D: Layer {
         precondition(gradOutput.shape == [n, outChannels, g.outHeight, g.outWidth],
                      "Conv2D: gradient shape \(gradOutput.shape) does not match output [\(n), \(outChannels), \(g.outHeight), \(g.outWidth)]")
         let pointwise = isPointwise
-        let winograd = usesWinograd
+        let winograd = usesWinogradBackward
         if winograd && winogradBackward == nil { winogradBackward = Winograd(weight: weight, transposedFlip: true) }
         // col2im adds into dx; the pointwise GEMM and Winograd overwrite it.
         var dx = pointwise || winograd ? Tensor(uninitializedShape: x.shape) : Tensor(shape: x.shape)

@@ -1,5 +1,5 @@
-/// Winograd F(4x4, 3x3) convolution (Lavin and Gray 2016) for 3x3, stride-1, zero-padded-by-1
-/// convolutions: all of VGG's. Each 4x4 block of outputs costs 36 multiplications per
+/// Winograd F(4x4, 3x3) convolution (Lavin and Gray 2016) for 3x3, stride-1, padded-by-1
+/// convolutions: all of VGG's, and ReCoNet's reflection-padded ones (forward only). Each 4x4 block of outputs costs 36 multiplications per
 /// (input, output) channel pair instead of 144, so the GEMMs do a quarter of direct convolution's
 /// work. The price is three transforms that read and write each tensor about once, and a little
 /// precision (relative error ~1e-6..1e-5 in Float32 on VGG-sized sums).
@@ -84,8 +84,12 @@ struct Winograd {
 
     /// y (outChannels x height x width) = conv3x3(x (inChannels x height x width), padding 1) + bias,
     /// for one image. `maxBandElements` bounds each of the band buffers, in floats.
+    ///
+    /// With `reflect`, the one-pixel border mirrors the image (ReCoNet's padding) instead of
+    /// being zero; positions further out only feed outputs that are discarded and read as zero.
     func run(_ x: UnsafePointer<Float>, height: Int, width: Int, bias: UnsafePointer<Float>?,
-             into y: UnsafeMutablePointer<Float>, workspace: ConvWorkspace, maxBandElements: Int) {
+             into y: UnsafeMutablePointer<Float>, workspace: ConvWorkspace, maxBandElements: Int,
+             reflect: Bool = false) {
         let (cin, cout) = (inChannels, outChannels)
         let tilesHigh = (height + 3) / 4
         let tilesWide = ((width + 3) / 4 + 7) / 8 * 8         // whole groups of eight tiles
@@ -118,16 +122,16 @@ struct Winograd {
                         let plane = x + ci * height * width
                         let out = phases + ci * 4 * phaseRows * phaseWidth
                         for rr in 0..<(rows * 4 + 2) {
-                            let iy = ty0 * 4 - 1 + rr
+                            let iy = Winograd.source(ty0 * 4 - 1 + rr, extent: height, reflect: reflect)
                             let p0 = out + rr * phaseWidth, step = phaseRows * phaseWidth
-                            if iy < 0 || iy >= height {
+                            if iy < 0 {
                                 for c in 0..<4 { (p0 + c * step).update(repeating: 0, count: phaseWidth) }
                                 continue
                             }
                             let src = plane + iy * width
                             let (p1, p2, p3) = (p0 + step, p0 + 2 * step, p0 + 3 * step)
                             // Interior: all four columns 4q-1 ... 4q+2 inside the row.
-                            let inner = max(1, min(phaseWidth, (width - 2) / 4 + 1))
+                            let inner = width < 3 ? 1 : max(1, min(phaseWidth, (width - 3) / 4 + 1))
                             for q in 1..<inner {
                                 let s = src + 4 * q - 1
                                 p0[q] = s[0]; p1[q] = s[1]; p2[q] = s[2]; p3[q] = s[3]
@@ -135,8 +139,8 @@ struct Winograd {
                             var q = 0
                             while q < phaseWidth {     // edges: column 0 and from `inner` on
                                 for c in 0..<4 {
-                                    let ix = 4 * q + c - 1
-                                    p0[c * step + q] = ix >= 0 && ix < width ? src[ix] : 0
+                                    let ix = Winograd.source(4 * q + c - 1, extent: width, reflect: reflect)
+                                    p0[c * step + q] = ix >= 0 ? src[ix] : 0
                                 }
                                 q = q == 0 ? max(1, inner) : q + 1
                             }
@@ -180,6 +184,15 @@ struct Winograd {
                 ty0 += rows
             }
         }
+    }
+
+    /// The input index read for padded position `i` (-1 for a zero).
+    @inline(__always)
+    static func source(_ i: Int, extent: Int, reflect: Bool) -> Int {
+        if i >= 0 && i < extent { return i }
+        if reflect && i == -1 && extent > 1 { return 1 }
+        if reflect && i == extent && extent > 1 { return extent - 2 }
+        return -1
     }
 
     @inline(__always)
