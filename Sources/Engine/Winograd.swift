@@ -132,11 +132,20 @@ struct Winograd {
                             let (p1, p2, p3) = (p0 + step, p0 + 2 * step, p0 + 3 * step)
                             // Interior: all four columns 4q-1 ... 4q+2 inside the row.
                             let inner = width < 3 ? 1 : max(1, min(phaseWidth, (width - 3) / 4 + 1))
-                            for q in 1..<inner {
+                            var q = 1
+                            while q + 8 <= inner {     // eight q at a time: 32 floats, de-interleaved
+                                let v = UnsafeRawPointer(src + 4 * q - 1).loadUnaligned(as: SIMD32<Float>.self)
+                                let (even, odd) = (v.evenHalf, v.oddHalf)
+                                Winograd.store(even.evenHalf, p0 + q); Winograd.store(odd.evenHalf, p1 + q)
+                                Winograd.store(even.oddHalf, p2 + q); Winograd.store(odd.oddHalf, p3 + q)
+                                q += 8
+                            }
+                            while q < inner {
                                 let s = src + 4 * q - 1
                                 p0[q] = s[0]; p1[q] = s[1]; p2[q] = s[2]; p3[q] = s[3]
+                                q += 1
                             }
-                            var q = 0
+                            q = 0
                             while q < phaseWidth {     // edges: column 0 and from `inner` on
                                 for c in 0..<4 {
                                     let ix = Winograd.source(4 * q + c - 1, extent: width, reflect: reflect)
@@ -254,9 +263,11 @@ struct Winograd {
                 let (c0, c1, c2, c3) = (r.0 + b, r.1 + b, r.2 + b, r.3 + b)
                 let dst = y + oy * width + column
                 if column + 32 <= width {
-                    for l in 0..<8 {
-                        dst[4 * l] = c0[l]; dst[4 * l + 1] = c1[l]; dst[4 * l + 2] = c2[l]; dst[4 * l + 3] = c3[l]
-                    }
+                    var even = SIMD16<Float>(), odd = SIMD16<Float>(), all = SIMD32<Float>()
+                    even.evenHalf = c0; even.oddHalf = c2
+                    odd.evenHalf = c1; odd.oddHalf = c3
+                    all.evenHalf = even; all.oddHalf = odd
+                    UnsafeMutableRawPointer(dst).storeBytes(of: all, as: SIMD32<Float>.self)
                 } else {
                     for l in 0..<8 {
                         let x0 = column + 4 * l
