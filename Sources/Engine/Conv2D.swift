@@ -26,6 +26,8 @@ public final class Conv2D: Layer {
             precondition(weight.shape == oldValue.shape, "Conv2D: weight shape changed to \(weight.shape)")
             winogradForward = nil
             winogradBackward = nil
+            directForward = nil
+            directBackward = nil
         }
     }
     /// Shape `[outChannels]`.
@@ -65,6 +67,8 @@ public final class Conv2D: Layer {
     /// Transformed weights, rebuilt after `weight` changes.
     var winogradForward: Winograd?
     var winogradBackward: Winograd?
+    var directForward: DirectConv?
+    var directBackward: DirectConv?
 
     /// True when forward runs as Winograd F(4x4, 3x3): 3x3, stride 1, padding 1 (zero or reflect).
     public var usesWinograd: Bool {
@@ -80,6 +84,17 @@ public final class Conv2D: Layer {
     /// convolution is another one; that of a reflection-padded one is not (the border folds back),
     /// so those go through col2im.
     public var usesWinogradBackward: Bool { usesWinograd && paddingMode == .zero }
+
+    /// At most this many output channels, a stride-1 layer runs as direct convolution (`DirectConv`)
+    /// for forward and the input gradient: im2col would build Cin*k*k values per pixel for a GEMM
+    /// only a few rows tall.
+    public static let directMaximumOutputChannels = 4
+
+    /// True when forward and the input gradient run as direct convolution.
+    public var usesDirect: Bool {
+        guard stride == 1, kernelSize > 1, !usesWinograd, algorithm != .im2col else { return false }
+        return outChannels <= Conv2D.directMaximumOutputChannels
+    }
 
     /// A convolution with zero weights and bias; load them or call `initialize(using:)`.
     public init(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
@@ -156,6 +171,20 @@ public final class Conv2D: Layer {
         let g = geometry(for: x.shape)
         let n = x.shape[0], k = g.patchSize, pixels = g.outPixels
         var y = Tensor(uninitializedShape: [n, outChannels, g.outHeight, g.outWidth])
+        if usesDirect {
+            if directForward == nil { directForward = DirectConv(weight: weight) }
+            let direct = directForward!
+            x.withUnsafeBufferPointer { xp in bias.withUnsafeBufferPointer { bp in y.withUnsafeMutableBufferPointer { yp in
+                for b in 0..<n {
+                    direct.run(xp.baseAddress! + b * inChannels * g.height * g.width, height: g.height, width: g.width,
+                               padding: padding, mode: paddingMode, bias: bp.baseAddress!,
+                               into: yp.baseAddress! + b * outChannels * pixels, workspace: workspace,
+                               maxBandElements: maxColumnElements)
+                }
+            } } }
+            input = x
+            return y
+        }
         if usesWinograd {
             if winogradForward == nil { winogradForward = Winograd(weight: weight) }
             let wino = winogradForward!
@@ -207,10 +236,14 @@ public final class Conv2D: Layer {
         precondition(gradOutput.shape == [n, outChannels, g.outHeight, g.outWidth],
                      "Conv2D: gradient shape \(gradOutput.shape) does not match output [\(n), \(outChannels), \(g.outHeight), \(g.outWidth)]")
         let pointwise = isPointwise
-        let winograd = usesWinogradBackward
+        let winograd = usesWinogradBackward, direct = usesDirect
         if winograd && winogradBackward == nil { winogradBackward = Winograd(weight: weight, transposedFlip: true) }
-        // col2im adds into dx; the pointwise GEMM and Winograd overwrite it.
-        var dx = pointwise || winograd ? Tensor(uninitializedShape: x.shape) : Tensor(shape: x.shape)
+        if direct && directBackward == nil { directBackward = DirectConv(weight: weight, transposedFlip: true) }
+        // col2im adds into dx; the pointwise GEMM, Winograd and direct convolution overwrite it.
+        var dx = pointwise || winograd || direct ? Tensor(uninitializedShape: x.shape) : Tensor(shape: x.shape)
+        // The direct input gradient with reflection padding is that of the padded input, folded back.
+        var paddedGradient = direct && paddingMode == .reflect && padding > 0
+            ? Tensor(uninitializedShape: [inChannels, g.height + 2 * padding, g.width + 2 * padding]) : nil
         let band = bandRows(g)
         let col = pointwise ? nil : workspace.buffer(count: k * band * g.outWidth)
         let params = computesParameterGradients
@@ -237,6 +270,22 @@ public final class Conv2D: Layer {
                                           c: dxb, ldc: pixels)
                             continue
                         }
+                        if direct {
+                            if paddedGradient != nil {
+                                paddedGradient!.withUnsafeMutableBufferPointer { pg in
+                                    directBackward!.run(gb, height: g.outHeight, width: g.outWidth,
+                                                        padding: kernelSize - 1, mode: .zero, bias: nil,
+                                                        into: pg.baseAddress!, workspace: workspace,
+                                                        maxBandElements: maxColumnElements)
+                                    foldReflection(pg.baseAddress!, into: dxb, geometry: g)
+                                }
+                            } else {
+                                directBackward!.run(gb, height: g.outHeight, width: g.outWidth,
+                                                    padding: kernelSize - 1 - padding, mode: .zero, bias: nil,
+                                                    into: dxb, workspace: workspace, maxBandElements: maxColumnElements)
+                            }
+                            guard params else { continue }
+                        }
                         if winograd {
                             // The input gradient is the convolution of the output gradient with the
                             // flipped, transposed kernels; the weight gradient still goes by im2col.
@@ -255,7 +304,7 @@ public final class Conv2D: Layer {
                                               a: gBand, lda: pixels, b: col, ldb: cols,
                                               beta: 1, c: dwp.baseAddress!, ldc: k)
                             }
-                            if winograd { r0 = rows.upperBound; continue }
+                            if winograd || direct { r0 = rows.upperBound; continue }
                             GEMM.multiply(transposeA: true, m: k, n: cols, k: outChannels,
                                           a: wp.baseAddress!, lda: k, b: gBand, ldb: pixels,
                                           c: col, ldc: cols)
@@ -267,6 +316,27 @@ public final class Conv2D: Layer {
             } }
         } }
         return dx
+    }
+
+    /// dx = the gradient of the reflection-padded input (`padded`, channels x (h+2p) x (w+2p))
+    /// folded back: each padded position adds into the pixel it mirrored.
+    func foldReflection(_ padded: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, geometry g: ConvGeometry) {
+        let (h, w, p) = (g.height, g.width, padding)
+        let (ph, pw) = (h + 2 * p, w + 2 * p)
+        func mirror(_ i: Int, _ extent: Int) -> Int { i < 0 ? -i : i >= extent ? 2 * (extent - 1) - i : i }
+        Parallel.forEachChunk(inChannels, elementsPerItem: ph * pw) { range in
+            for ci in range {
+                let src = padded + ci * ph * pw, dst = dx + ci * h * w
+                for y in 0..<h { (dst + y * w).update(from: src + (y + p) * pw + p, count: w) }
+                for py in 0..<ph {
+                    let iy = mirror(py - p, h)
+                    let inner = py >= p && py < p + h
+                    for px in 0..<pw where !inner || px < p || px >= p + w {
+                        dst[iy * w + mirror(px - p, w)] += src[py * pw + px]
+                    }
+                }
+            }
+        }
     }
 
     public func zeroGradients() {
