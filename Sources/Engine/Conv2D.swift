@@ -5,8 +5,8 @@
 /// column matrix, and the band lives in a `ConvWorkspace` that is reused across calls. A 1x1
 /// stride-1 unpadded convolution skips im2col (the input already is its column matrix). 3x3
 /// stride-1 padding-1 layers with enough channels run as Winograd F(4x4, 3x3) instead (see
-/// `Winograd`), a quarter of the multiplications: forward for zero and reflection padding, the
-/// input gradient for zero padding.
+/// `Winograd`), a quarter of the multiplications, for forward and the input gradient. Stride-1
+/// layers with at most four output channels run as direct convolution (`DirectConv`).
 ///
 /// `backward` returns the input gradient and *adds* the weight and bias gradients to
 /// `weightGradient` and `biasGradient` (call `zeroGradients()` between optimizer steps); set
@@ -80,10 +80,6 @@ public final class Conv2D: Layer {
         }
     }
 
-    /// True when the input gradient also runs as Winograd: the adjoint of a zero-padded 3x3
-    /// convolution is another one; that of a reflection-padded one is not (the border folds back),
-    /// so those go through col2im.
-    public var usesWinogradBackward: Bool { usesWinograd && paddingMode == .zero }
 
     /// At most this many output channels, a stride-1 layer runs as direct convolution (`DirectConv`)
     /// for forward and the input gradient: im2col would build Cin*k*k values per pixel for a GEMM
@@ -236,14 +232,17 @@ public final class Conv2D: Layer {
         precondition(gradOutput.shape == [n, outChannels, g.outHeight, g.outWidth],
                      "Conv2D: gradient shape \(gradOutput.shape) does not match output [\(n), \(outChannels), \(g.outHeight), \(g.outWidth)]")
         let pointwise = isPointwise
-        let winograd = usesWinogradBackward, direct = usesDirect
+        let winograd = usesWinograd, direct = usesDirect
         if winograd && winogradBackward == nil { winogradBackward = Winograd(weight: weight, transposedFlip: true) }
         if direct && directBackward == nil { directBackward = DirectConv(weight: weight, transposedFlip: true) }
         // col2im adds into dx; the pointwise GEMM, Winograd and direct convolution overwrite it.
         var dx = pointwise || winograd || direct ? Tensor(uninitializedShape: x.shape) : Tensor(shape: x.shape)
         // The direct input gradient with reflection padding is that of the padded input, folded back.
-        var paddedGradient = direct && paddingMode == .reflect && padding > 0
+        let reflect = paddingMode == .reflect && padding > 0
+        var paddedGradient = (direct || winograd) && reflect
             ? Tensor(uninitializedShape: [inChannels, g.height + 2 * padding, g.width + 2 * padding]) : nil
+        // Winograd's adjoint with reflection needs the output gradient with a zero border of one.
+        var borderedGradient = winograd && reflect ? Tensor(shape: [outChannels, g.outHeight + 2, g.outWidth + 2]) : nil
         let band = bandRows(g)
         let col = pointwise ? nil : workspace.buffer(count: k * band * g.outWidth)
         let params = computesParameterGradients
@@ -289,8 +288,29 @@ public final class Conv2D: Layer {
                         if winograd {
                             // The input gradient is the convolution of the output gradient with the
                             // flipped, transposed kernels; the weight gradient still goes by im2col.
-                            winogradBackward!.run(gb, height: g.height, width: g.width, bias: nil, into: dxb,
-                                                  workspace: workspace, maxBandElements: maxColumnElements)
+                            // With reflection padding: the gradient of the padded input (a "full"
+                            // convolution, padding 2, done as padding 1 of a zero-bordered copy),
+                            // folded back onto the pixels the border mirrored.
+                            if borderedGradient != nil {
+                                let (oh, ow) = (g.outHeight, g.outWidth)
+                                borderedGradient!.withUnsafeMutableBufferPointer { bg in
+                                    paddedGradient!.withUnsafeMutableBufferPointer { pg in
+                                        for co in 0..<outChannels {
+                                            for y in 0..<oh {
+                                                (bg.baseAddress! + (co * (oh + 2) + y + 1) * (ow + 2) + 1)
+                                                    .update(from: gb + (co * oh + y) * ow, count: ow)
+                                            }
+                                        }
+                                        winogradBackward!.run(bg.baseAddress!, height: oh + 2, width: ow + 2, bias: nil,
+                                                              into: pg.baseAddress!, workspace: workspace,
+                                                              maxBandElements: maxColumnElements)
+                                        foldReflection(pg.baseAddress!, into: dxb, geometry: g)
+                                    }
+                                }
+                            } else {
+                                winogradBackward!.run(gb, height: g.height, width: g.width, bias: nil, into: dxb,
+                                                      workspace: workspace, maxBandElements: maxColumnElements)
+                            }
                             guard params else { continue }
                         }
                         var r0 = 0

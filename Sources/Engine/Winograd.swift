@@ -1,5 +1,5 @@
 /// Winograd F(4x4, 3x3) convolution (Lavin and Gray 2016) for 3x3, stride-1, padded-by-1
-/// convolutions: all of VGG's, and ReCoNet's reflection-padded ones (forward only). Each 4x4 block of outputs costs 36 multiplications per
+/// convolutions: all of VGG's, and ReCoNet's reflection-padded ones. Each 4x4 block of outputs costs 36 multiplications per
 /// (input, output) channel pair instead of 144, so the GEMMs do a quarter of direct convolution's
 /// work. The price is three transforms that read and write each tensor about once, and a little
 /// precision (relative error ~1e-6..1e-5 in Float32 on VGG-sized sums).
