@@ -40,6 +40,9 @@ public final class Conv2D: Layer {
     public private(set) var biasGradient: Tensor
     /// When false, `backward` computes only the input gradient.
     public var computesParameterGradients = true
+    /// When false, `backward` only accumulates the parameter gradients and returns an empty tensor
+    /// (shape [0]): for a network's first layer in training, whose input is data, not a variable.
+    public var computesInputGradient = true
     /// Largest column band, in floats (default 4 Mi floats = 16 MiB).
     public var maxColumnElements = 1 << 22
     /// Scratch memory for the column bands; several layers that never run concurrently may share one.
@@ -235,14 +238,16 @@ public final class Conv2D: Layer {
         let winograd = usesWinograd, direct = usesDirect
         if winograd && winogradBackward == nil { winogradBackward = Winograd(weight: weight, transposedFlip: true) }
         if direct && directBackward == nil { directBackward = DirectConv(weight: weight, transposedFlip: true) }
+        let wantsInput = computesInputGradient
         // col2im adds into dx; the pointwise GEMM, Winograd and direct convolution overwrite it.
-        var dx = pointwise || winograd || direct ? Tensor(uninitializedShape: x.shape) : Tensor(shape: x.shape)
+        var dx = !wantsInput ? Tensor(shape: [0])
+            : pointwise || winograd || direct ? Tensor(uninitializedShape: x.shape) : Tensor(shape: x.shape)
         // The direct input gradient with reflection padding is that of the padded input, folded back.
         let reflect = paddingMode == .reflect && padding > 0
-        var paddedGradient = (direct || winograd) && reflect
+        var paddedGradient = (direct || winograd) && reflect && wantsInput
             ? Tensor(uninitializedShape: [inChannels, g.height + 2 * padding, g.width + 2 * padding]) : nil
         // Winograd's adjoint with reflection needs the output gradient with a zero border of one.
-        var borderedGradient = winograd && reflect ? Tensor(shape: [outChannels, g.outHeight + 2, g.outWidth + 2]) : nil
+        var borderedGradient = winograd && reflect && wantsInput ? Tensor(shape: [outChannels, g.outHeight + 2, g.outWidth + 2]) : nil
         let band = bandRows(g)
         let col = pointwise ? nil : workspace.buffer(count: k * band * g.outWidth)
         let params = computesParameterGradients
@@ -264,12 +269,14 @@ public final class Conv2D: Layer {
                                               a: gb, lda: pixels, b: xb, ldb: pixels,
                                               beta: 1, c: dwp.baseAddress!, ldc: k)
                             }
-                            GEMM.multiply(transposeA: true, m: k, n: pixels, k: outChannels,
-                                          a: wp.baseAddress!, lda: k, b: gb, ldb: pixels,
-                                          c: dxb, ldc: pixels)
+                            if wantsInput {
+                                GEMM.multiply(transposeA: true, m: k, n: pixels, k: outChannels,
+                                              a: wp.baseAddress!, lda: k, b: gb, ldb: pixels,
+                                              c: dxb, ldc: pixels)
+                            }
                             continue
                         }
-                        if direct {
+                        if direct && wantsInput {
                             if paddedGradient != nil {
                                 paddedGradient!.withUnsafeMutableBufferPointer { pg in
                                     directBackward!.run(gb, height: g.outHeight, width: g.outWidth,
@@ -283,9 +290,8 @@ public final class Conv2D: Layer {
                                                     padding: kernelSize - 1 - padding, mode: .zero, bias: nil,
                                                     into: dxb, workspace: workspace, maxBandElements: maxColumnElements)
                             }
-                            guard params else { continue }
                         }
-                        if winograd {
+                        if winograd && wantsInput {
                             // The input gradient is the convolution of the output gradient with the
                             // flipped, transposed kernels; the weight gradient still goes by im2col.
                             // With reflection padding: the gradient of the padded input (a "full"
@@ -311,8 +317,9 @@ public final class Conv2D: Layer {
                                 winogradBackward!.run(gb, height: g.height, width: g.width, bias: nil, into: dxb,
                                                       workspace: workspace, maxBandElements: maxColumnElements)
                             }
-                            guard params else { continue }
                         }
+                        let im2colInput = wantsInput && !winograd && !direct
+                        if !params && !im2colInput { continue }
                         var r0 = 0
                         while r0 < g.outHeight {
                             let rows = r0..<min(g.outHeight, r0 + band)
@@ -324,7 +331,7 @@ public final class Conv2D: Layer {
                                               a: gBand, lda: pixels, b: col, ldb: cols,
                                               beta: 1, c: dwp.baseAddress!, ldc: k)
                             }
-                            if winograd || direct { r0 = rows.upperBound; continue }
+                            if !im2colInput { r0 = rows.upperBound; continue }
                             GEMM.multiply(transposeA: true, m: k, n: cols, k: outChannels,
                                           a: wp.baseAddress!, lda: k, b: gBand, ldb: pixels,
                                           c: col, ldc: cols)
