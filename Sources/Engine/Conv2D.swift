@@ -238,6 +238,7 @@ public final class Conv2D: Layer {
         let winograd = usesWinograd, direct = usesDirect
         if winograd && winogradBackward == nil { winogradBackward = Winograd(weight: weight, transposedFlip: true) }
         if direct && directBackward == nil { directBackward = DirectConv(weight: weight, transposedFlip: true) }
+        if direct && directForward == nil { directForward = DirectConv(weight: weight) }
         let wantsInput = computesInputGradient
         // col2im adds into dx; the pointwise GEMM, Winograd and direct convolution overwrite it.
         var dx = !wantsInput ? Tensor(shape: [0])
@@ -318,14 +319,21 @@ public final class Conv2D: Layer {
                                                       workspace: workspace, maxBandElements: maxColumnElements)
                             }
                         }
+                        if direct && params {
+                            directForward!.accumulateWeightGradient(
+                                xb, height: g.height, width: g.width, padding: padding, mode: paddingMode,
+                                gradOutput: gb, into: dwp.baseAddress!, workspace: workspace,
+                                maxBandElements: maxColumnElements)
+                        }
                         let im2colInput = wantsInput && !winograd && !direct
-                        if !params && !im2colInput { continue }
+                        let im2colWeights = params && !direct
+                        if !im2colWeights && !im2colInput { continue }
                         var r0 = 0
                         while r0 < g.outHeight {
                             let rows = r0..<min(g.outHeight, r0 + band)
                             let cols = rows.count * g.outWidth
                             let gBand = gb + r0 * g.outWidth
-                            if params {
+                            if im2colWeights {
                                 g.im2col(xb, rows: rows, into: col)
                                 GEMM.multiply(transposeB: true, m: outChannels, n: k, k: cols,
                                               a: gBand, lda: pixels, b: col, ldb: cols,

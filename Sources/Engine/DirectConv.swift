@@ -51,23 +51,8 @@ struct DirectConv {
             var oy0 = 0
             while oy0 < outHeight {
                 let rows = min(bandRows, outHeight - oy0)
-                // Padded input rows oy0 ..< oy0 + rows + k - 1 of every channel.
-                Parallel.forEachChunk(cin, elementsPerItem: (rows + k - 1) * rowLength) { range in
-                    for ci in range {
-                        let plane = x + ci * height * width
-                        for r in 0..<(rows + k - 1) {
-                            let dst = band + (ci * paddedRows + r) * rowLength
-                            let iy = DirectConv.source(oy0 + r - padding, extent: height, mode: mode)
-                            if iy < 0 { dst.update(repeating: 0, count: rowLength); continue }
-                            let src = plane + iy * width
-                            for c in 0..<padding { dst[c] = DirectConv.value(src, c - padding, width, mode) }
-                            (dst + padding).update(from: src, count: width)
-                            for c in (padding + width)..<rowLength {
-                                dst[c] = DirectConv.value(src, c - padding, width, mode)
-                            }
-                        }
-                    }
-                }
+                fillBand(x, height: height, width: width, padding: padding, mode: mode, firstRow: oy0,
+                         rows: rows + k - 1, into: band, paddedRows: paddedRows, rowLength: rowLength)
                 Parallel.forEachChunk(groups * rows, elementsPerItem: cin * k * k * outWidth * 2) { items in
                     for item in items {
                         let g = item / rows, r = item % rows
@@ -88,6 +73,101 @@ struct DirectConv {
                 }
                 oy0 += rows
             }
+        }
+    }
+
+    /// Padded input rows firstRow ..< firstRow + rows (in padded coordinates) of every channel,
+    /// each `rowLength` long, channel planes `paddedRows` rows apart.
+    func fillBand(_ x: UnsafePointer<Float>, height: Int, width: Int, padding: Int, mode: PaddingMode,
+                  firstRow: Int, rows: Int, into band: UnsafeMutablePointer<Float>, paddedRows: Int, rowLength: Int) {
+        Parallel.forEachChunk(inChannels, elementsPerItem: rows * rowLength) { range in
+            for ci in range {
+                let plane = x + ci * height * width
+                for r in 0..<rows {
+                    let dst = band + (ci * paddedRows + r) * rowLength
+                    let iy = DirectConv.source(firstRow + r - padding, extent: height, mode: mode)
+                    if iy < 0 { dst.update(repeating: 0, count: rowLength); continue }
+                    let src = plane + iy * width
+                    for c in 0..<padding { dst[c] = DirectConv.value(src, c - padding, width, mode) }
+                    (dst + padding).update(from: src, count: width)
+                    for c in (padding + width)..<rowLength {
+                        dst[c] = DirectConv.value(src, c - padding, width, mode)
+                    }
+                }
+            }
+        }
+    }
+
+    /// dW[co][ci][ky][kx] += sum over output pixels of dy[co] * (padded x)[ci] shifted by (ky, kx),
+    /// for one image; `weightGradient` is laid out as the layer's weight ([out, in, k, k]).
+    /// Only for the forward (not transposed) packing. Each input channel's taps are reduced in
+    /// registers, four output channels by three taps at a time, eight pixels wide.
+    func accumulateWeightGradient(_ x: UnsafePointer<Float>, height: Int, width: Int, padding: Int,
+                                  mode: PaddingMode, gradOutput dy: UnsafePointer<Float>,
+                                  into weightGradient: UnsafeMutablePointer<Float>,
+                                  workspace: ConvWorkspace, maxBandElements: Int) {
+        let k = kernelSize, cin = inChannels, cout = outChannels
+        let outHeight = height + 2 * padding - k + 1, outWidth = width + 2 * padding - k + 1
+        guard outHeight > 0 && outWidth > 0 else { return }
+        let rowLength = outWidth + k - 1 + 16
+        let bandRows = max(1, min(outHeight, maxBandElements / max(1, cin * rowLength) - (k - 1)))
+        let paddedRows = bandRows + k - 1
+        let band = workspace.buffer(3, count: cin * paddedRows * rowLength)
+        let blocks = outWidth / 8, tail = outWidth % 8
+        var oy0 = 0
+        while oy0 < outHeight {
+            let rows = min(bandRows, outHeight - oy0)
+            fillBand(x, height: height, width: width, padding: padding, mode: mode, firstRow: oy0,
+                     rows: rows + k - 1, into: band, paddedRows: paddedRows, rowLength: rowLength)
+            Parallel.forEachChunk(cin, elementsPerItem: rows * outWidth * k * k * cout) { range in
+                for ci in range {
+                    for ky in 0..<k {
+                        for kx0 in stride(from: 0, to: k, by: 3) {
+                            // acc[co * 3 + j] for tap (ky, kx0 + j); taps past k stay unused.
+                            var acc = (SIMD8<Float>.zero, SIMD8<Float>.zero, SIMD8<Float>.zero,
+                                       SIMD8<Float>.zero, SIMD8<Float>.zero, SIMD8<Float>.zero,
+                                       SIMD8<Float>.zero, SIMD8<Float>.zero, SIMD8<Float>.zero,
+                                       SIMD8<Float>.zero, SIMD8<Float>.zero, SIMD8<Float>.zero)
+                            var scalar = [Float](repeating: 0, count: 12)
+                            for r in 0..<rows {
+                                let xrow = band + (ci * paddedRows + r + ky) * rowLength + kx0
+                                let g0 = dy + (0 * outHeight + oy0 + r) * outWidth
+                                let stride = outHeight * outWidth
+                                for b in 0..<blocks {
+                                    let o = b * 8
+                                    let p = UnsafeRawPointer(xrow + o)
+                                    let x0 = p.loadUnaligned(as: SIMD8<Float>.self)
+                                    let x1 = p.loadUnaligned(fromByteOffset: 4, as: SIMD8<Float>.self)
+                                    let x2 = p.loadUnaligned(fromByteOffset: 8, as: SIMD8<Float>.self)
+                                    @inline(__always) func grad(_ co: Int) -> SIMD8<Float> {
+                                        co < cout ? UnsafeRawPointer(g0 + co * stride + o).loadUnaligned(as: SIMD8<Float>.self) : .zero
+                                    }
+                                    let d0 = grad(0), d1 = grad(1), d2 = grad(2), d3 = grad(3)
+                                    acc.0.addProduct(d0, x0); acc.1.addProduct(d0, x1); acc.2.addProduct(d0, x2)
+                                    acc.3.addProduct(d1, x0); acc.4.addProduct(d1, x1); acc.5.addProduct(d1, x2)
+                                    acc.6.addProduct(d2, x0); acc.7.addProduct(d2, x1); acc.8.addProduct(d2, x2)
+                                    acc.9.addProduct(d3, x0); acc.10.addProduct(d3, x1); acc.11.addProduct(d3, x2)
+                                }
+                                for o in (blocks * 8)..<(blocks * 8 + tail) {
+                                    for co in 0..<cout {
+                                        let d = g0[co * stride + o]
+                                        for j in 0..<3 { scalar[co * 3 + j] += d * xrow[o + j] }
+                                    }
+                                }
+                            }
+                            let sums: [Float] = [acc.0.sum(), acc.1.sum(), acc.2.sum(), acc.3.sum(), acc.4.sum(),
+                                                 acc.5.sum(), acc.6.sum(), acc.7.sum(), acc.8.sum(), acc.9.sum(),
+                                                 acc.10.sum(), acc.11.sum()]
+                            for co in 0..<cout {
+                                for j in 0..<3 where kx0 + j < k {
+                                    weightGradient[((co * cin + ci) * k + ky) * k + kx0 + j] += sums[co * 3 + j] + scalar[co * 3 + j]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            oy0 += rows
         }
     }
 
