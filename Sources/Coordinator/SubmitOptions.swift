@@ -19,6 +19,12 @@ public struct SubmitOptions: Sendable {
     public var itersNext: Int?
     public var temporalWeight: Double?
     public var initialization: String?
+    /// Gatys still-image options, passed to the renderer as they are (nil: its default).
+    public var contentWeight: Double?
+    public var styleWeight: Double?
+    public var tvWeight: Double?
+    public var styleScale: Double?
+    public var originalColors: String?
     public var crf = SubmitOptions.defaultCRF
     public var preset = SubmitOptions.defaultPreset
     public var lossless = false
@@ -52,6 +58,13 @@ public struct SubmitOptions: Sendable {
         if let iters, iters < 1 { throw .invalidOption("--iters \(iters) must be at least 1") }
         if let itersNext, itersNext < 1 { throw .invalidOption("--iters-next \(itersNext) must be at least 1") }
         if let temporalWeight, !(temporalWeight >= 0) || !temporalWeight.isFinite { throw .invalidOption("--temporal-weight must be a number >= 0") }
+        for (name, value) in [("--content-weight", contentWeight), ("--style-weight", styleWeight), ("--tv-weight", tvWeight)] {
+            if let value, !(value >= 0) || !value.isFinite { throw .invalidOption("\(name) must be a number >= 0") }
+        }
+        if let styleScale, !(styleScale > 0 && styleScale <= 16) { throw .invalidOption("--style-scale must be in (0, 16]") }
+        if let originalColors, !["luminance", "histogram"].contains(originalColors) {
+            throw .invalidOption("--original-colors must be luminance or histogram")
+        }
         if !(0...51).contains(crf) { throw .invalidOption("--crf \(crf) is outside 0...51") }
         if !Self.presets.contains(preset) { throw .invalidOption("--preset \(preset) is not one of \(Self.presets.joined(separator: ", "))") }
 
@@ -68,6 +81,11 @@ public struct SubmitOptions: Sendable {
         if let iters { parameters["iters"] = "\(iters)" }
         if let itersNext { parameters["iters-next"] = "\(itersNext)" }
         if let temporalWeight { parameters["temporal-weight"] = "\(temporalWeight)" }
+        if let contentWeight { parameters["content-weight"] = "\(contentWeight)" }
+        if let styleWeight { parameters["style-weight"] = "\(styleWeight)" }
+        if let tvWeight { parameters["tv-weight"] = "\(tvWeight)" }
+        if let styleScale { parameters["style-scale"] = "\(styleScale)" }
+        if let originalColors { parameters["original-colors"] = originalColors }
         if let initialization {
             if ["content", "noise"].contains(initialization) {
                 parameters["init"] = initialization

@@ -60,10 +60,15 @@ extension VSTCoord {
         @Option(help: "Number of frames to render (default: to the end).") var frames: Int?
         @Option(help: "Frames per chunk.") var chunk = ChunkPlan.defaultChunkFrames
         @Option(help: "Frames each chunk also renders before its own, for stitching.") var overlap = ChunkPlan.defaultOverlapFrames
-        @Option(help: "Optimiser iterations for a chunk's first frame (gatys).") var iters: Int?
-        @Option(help: "Iterations for the following frames (gatys).") var itersNext: Int?
-        @Option(help: "Weight of the temporal loss (gatys).") var temporalWeight: Double?
-        @Option(name: .customLong("init"), help: "Initial image: content, noise or an image path (gatys).") var initialization: String?
+        @Option(help: "Optimiser iterations of a frame that starts from --init: a chunk's first (gatys; default 100).") var iters: Int?
+        @Option(help: "Iterations of a frame warm-started from the previous output (gatys; default 50).") var itersNext: Int?
+        @Option(help: "Weight of the short-term temporal loss, 0 for none (gatys; default 200).") var temporalWeight: Double?
+        @Option(name: .customLong("init"), help: "Start of every frame: content, noise or an image path; nothing is warm-started when given (gatys; default: content for a chunk's first frame, the previous output carried by the flow for the others).") var initialization: String?
+        @Option(help: "Weight of the content loss (gatys; default 1).") var contentWeight: Double?
+        @Option(help: "Weight of the style loss (gatys; default 1e-3).") var styleWeight: Double?
+        @Option(help: "Weight of the total-variation loss (gatys; default 0).") var tvWeight: Double?
+        @Option(help: "Style images are resized to this times the output width (gatys; default 1).") var styleScale: Double?
+        @Option(help: "Keep the film's colours: luminance or histogram (gatys).") var originalColors: String?
         @Option(help: "x264 constant rate factor, 0...51.") var crf = SubmitOptions.defaultCRF
         @Option(help: "x264 preset.") var preset = SubmitOptions.defaultPreset
         @Flag(help: "Encode losslessly: FFV1 in RGB, bit-exact frames (.mkv, .mov or .avi).") var lossless = false
@@ -96,6 +101,11 @@ extension VSTCoord {
             options.itersNext = itersNext
             options.temporalWeight = temporalWeight
             options.initialization = initialization
+            options.contentWeight = contentWeight
+            options.styleWeight = styleWeight
+            options.tvWeight = tvWeight
+            options.styleScale = styleScale
+            options.originalColors = originalColors
             options.crf = crf
             options.preset = preset
             options.lossless = lossless

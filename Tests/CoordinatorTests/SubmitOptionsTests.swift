@@ -20,9 +20,12 @@ import Coordinator
             options.iters = 300
             options.temporalWeight = 0.5
             options.initialization = "noise"
+            options.styleWeight = 0.01
+            options.originalColors = "luminance"
             let request = try options.makeRequest()
             #expect(request.input == film && request.method == "sleep:5")
-            #expect(request.parameters == ["iters": "300", "temporal-weight": "0.5", "init": "noise"])
+            #expect(request.parameters == ["iters": "300", "temporal-weight": "0.5", "init": "noise", "style-weight": "0.01",
+                                           "original-colors": "luminance"])
             #expect(request.chunk == 32 && request.overlap == 4 && request.crf == 18 && request.preset == "medium")
         }
     }
@@ -43,6 +46,7 @@ import Coordinator
                 { $0.styles = ["/nonexistent.png"] }, { $0.input = "/nonexistent.mkv" },
                 { $0.output = "/nonexistent/out.mkv" }, { $0.output = folder.appendingPathComponent("out.txt").path },
                 { $0.styles = [film]; $0.styleWeights = [1, 2] }, { $0.initialization = "/nonexistent.png" },
+                { $0.styleWeight = -1 }, { $0.tvWeight = .nan }, { $0.styleScale = 0 }, { $0.originalColors = "sepia" },
             ]
             for change in cases {
                 let failure = error(change)

@@ -7,10 +7,11 @@ import Protocol
     @Test func methodsDispatchToTheirRenderers() throws {
         #expect(try RendererFactory.renderer(for: "copy") is CopyRenderer)
         #expect((try RendererFactory.renderer(for: "sleep:25") as? SleepRenderer)?.milliseconds == 25)
-        #expect(throws: WorkerError.methodUnavailable("gatys")) { try RendererFactory.renderer(for: "gatys") }
+        #expect(try RendererFactory.renderer(for: "gatys") is GatysChunkRenderer)
+        #expect(throws: WorkerError.methodUnavailable("reconet")) { try RendererFactory.renderer(for: "reconet") }
         #expect(throws: WorkerError.unknownMethod("paint")) { try RendererFactory.renderer(for: "paint") }
         #expect(throws: WorkerError.unknownMethod("sleep:x")) { try RendererFactory.renderer(for: "sleep:x") }
-        #expect(WorkerError.methodUnavailable("gatys").description == "method gatys is not available in this build yet")
+        #expect(WorkerError.methodUnavailable("reconet").description == "method reconet is not available in this build yet")
     }
 
     @Test func copyEmitsEveryFrameOrAllButTheWarmStart() throws {
