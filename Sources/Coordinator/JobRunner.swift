@@ -21,6 +21,16 @@ final class JobRunner {
     private var writer: VideoWriter?
     private let styles: [[UInt8]]
     private let styleWeights: [Double]
+    /// Final frames from their renders: overlaps stitched in time along the input's motion, read
+    /// by a second forward reader of the input (the first serves the tasks).
+    private lazy var stitcher: SeamStitcher = {
+        let (path, height, start) = (request.input, request.height, request.start)
+        var reader: InputFrameSource?
+        return SeamStitcher { frame in
+            if reader == nil { reader = try InputFrameSource(path: path, height: height, start: start, keep: 2) }
+            return try reader!.frames(frame..<(frame + 1))[0]
+        }
+    }()
     private let parameters: [String: String]
     /// The next relative frame to encode.
     private(set) var nextOutput = 0
@@ -195,12 +205,11 @@ final class JobRunner {
                 }
             }
             let final: [UInt8]
-            if renders.count == 2 {
-                let later = renders[1]
-                final = Stitcher.blend(earlier: pixels[0], later: pixels[1], position: frame - later.renderStart,
-                                       overlapLength: later.overlapRange.count)
-            } else {
-                final = pixels[0]
+            do {
+                let last = renders[renders.count - 1]
+                final = try stitcher.final(frame: frame, renders: pixels, position: frame - last.renderStart, overlapLength: last.overlapRange.count)
+            } catch {
+                throw .jobFailed(job: id, reason: "stitching frame \(frame): \(error)")
             }
             do {
                 try writer.write(RGBImage(width: source.info.width, height: source.info.height, pixels: final), pts: source.pts(of: frame))

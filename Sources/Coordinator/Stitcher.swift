@@ -1,12 +1,19 @@
+import Engine
+
 /// Blends the two renders of a frame inside an overlap: the earlier chunk rendered it as one of
-/// its own frames, the later chunk as warm-up before its first own frame.
+/// its own frames, the later chunk as warm-up before its first own frame. Two renders of one
+/// frame differ in pattern (each chain started from its own first frame), so the hand-over must
+/// be spread over the overlap, and it must move with the picture.
 ///
-/// For now this is a linear ramp toward the later chunk's render, reaching it fully at the
-/// later chunk's first own frame, so the hand-over has no step. It is the stitcher's place, not
-/// its final form: the occlusion-masked temporal stitch of DESIGN.md (carry the stitched previous
-/// frame forward with the flow and mix it per pixel with the later render, weighted by the
-/// occlusion mask and this ramp) is a later issue. Where both renders agree (method `copy`)
-/// the result is exactly that frame.
+/// Occlusion-masked temporal stitching (DESIGN.md, "Chunks and seams"): walking the overlap in
+/// time, the stitched previous frame is carried onto this frame by the input's flow and mixed,
+/// per pixel, with the later chunk's render. Where the flow is reliable the carried frame keeps
+/// the picture moving as it did; where it is not (disocclusions, motion boundaries, content
+/// entering the view) the plain ramp between the two renders is used instead. The mix is chosen
+/// so that the carried frame's share falls linearly, (overlap - position) / (overlap + 1), and
+/// reaches zero at the later chunk's first own frame: the remaining difference between the
+/// chains shrinks by equal steps, which is what keeps the per-frame warping error at the seam
+/// smallest. Where both renders agree (method `copy`) the result is exactly that frame.
 public enum Stitcher {
     /// The weight of the later chunk's render at `position` (0-based) of an overlap of
     /// `overlapLength` frames: (position + 1) / (overlapLength + 1), rising toward 1.
@@ -15,7 +22,15 @@ public enum Stitcher {
         return Double(position + 1) / Double(overlapLength + 1)
     }
 
-    /// The blended frame: earlier + (later - earlier) * weight, rounded to nearest, per byte.
+    /// The share of the later render mixed into the carried frame at `position`:
+    /// 1 / (overlapLength + 1 - position), so the carried frame's share of what the earlier chain
+    /// left falls linearly to zero.
+    public static func carryMix(position: Int, overlapLength: Int) -> Double {
+        precondition(overlapLength > 0 && (0..<overlapLength).contains(position))
+        return 1 / Double(overlapLength + 1 - position)
+    }
+
+    /// The plain ramp: earlier + (later - earlier) * weight, rounded to nearest, per byte.
     /// Both renders are packed RGB of the same size.
     public static func blend(earlier: [UInt8], later: [UInt8], position: Int, overlapLength: Int) -> [UInt8] {
         precondition(earlier.count == later.count, "renders of one frame differ in size")
@@ -31,6 +46,31 @@ public enum Stitcher {
                         o[i] = UInt8(e + (((l - e) * w + 32768) >> 16))
                     }
                 }
+            }
+        }
+        return out
+    }
+
+    /// The temporal stitch of one overlap frame (packed RGB).
+    /// - Parameters:
+    ///   - carried: the stitched previous frame carried onto this frame's grid (planar RGB,
+    ///     `FrameMotion.carry`), or nil at a frame with no stitched predecessor.
+    ///   - reliability: per pixel, 1 where the carried frame can be trusted, 0 where not.
+    public static func stitch(earlier: [UInt8], later: [UInt8], carried: PlanarImage?, reliability: [Float],
+                              position: Int, overlapLength: Int) -> [UInt8] {
+        let ramp = blend(earlier: earlier, later: later, position: position, overlapLength: overlapLength)
+        guard let carried, earlier != later else { return ramp }
+        let n = carried.planeSize
+        precondition(later.count == 3 * n && reliability.count == n, "stitch: sizes differ")
+        let mix = Float(carryMix(position: position, overlapLength: overlapLength))
+        var out = ramp
+        for i in 0..<n {
+            let m = reliability[i]
+            guard m > 0 else { continue }
+            for c in 0..<3 {
+                let temporal = (1 - mix) * carried.data[c * n + i] + mix * Float(later[3 * i + c])
+                let value = m * temporal + (1 - m) * Float(ramp[3 * i + c])
+                out[3 * i + c] = UInt8(max(0, min(255, value.rounded())))
             }
         }
         return out
