@@ -1,0 +1,114 @@
+import Engine
+import Foundation
+import Media
+
+/// `vst eval`: reads the input film and one or two styled films frame by frame, computes the
+/// input's motion between consecutive frames once (`FrameMotion`) and the warping error of each
+/// film against it, and writes the report and its plot. Only two frames of each film are in
+/// memory at a time.
+public struct QualityEvaluation: Sendable {
+    public var input: String
+    public var styled: String
+    public var baseline: String?
+    /// The input frame the styled film's frame 0 was made from (`submit --start`).
+    public var start = 0
+    /// Compare at most this many frames (default: the styled film's).
+    public var frames: Int?
+    /// Chunk plan the film was rendered with, for the boundary figures.
+    public var plan: (chunk: Int, overlap: Int)?
+    public var plotPath: String?
+    public var flowPreset: FlowPreset = .balanced
+    /// Called after every frame pair with (pairs done, pairs in all).
+    public var progress: (@Sendable (Int, Int) -> Void)?
+
+    public init(input: String, styled: String) {
+        self.input = input
+        self.styled = styled
+    }
+
+    /// Reads `{"chunk": N, "overlap": K}` (the `submit` options a film was made with).
+    public static func readPlan(path: String) throws(CoordinatorError) -> (chunk: Int, overlap: Int) {
+        struct File: Decodable { var chunk: Int; var overlap: Int }
+        guard let data = FileManager.default.contents(atPath: path) else { throw .badInput(path: path, reason: "cannot read") }
+        guard let file = try? JSONDecoder().decode(File.self, from: data) else {
+            throw .badInput(path: path, reason: #"not a chunk plan (expected {"chunk": N, "overlap": K})"#)
+        }
+        guard file.chunk >= 1, file.overlap >= 0, file.overlap < file.chunk else {
+            throw .badInput(path: path, reason: "chunk must be >= 1 and overlap in 0..<chunk")
+        }
+        return (file.chunk, file.overlap)
+    }
+
+    public func run() throws(CoordinatorError) -> WarpingReport {
+        func open(_ path: String, height: Int? = nil, start: Int = 0) throws(CoordinatorError) -> VideoReader {
+            do { return try VideoReader(path: path, height: height, startFrame: start) } catch {
+                throw .badInput(path: path, reason: "\(error)")
+            }
+        }
+        let styledReader = try open(styled)
+        let size = (styledReader.info.width, styledReader.info.height)
+        let inputReader = try open(input, height: size.1, start: start)
+        guard inputReader.info.width == size.0 else {
+            throw .invalidOption("\(styled) is \(size.0)x\(size.1) but \(input) scales to \(inputReader.info.width)x\(size.1): not the same picture")
+        }
+        let baselineReader = try baseline.map { (path) throws(CoordinatorError) -> VideoReader in try open(path) }
+        if let baselineReader, baselineReader.info.width != size.0 || baselineReader.info.height != size.1 {
+            throw .invalidOption("\(baseline!) is \(baselineReader.info.width)x\(baselineReader.info.height), \(styled) is \(size.0)x\(size.1)")
+        }
+        var count = min(styledReader.info.frameCount, inputReader.info.frameCount - start)
+        if let b = baselineReader { count = min(count, b.info.frameCount) }
+        if let frames { count = min(count, frames) }
+        guard count >= 2 else { throw .invalidOption("need at least two frames to compare (have \(max(0, count)))") }
+
+        let flow = DISFlow(preset: flowPreset)
+        var inputErrors: [Double] = [], styledErrors: [Double] = [], baselineErrors: [Double] = []
+        var previous: (input: PlanarImage, styled: PlanarImage, baseline: PlanarImage?)?
+        for t in 0..<count {
+            func next(_ reader: VideoReader, _ path: String) throws(CoordinatorError) -> PlanarImage {
+                let frame: VideoFrame?
+                do { frame = try reader.nextFrame() } catch { throw .badInput(path: path, reason: "\(error)") }
+                guard let frame else { throw .badInput(path: path, reason: "ends before frame \(t)") }
+                return PlanarImage(packedRGB: frame.image.pixels, width: frame.image.width, height: frame.image.height)
+            }
+            let current = (input: try next(inputReader, input), styled: try next(styledReader, styled),
+                           baseline: try baselineReader.map { (r) throws(CoordinatorError) -> PlanarImage in try next(r, baseline!) })
+            if let previous {
+                let motion: FrameMotion
+                do { motion = try FrameMotion(previous: previous.input, current: current.input, flow: flow) } catch {
+                    throw .badInput(path: input, reason: "flow between frames \(t - 1) and \(t): \(error)")
+                }
+                inputErrors.append(WarpingError.between(previous: previous.input, current: current.input, motion: motion))
+                styledErrors.append(WarpingError.between(previous: previous.styled, current: current.styled, motion: motion))
+                if let b = current.baseline, let p = previous.baseline {
+                    baselineErrors.append(WarpingError.between(previous: p, current: b, motion: motion))
+                }
+                progress?(t, count - 1)
+            }
+            previous = current
+        }
+
+        let chunkPlan = plan.map { ChunkPlan(frameCount: count, chunkFrames: $0.chunk, overlapFrames: $0.overlap) }
+        let boundary = chunkPlan.map(WarpingReport.boundaryFrames(of:)) ?? []
+        let set = Set(boundary)
+        var report = WarpingReport(frames: count, flowPreset: flowPreset.rawValue, boundaryFrames: boundary,
+                                   input: .init(path: input, errors: inputErrors, boundaryFrames: set),
+                                   styled: .init(path: styled, errors: styledErrors, boundaryFrames: set))
+        if let baseline {
+            report.baseline = .init(path: baseline, errors: baselineErrors, boundaryFrames: set)
+            let base = report.baseline!.mean
+            if base > 0 { report.styled.ratioToBaseline = report.styled.mean / base }
+        }
+        if let plotPath {
+            var series: [(values: [Double?], color: (UInt8, UInt8, UInt8))] = []
+            if let b = report.baseline { series.append((b.perFrame, ErrorPlot.baselineColor)) }
+            series.append((report.input.perFrame, ErrorPlot.inputColor))
+            series.append((report.styled.perFrame, ErrorPlot.styledColor))
+            let image = ErrorPlot().draw(series: series, frames: count, boundaryFrames: boundary,
+                                         chunkStarts: chunkPlan?.chunks.dropFirst().map(\.ownStart) ?? [])
+            do { try ImageIO.save(image, to: plotPath) } catch { throw .cannotWrite(path: plotPath, reason: "\(error)") }
+            report.plot = plotPath
+            report.plotTop = ErrorPlot.top(of: series.map(\.values))
+        }
+        return report
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Coordinator
+import Engine
+import Foundation
+
+/// `vst eval`: how temporally consistent a styled film is, and whether its chunk seams show.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Warping error (Lai et al. 2018) of a styled film against its input; prints JSON, draws a PNG plot.",
+        discussion: """
+            For every frame t >= 1, the styled frame t-1 is carried onto frame t by the optical flow of the \
+            input and compared with styled frame t where that flow is reliable: the mean squared RGB \
+            distance (0...1 per channel) over reliable pixels. With --chunks (or --chunk/--overlap), the \
+            mean over chunk-boundary frames (each overlap and the next chunk's first own frame) and over \
+            the others. The plot: blue the styled film, orange --baseline, green the input itself (the \
+            floor), light red bands the boundary frames, red lines each chunk's first own frame.
+            """)
+
+    @Argument(help: "The input film.") var input: String
+    @Argument(help: "The styled film (e.g. vst-coord submit's output).") var styled: String
+    @Option(help: "A JSON file {\"chunk\": N, \"overlap\": K}: the plan the film was rendered with.") var chunks: String?
+    @Option(help: "Frames per chunk the film was rendered with (instead of --chunks).") var chunk: Int?
+    @Option(help: "Overlap the film was rendered with (with --chunk; default 4).") var overlap: Int?
+    @Option(help: "The input frame the styled film starts at (submit --start).") var start = 0
+    @Option(help: "Compare at most this many frames.") var frames: Int?
+    @Option(help: "A second styled film of the same input to compare with (e.g. per-frame rendering).") var baseline: String?
+    @Option(help: "Where to write the PNG plot (default: STYLED.warping.png).") var plot: String?
+    @Option(help: "Flow preset: fast, balanced or accurate.") var flow = FlowPreset.balanced.rawValue
+
+    func run() throws {
+        do {
+            var evaluation = QualityEvaluation(input: input, styled: styled)
+            evaluation.baseline = baseline
+            guard start >= 0 else { throw CoordinatorError.invalidOption("--start must be >= 0") }
+            evaluation.start = start
+            if let frames, frames < 2 { throw CoordinatorError.invalidOption("--frames must be at least 2") }
+            evaluation.frames = frames
+            guard let preset = FlowPreset(rawValue: flow) else { throw CoordinatorError.invalidOption("--flow must be fast, balanced or accurate") }
+            evaluation.flowPreset = preset
+            if chunks != nil && chunk != nil { throw CoordinatorError.invalidOption("give --chunks or --chunk, not both") }
+            if let chunks { evaluation.plan = try QualityEvaluation.readPlan(path: chunks) }
+            if let chunk {
+                let overlap = self.overlap ?? 4
+                guard chunk >= 1, (0..<chunk).contains(overlap) else { throw CoordinatorError.invalidOption("--chunk must be >= 1 and --overlap in 0..<chunk") }
+                evaluation.plan = (chunk, overlap)
+            } else if overlap != nil && chunks == nil {
+                throw CoordinatorError.invalidOption("--overlap needs --chunk")
+            }
+            evaluation.plotPath = plot ?? styled + ".warping.png"
+            evaluation.progress = { done, total in
+                FileHandle.standardError.write(Data("\rvst eval: \(done)/\(total) frame pairs".utf8))
+                if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+            }
+            let report = try evaluation.run()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } catch let error as CoordinatorError {
+            printError(error.description)
+            throw ExitCode(error.exitCode)
+        }
+    }
+}
