@@ -17,6 +17,8 @@ public struct QualityEvaluation: Sendable {
     /// Chunk plan the film was rendered with, for the boundary figures.
     public var plan: (chunk: Int, overlap: Int)?
     public var plotPath: String?
+    /// Where to write input | styled next to each other, with the styled film's sound.
+    public var sideBySidePath: String?
     public var flowPreset: FlowPreset = .balanced
     /// Called after every frame pair with (pairs done, pairs in all).
     public var progress: (@Sendable (Int, Int) -> Void)?
@@ -61,17 +63,34 @@ public struct QualityEvaluation: Sendable {
         guard count >= 2 else { throw .invalidOption("need at least two frames to compare (have \(max(0, count)))") }
 
         let flow = DISFlow(preset: flowPreset)
+        var sideBySide: VideoWriter?
+        if let sideBySidePath {
+            do {
+                sideBySide = try VideoWriter(path: sideBySidePath, width: 2 * size.0, height: size.1, frameRate: styledReader.info.frameRate,
+                                             timeBase: styledReader.info.timeBase, options: EncoderOptions(lossless: size.1 % 2 == 1),
+                                             copyingStreamsFrom: styled)
+            } catch { throw .cannotWrite(path: sideBySidePath, reason: "\(error)") }
+        }
         var inputErrors: [Double] = [], styledErrors: [Double] = [], baselineErrors: [Double] = []
         var previous: (input: PlanarImage, styled: PlanarImage, baseline: PlanarImage?)?
         for t in 0..<count {
-            func next(_ reader: VideoReader, _ path: String) throws(CoordinatorError) -> PlanarImage {
+            func read(_ reader: VideoReader, _ path: String) throws(CoordinatorError) -> VideoFrame {
                 let frame: VideoFrame?
                 do { frame = try reader.nextFrame() } catch { throw .badInput(path: path, reason: "\(error)") }
                 guard let frame else { throw .badInput(path: path, reason: "ends before frame \(t)") }
-                return PlanarImage(packedRGB: frame.image.pixels, width: frame.image.width, height: frame.image.height)
+                return frame
             }
-            let current = (input: try next(inputReader, input), styled: try next(styledReader, styled),
-                           baseline: try baselineReader.map { (r) throws(CoordinatorError) -> PlanarImage in try next(r, baseline!) })
+            func planar(_ frame: VideoFrame) -> PlanarImage {
+                PlanarImage(packedRGB: frame.image.pixels, width: frame.image.width, height: frame.image.height)
+            }
+            let inputFrame = try read(inputReader, input), styledFrame = try read(styledReader, styled)
+            let current = (input: planar(inputFrame), styled: planar(styledFrame),
+                           baseline: try baselineReader.map { (r) throws(CoordinatorError) -> PlanarImage in planar(try read(r, baseline!)) })
+            if let sideBySide {
+                do { try sideBySide.write(Self.nextToEachOther(inputFrame.image, styledFrame.image), pts: styledFrame.pts) } catch {
+                    throw .cannotWrite(path: sideBySidePath!, reason: "\(error)")
+                }
+            }
             if let previous {
                 let motion: FrameMotion
                 do { motion = try FrameMotion(previous: previous.input, current: current.input, flow: flow) } catch {
@@ -87,6 +106,9 @@ public struct QualityEvaluation: Sendable {
             previous = current
         }
 
+        if let sideBySide {
+            do { try sideBySide.finish() } catch { throw .cannotWrite(path: sideBySidePath!, reason: "\(error)") }
+        }
         let chunkPlan = plan.map { ChunkPlan(frameCount: count, chunkFrames: $0.chunk, overlapFrames: $0.overlap) }
         let boundary = chunkPlan.map(WarpingReport.boundaryFrames(of:)) ?? []
         let set = Set(boundary)
@@ -110,5 +132,18 @@ public struct QualityEvaluation: Sendable {
             report.plotTop = ErrorPlot.top(of: series.map(\.values))
         }
         return report
+    }
+
+    /// `left` and `right` (same height) in one picture.
+    static func nextToEachOther(_ left: RGBImage, _ right: RGBImage) -> RGBImage {
+        let width = left.width + right.width
+        var pixels = [UInt8](repeating: 0, count: width * left.height * 3)
+        for y in 0..<left.height {
+            pixels.replaceSubrange((y * width * 3)..<((y * width + left.width) * 3),
+                                   with: left.pixels[(y * left.width * 3)..<((y + 1) * left.width * 3)])
+            pixels.replaceSubrange(((y * width + left.width) * 3)..<((y + 1) * width * 3),
+                                   with: right.pixels[(y * right.width * 3)..<((y + 1) * right.width * 3)])
+        }
+        return RGBImage(width: width, height: left.height, pixels: pixels)
     }
 }

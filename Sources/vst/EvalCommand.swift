@@ -27,6 +27,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "A second styled film of the same input to compare with (e.g. per-frame rendering).") var baseline: String?
     @Option(help: "Where to write the PNG plot (default: STYLED.warping.png).") var plot: String?
     @Option(help: "Flow preset: fast, balanced or accurate.") var flow = FlowPreset.balanced.rawValue
+    @Option(help: "Also write input | styled next to each other to this film, with the styled film's sound.") var sideBySide: String?
 
     func run() throws {
         do {
@@ -48,6 +49,7 @@ struct EvalCommand: ParsableCommand {
                 throw CoordinatorError.invalidOption("--overlap needs --chunk")
             }
             evaluation.plotPath = plot ?? styled + ".warping.png"
+            evaluation.sideBySidePath = sideBySide
             evaluation.progress = { done, total in
                 FileHandle.standardError.write(Data("\rvst eval: \(done)/\(total) frame pairs".utf8))
                 if done == total { FileHandle.standardError.write(Data("\n".utf8)) }

@@ -34,6 +34,7 @@ import Media
         evaluation.baseline = inputPath
         evaluation.plan = (chunk: 5, overlap: 0)
         evaluation.plotPath = folder.appendingPathComponent("plot.png").path
+        evaluation.sideBySidePath = folder.appendingPathComponent("both.mkv").path
         let report = try evaluation.run()
         #expect(report.frames == input.count && report.boundaryFrames == [5])
         #expect(report.baseline?.perFrame == report.input.perFrame)
@@ -44,6 +45,14 @@ import Media
         let plot = try ImageIO.load(path: evaluation.plotPath!)
         #expect(plot.width == 800 && plot.height == 300)
         #expect(plot.pixels.contains(30) && plot.pixels.contains(220))   // the blue line and the boundary band
+
+        let both = try VideoReader(path: evaluation.sideBySidePath!)
+        var sideFrames = 0
+        while let frame = try both.nextFrame() {
+            #expect(frame.image.width == 2 * w && frame.image.height == h)
+            sideFrames += 1
+        }
+        #expect(sideFrames == input.count)
 
         var mismatched = QualityEvaluation(input: inputPath, styled: cut)
         mismatched.start = input.count - 1
