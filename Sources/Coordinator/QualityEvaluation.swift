@@ -44,7 +44,9 @@ public struct QualityEvaluation: Sendable {
     public func run() throws(CoordinatorError) -> WarpingReport {
         func open(_ path: String, height: Int? = nil, start: Int = 0) throws(CoordinatorError) -> VideoReader {
             do { return try VideoReader(path: path, height: height, startFrame: start) } catch {
-                throw .badInput(path: path, reason: "\(error)")
+                // Media's errors usually name the file already.
+                let text = "\(error)"
+                throw text.contains(path) ? .invalidOption(text) : .badInput(path: path, reason: text)
             }
         }
         let styledReader = try open(styled)
