@@ -1,6 +1,7 @@
 /// The backward pass: the input gradient by the same algorithm as forward (the adjoint
-/// convolution for Winograd and direct, col2im for im2col), the weight gradient by im2col + GEMM
-/// (or `DirectConv` for few output channels), the bias gradient by summing.
+/// convolution for Winograd and direct, col2im for im2col), the weight gradient likewise
+/// (Winograd-domain GEMMs, `DirectConv`'s register-blocked sums, or im2col + GEMM), the bias
+/// gradient by summing.
 extension Conv2D {
     public func backward(_ gradOutput: Tensor) -> Tensor {
         guard let x = input, let g = geometry else { preconditionFailure("Conv2D: backward before forward") }
@@ -12,6 +13,7 @@ extension Conv2D {
         if winograd && winogradBackward == nil { winogradBackward = Winograd(weight: weight, transposedFlip: true) }
         if direct && directBackward == nil { directBackward = DirectConv(weight: weight, transposedFlip: true) }
         if direct && directForward == nil { directForward = DirectConv(weight: weight) }
+        if winograd && winogradForward == nil { winogradForward = Winograd(weight: weight) }
         let wantsInput = computesInputGradient
         // col2im adds into dx; the pointwise GEMM, Winograd and direct convolution overwrite it.
         var dx = !wantsInput ? Tensor(shape: [0])
@@ -98,8 +100,13 @@ extension Conv2D {
                                 gradOutput: gb, into: dwp.baseAddress!, workspace: workspace,
                                 maxBandElements: maxColumnElements)
                         }
+                        if winograd && params {
+                            winogradForward!.accumulateWeightGradient(
+                                xb, gradOutput: gb, height: g.height, width: g.width, reflect: reflect,
+                                into: dwp.baseAddress!, workspace: workspace, maxBandElements: maxColumnElements)
+                        }
                         let im2colInput = wantsInput && !winograd && !direct
-                        let im2colWeights = params && !direct
+                        let im2colWeights = params && !direct && !winograd
                         if !im2colWeights && !im2colInput { continue }
                         var r0 = 0
                         while r0 < g.outHeight {
