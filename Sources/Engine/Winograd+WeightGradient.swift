@@ -22,7 +22,8 @@ extension Winograd {
         let vStride = cin * bandRows * tilesWide + 16, zStride = cout * bandRows * tilesWide + 16
         let v = workspace.buffer(1, count: Winograd.points * vStride)
         let z = workspace.buffer(2, count: Winograd.points * zStride)
-        var du = [Float](repeating: 0, count: Winograd.points * cout * cin)
+        // A pooled tensor: for 512 channels this is 38 MB, too big to fault in afresh every call.
+        var du = Tensor(shape: [Winograd.points * cout * cin])
 
         du.withUnsafeMutableBufferPointer { dup in
             var ty0 = 0
