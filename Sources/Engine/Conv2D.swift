@@ -84,6 +84,10 @@ public final class Conv2D: Layer {
     }
 
 
+    /// Below this many output pixels per image the weight gradient of a Winograd layer goes by
+    /// im2col instead (too few tiles per point GEMM).
+    public static let winogradWeightGradientMinimumPixels = 1024
+
     /// At most this many output channels, a stride-1 layer runs as direct convolution (`DirectConv`)
     /// for forward and the input gradient: im2col would build Cin*k*k values per pixel for a GEMM
     /// only a few rows tall.

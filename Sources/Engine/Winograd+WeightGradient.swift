@@ -52,18 +52,18 @@ extension Winograd {
                 for co in range {
                     for ci in 0..<cin {
                         let pair = co * cin + ci
-                        var kernel = [Float](repeating: 0, count: 9)
+                        var kernel = SIMD16<Float>()     // 9 used: row-major 3x3
                         for k in 0..<6 {
                             // t[kx] = sum over j of dU[k][j] G[j][kx]
-                            var t0: Float = 0, t1: Float = 0, t2: Float = 0
+                            var t = SIMD4<Float>()
                             for j in 0..<6 {
                                 let u = dup[(k * 6 + j) * plane + pair]
-                                t0 += u * g[j].0; t1 += u * g[j].1; t2 += u * g[j].2
+                                t += u * SIMD4(g[j].0, g[j].1, g[j].2, 0)
                             }
                             let (a0, a1, a2) = g[k]
-                            kernel[0] += a0 * t0; kernel[1] += a0 * t1; kernel[2] += a0 * t2
-                            kernel[3] += a1 * t0; kernel[4] += a1 * t1; kernel[5] += a1 * t2
-                            kernel[6] += a2 * t0; kernel[7] += a2 * t1; kernel[8] += a2 * t2
+                            kernel[0] += a0 * t[0]; kernel[1] += a0 * t[1]; kernel[2] += a0 * t[2]
+                            kernel[3] += a1 * t[0]; kernel[4] += a1 * t[1]; kernel[5] += a1 * t[2]
+                            kernel[6] += a2 * t[0]; kernel[7] += a2 * t[1]; kernel[8] += a2 * t[2]
                         }
                         for i in 0..<9 { weightGradient[pair * 9 + i] += kernel[i] }
                     }
