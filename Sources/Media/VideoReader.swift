@@ -54,12 +54,18 @@ public final class VideoReader {
             throw MediaError.invalidMedia(path: path, reason: "the video stream has no picture size")
         }
 
+        let index = survey.indexEntriesPastEnd(ofStream: streamIndex)
+        if index.past > 0 {
+            throw MediaError.invalidMedia(path: path, reason: "truncated: \(index.past) of \(index.total) frames lie past the end of the file")
+        }
+
         // The counting pass: every packet of the video stream is one frame.
         let packet = try Packet()
         var count = 0, timestamps: [Int64] = [], timestampsComplete = true
         var first = Int64.max, end = Int64.min
         while try survey.read(into: packet) {
-            guard packet.streamIndex == streamIndex else { continue }
+            // Packets an MP4 edit list cuts away are flagged; the decoder drops their frames.
+            guard packet.streamIndex == streamIndex, packet.pointer.pointee.flags & AV_PKT_FLAG_DISCARD == 0 else { continue }
             count += 1
             let p = packet.pointer.pointee
             if p.pts != noPTS {
@@ -88,10 +94,10 @@ public final class VideoReader {
         }
         var audio = 0, subtitles = 0
         for i in 0..<survey.streamCount {
-            switch survey.mediaType(ofStream: i) {
-            case AVMEDIA_TYPE_AUDIO: audio += 1
-            case AVMEDIA_TYPE_SUBTITLE: subtitles += 1
-            default: break
+            switch survey.kind(ofStream: i) {
+            case .audio: audio += 1
+            case .subtitle: subtitles += 1
+            case .video, .other: break
             }
         }
         let size = VideoInfo.scaledSize(sourceWidth: Int(parameters.width), sourceHeight: Int(parameters.height), height: height)
@@ -148,13 +154,29 @@ public final class VideoReader {
             return
         }
         if !framePTS.isEmpty, remaining > Int(info.frameRate.doubleValue.rounded(.up)) {
-            if try seek(toFrame: target) { return }
+            if try seekDecoder(toFrame: target) { return }
             try reopen()
         }
         while nextIndex < target, try decodeRaw() {
             _ = currentPTS()
             nextIndex += 1
         }
+    }
+
+    /// Positions the reader so that the next `nextFrame()` returns frame `index`, forwards or
+    /// backwards (a chunk that starts inside the previous chunk's overlap re-reads frames).
+    /// An index at or past `info.frameCount` leaves nothing to read.
+    public func seek(toFrame index: Int) throws(MediaError) {
+        guard index >= 0 else { throw MediaError.invalidArgument("frame \(index) is negative") }
+        if index >= nextIndex {
+            try skip(frames: index - nextIndex)
+            return
+        }
+        exhausted = false
+        pending = nil
+        if !framePTS.isEmpty, try seekDecoder(toFrame: index) { return }
+        try reopen()
+        try skip(frames: index)
     }
 
     // MARK: - Decoding
@@ -196,7 +218,7 @@ public final class VideoReader {
     }
 
     /// Seeks so that the next decoded frame is `target`; false if the seek landed past it.
-    private func seek(toFrame target: Int) throws(MediaError) -> Bool {
+    private func seekDecoder(toFrame target: Int) throws(MediaError) -> Bool {
         let targetPTS = framePTS[target]
         do throws(MediaError) { try demuxer.seek(stream: streamIndex, to: targetPTS) } catch { return false }
         decoder.flush()

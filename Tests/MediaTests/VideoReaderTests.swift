@@ -49,6 +49,20 @@ import Testing
         #expect(frame.image.width == 512 && frame.image.height == 288)
     }
 
+    @Test func oddSourcesComeOutEven() throws {
+        // FFV1 in RGB takes odd sizes; what the reader hands on is always even.
+        let directory = TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let made = try SyntheticVideo.make(count: 3, width: 35, height: 27, in: directory, options: EncoderOptions(lossless: true))
+        let reader = try VideoReader(path: made.path)
+        #expect(reader.info.sourceWidth == 35 && reader.info.sourceHeight == 27)
+        #expect(reader.info.width == 34 && reader.info.height == 26)
+        let frame = try #require(try reader.nextFrame())
+        #expect(frame.image.width == 34 && frame.image.height == 26)
+        let scaled = try VideoReader(path: made.path, height: 13)
+        #expect(scaled.info.width == 16 && scaled.info.height == 12) // 35 * 12 / 27 = 15.6
+    }
+
     @Test func matchesFFmpegsOwnConversion() throws {
         guard let path = TestMedia.tears,
               let raw = Tools.run("ffmpeg", ["-v", "error", "-i", path, "-frames:v", "1", "-sws_flags", "bicubic+accurate_rnd+full_chroma_int",
@@ -57,6 +71,25 @@ import Testing
         let reference = RGBImage(width: 640, height: 360, pixels: [UInt8](raw))
         // Same flags, same library: identical here; other FFmpeg builds may round differently.
         #expect(TestMedia.psnr(frame.image, reference) > 45)
+    }
+
+    /// Full-range JPEG video, full-range tagged BT.709, and 10-bit 4:4:4, each made by FFmpeg's
+    /// command line (skipped without it) and compared with its own conversion to RGB.
+    @Test(arguments: [
+        ["-c:v", "mjpeg", "-pix_fmt", "yuvj420p", "-q:v", "3", "film.avi"],
+        ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-color_range", "pc", "-colorspace", "bt709", "film.mkv"],
+        ["-c:v", "libx264", "-pix_fmt", "yuv444p10le", "film.mkv"],
+    ])
+    func readsColourRangesAndDepthsLikeFFmpeg(encoding: [String]) throws {
+        guard let source = TestMedia.tears else { return }
+        let directory = TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent(encoding.last!).path
+        guard Tools.run("ffmpeg", ["-v", "error", "-i", source, "-frames:v", "3"] + encoding.dropLast() + [path]) != nil,
+              let raw = Tools.run("ffmpeg", ["-v", "error", "-i", path, "-frames:v", "1", "-sws_flags", "bicubic+accurate_rnd+full_chroma_int",
+                                             "-pix_fmt", "rgb24", "-f", "rawvideo", "-"]) else { return }
+        let frame = try #require(try VideoReader(path: path).nextFrame())
+        #expect(TestMedia.psnr(frame.image, RGBImage(width: 640, height: 360, pixels: [UInt8](raw))) > 45)
     }
 
     @Test func startsAtAFrame() throws {
@@ -77,6 +110,15 @@ import Testing
         #expect(try reader.nextFrame()?.pts == frames[101].pts)
         let past = try VideoReader(path: path, height: 64, startFrame: 240)
         #expect(try past.nextFrame() == nil)
+        // Backwards and forwards on one reader, including after it ran out.
+        for index in [10, 120, 5, 0, 66] {
+            try past.seek(toFrame: index)
+            #expect(past.nextIndex == index)
+            #expect(try past.nextFrame() == frames[index])
+        }
+        while try past.nextFrame() != nil {}
+        try past.seek(toFrame: 1)
+        #expect(try past.nextFrame() == frames[1])
     }
 
     @Test func missingFile() {
@@ -98,6 +140,27 @@ import Testing
         }
     }
 
+    @Test func truncatedFileWithItsIndexUpFront() throws {
+        // VideoWriter writes MP4 with the index first (faststart): cut, it still opens, and
+        // only the index pointing past the end of the file tells.
+        let directory = TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var rng = SplitMix64(seed: 9)
+        let path = directory.appendingPathComponent("noise.mp4").path
+        let writer = try VideoWriter(path: path, width: 64, height: 48, frameRate: SyntheticVideo.frameRate,
+                                     timeBase: SyntheticVideo.timeBase, options: EncoderOptions(preset: "ultrafast"))
+        for t in 0..<30 { try writer.write(.random(width: 64, height: 48, using: &rng), pts: Int64(t) * SyntheticVideo.step) }
+        try writer.finish()
+        #expect(try VideoReader(path: path).info.frameCount == 30)
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        let cut = directory.appendingPathComponent("cut.mp4").path
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: cut))
+        #expect { try VideoReader(path: cut) } throws: { error in
+            guard case MediaError.invalidMedia(let p, let reason) = error else { return false }
+            return p == cut && reason.hasPrefix("truncated: ") && reason.hasSuffix(" of 30 frames lie past the end of the file")
+        }
+    }
+
     @Test func textFileAndStillImageAreNotFilms() throws {
         let directory = TestMedia.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -110,6 +173,15 @@ import Testing
         let png = directory.appendingPathComponent("still.png").path
         try ImageIO.save(RGBImage(width: 8, height: 6), to: png)
         #expect(throws: MediaError.stillImage(path: png)) { try VideoReader(path: png) }
+    }
+
+    @Test func soundWithoutPictureHasNoVideoStream() throws {
+        guard let source = TestMedia.bunny else { return }
+        let directory = TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("sound.m4a").path
+        guard Tools.run("ffmpeg", ["-v", "error", "-i", source, "-vn", "-c:a", "copy", path]) != nil else { return }
+        #expect(throws: MediaError.noVideoStream(path: path)) { try VideoReader(path: path) }
     }
 
     @Test func rejectsBadArguments() {
