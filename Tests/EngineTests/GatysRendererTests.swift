@@ -78,6 +78,9 @@ import Testing
         #expect(seen == Array(1...r.iterations) && r.iterations > 0)
         #expect(r.final.total < 0.5 * r.initial.total)
         #expect(r.image.shape == [1, 3, 6, 8])
+        #expect(throws: GatysError.imageTooSmall(width: 8, height: 1, minimum: 2)) {
+            try renderer.render(content: Self.picture(8, 1, seed: 1), iterations: 1)
+        }
         #expect(throws: GatysError.initialShapeMismatch(content: [1, 3, 6, 8], initial: [1, 3, 5, 8])) {
             try renderer.render(content: content, initial: Self.picture(8, 5, seed: 1), iterations: 1)
         }
