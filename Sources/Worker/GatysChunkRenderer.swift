@@ -54,7 +54,9 @@ public struct GatysChunkRenderer: FrameRenderer {
             let content = chunk.frames[i].tensor
             var initial: Tensor
             var extraLoss: GatysRenderer.ExtraLoss?
-            var iterations = options.iterations
+            // A chunk's first frame gets `iterations`, every later one `iterationsNext`, warm-started
+            // or not, so that per-frame rendering with the same options spends the same effort.
+            let iterations = i == 0 ? options.iterations : options.iterationsNext
             let warm = options.warmStarts && i > 0 && previous != nil
             if warm, let previous {
                 let motion: FrameMotion
@@ -66,7 +68,6 @@ public struct GatysChunkRenderer: FrameRenderer {
                     let loss = TemporalLoss(target: initial, mask: motion.reliability.data, weight: options.temporalWeight)
                     extraLoss = { x, g in loss.evaluate(x, gradient: &g) }
                 }
-                iterations = options.iterationsNext
             } else {
                 initial = startImage ?? content
             }

@@ -12,10 +12,10 @@ public struct GatysVideoOptions: Sendable, Equatable {
         case image(path: String)
     }
 
-    /// Iterations of a frame that starts from `start` (a chunk's first frame, or every frame
-    /// when `start` is given explicitly).
+    /// Iterations of a chunk's first frame.
     public var iterations = 100
-    /// Iterations of a frame warm-started from the previous output carried by the flow.
+    /// Iterations of every later frame (warm-started from the previous output carried by the
+    /// flow, or from `start` when that is explicit).
     public var iterationsNext = 50
     /// Weight of the short-term temporal loss (Ruder et al.), relative to content weight 1 on
     /// the image's 0...255 scale; 0 turns it off.

@@ -60,8 +60,8 @@ extension VSTCoord {
         @Option(help: "Number of frames to render (default: to the end).") var frames: Int?
         @Option(help: "Frames per chunk.") var chunk = ChunkPlan.defaultChunkFrames
         @Option(help: "Frames each chunk also renders before its own, for stitching.") var overlap = ChunkPlan.defaultOverlapFrames
-        @Option(help: "Optimiser iterations of a frame that starts from --init: a chunk's first (gatys; default 100).") var iters: Int?
-        @Option(help: "Iterations of a frame warm-started from the previous output (gatys; default 50).") var itersNext: Int?
+        @Option(help: "Optimiser iterations of a chunk's first frame (gatys; default 100).") var iters: Int?
+        @Option(help: "Iterations of every later frame (gatys; default 50).") var itersNext: Int?
         @Option(help: "Weight of the short-term temporal loss, 0 for none (gatys; default 200).") var temporalWeight: Double?
         @Option(name: .customLong("init"), help: "Start of every frame: content, noise or an image path; nothing is warm-started when given (gatys; default: content for a chunk's first frame, the previous output carried by the flow for the others).") var initialization: String?
         @Option(help: "Weight of the content loss (gatys; default 1).") var contentWeight: Double?
