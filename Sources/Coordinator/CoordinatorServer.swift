@@ -10,6 +10,15 @@ import Protocol
 /// leases are checked, so a slow step never makes a live worker look dead. A message that fails
 /// to decode is counted in `malformedMessages` and dropped.
 public final class CoordinatorServer {
+    /// How the worker and client sockets are secured.
+    public enum Security: Sendable, Equatable {
+        /// Plain TCP (`--insecure`).
+        case plain
+        /// CURVE with the coordinator's `keys`; only peers whose public key is in `authorized`
+        /// complete the handshake, the others are refused and logged with their address.
+        case curve(keys: CurveKeyPair, authorized: [CurveKey])
+    }
+
     public struct Settings: Sendable {
         /// A worker silent this long loses its chunks.
         public var lease: Duration
@@ -19,10 +28,12 @@ public final class CoordinatorServer {
         public var durable: Bool
         /// Messages (on stderr) about workers joining, dying and chunks moving.
         public var log: @Sendable (String) -> Void
+        public var security: Security
 
-        public init(lease: Duration, dataDirectory: URL, durable: Bool = true,
+        public init(lease: Duration, dataDirectory: URL, durable: Bool = true, security: Security = .plain,
                     log: @escaping @Sendable (String) -> Void = { _ in }) {
             self.lease = lease
+            self.security = security
             self.dataDirectory = dataDirectory
             self.durable = durable
             self.log = log
@@ -33,6 +44,7 @@ public final class CoordinatorServer {
     private let context: ZMQContext
     private let workerSocket: Socket
     private let controlSocket: Socket?
+    private let authenticator: CurveAuthenticator?
     private var scheduler: Scheduler
     private var jobs: [UInt32: JobRunner] = [:]
     private var order: [UInt32] = []
@@ -51,10 +63,28 @@ public final class CoordinatorServer {
         scheduler = Scheduler(lease: settings.lease)
         origin = clock.now
         lastHeartbeat = origin
+        var options = Socket.Options()
+        options.sendTimeout = .seconds(1)
         do {
             context = try ZMQContext()
-            var options = Socket.Options()
-            options.sendTimeout = .seconds(1)
+        } catch {
+            throw .network("cannot start ZeroMQ: \(error)")
+        }
+        switch settings.security {
+        case .plain:
+            authenticator = nil
+        case .curve(let keys, let authorized):
+            options.security = .curveServer(keys: keys)
+            let log = settings.log
+            do {
+                authenticator = try CurveAuthenticator(context: context, authorized: authorized) { address, reason in
+                    log("refused a connection from \(address): \(reason)")
+                }
+            } catch {
+                throw .network("cannot start the CURVE authenticator: \(error)")
+            }
+        }
+        do {
             workerSocket = try Socket(context: context, type: .router, options: options)
             try workerSocket.bind(bind)
         } catch {
@@ -62,8 +92,6 @@ public final class CoordinatorServer {
         }
         if let control {
             do {
-                var options = Socket.Options()
-                options.sendTimeout = .seconds(1)
                 let socket = try Socket(context: context, type: .router, options: options)
                 try socket.bind(control)
                 controlSocket = socket
@@ -105,6 +133,8 @@ public final class CoordinatorServer {
     public var workerEndpoint: String { (try? workerSocket.lastEndpoint) ?? "" }
     public var controlEndpoint: String? { controlSocket.flatMap { try? $0.lastEndpoint } }
     public var workerCount: Int { scheduler.workerCount }
+    /// CURVE handshakes refused (unknown keys) so far.
+    public var refusedConnections: Int { authenticator?.rejectedCount ?? 0 }
     public var busyWorkerCount: Int { scheduler.busyWorkerCount }
     var jobsDirectory: URL { settings.dataDirectory.appendingPathComponent("jobs") }
 
@@ -234,6 +264,7 @@ public final class CoordinatorServer {
         workerSocket.close()
         controlSocket?.close()
         context.shutdown()
+        authenticator?.stop()
     }
 
     // MARK: Workers

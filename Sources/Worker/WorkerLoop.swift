@@ -43,7 +43,9 @@ public final class WorkerLoop: @unchecked Sendable {
             let heard = try session(context: context)
             if stop.isRaised { break }
             if heard { backoff = Liveness.reconnectBackoff.lowerBound }
-            log("coordinator at \(configuration.endpoint) is silent; reconnecting in \(backoff)")
+            let hint = heard || configuration.security == .plain ? ""
+                : " (never answered: check --server-key, and that the coordinator's --authorized lists this worker's public key)"
+            log("coordinator at \(configuration.endpoint) is silent\(hint); reconnecting in \(backoff)")
             let until = ContinuousClock.now + backoff
             while ContinuousClock.now < until && !stop.isRaised { Thread.sleep(forTimeInterval: 0.05) }
             backoff = min(backoff * 2, Liveness.reconnectBackoff.upperBound)
@@ -59,6 +61,7 @@ public final class WorkerLoop: @unchecked Sendable {
         var options = Socket.Options(identity: Array("\(name)/\(sessions)".utf8.prefix(200)))
         options.sendTimeout = .seconds(1)
         options.linger = .milliseconds(200) // long enough to deliver BYE, never hangs shutdown
+        options.security = configuration.security
         let socket: Socket
         do {
             socket = try Socket(context: context, type: .dealer, options: options)

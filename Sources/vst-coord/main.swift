@@ -5,8 +5,13 @@ import Foundation
 @main struct VSTCoord: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vst-coord", abstract: "The vst render farm's coordinator.",
-        discussion: "Connections are plain TCP: encryption (CURVE) is not implemented yet; --insecure is accepted everywhere and is what runs.",
-        subcommands: [Submit.self, Serve.self, Status.self, Cancel.self, Pause.self, Resume.self, Retry.self])
+        discussion: """
+        Links are encrypted and authenticated with CURVE by default: make key pairs with `keygen`, give the \
+        coordinator its key and the workers' and clients' public keys (--key, --authorized), and each worker \
+        and client its own key and the coordinator's public key (--key, --server-key). --insecure means plain \
+        TCP, allowed only on loopback unless --force-insecure.
+        """,
+        subcommands: [Submit.self, Serve.self, Status.self, Cancel.self, Pause.self, Resume.self, Retry.self, Keygen.self])
 
     /// Every failure prints one `error:` line; exit 2 for bad input or usage, 1 otherwise.
     static func main() {
@@ -33,10 +38,20 @@ import Foundation
     }
 }
 
+/// How a client tool secures its link to a coordinator.
+struct ClientKeyOptions: ParsableArguments {
+    @Option(help: "This client's secret key file (keygen's PATH.key, mode 0600).") var key: String?
+    @Option(help: "The coordinator's public key file (its PATH.pub).") var serverKey: String?
+    @Flag(help: "Plain TCP without encryption; loopback only.") var insecure = false
+    @Flag(help: "Plain TCP without encryption on any address (a trusted network).") var forceInsecure = false
+
+    var security: LinkSecurity { LinkSecurity(key: key, serverKey: serverKey, insecure: insecure, forceInsecure: forceInsecure) }
+}
+
 /// Options shared by the commands that talk to a running coordinator's client channel.
 struct ClientOptions: ParsableArguments {
     @Option(help: "Client (control) endpoint of the coordinator.") var coordinator = "tcp://127.0.0.1:5556"
-    @Flag(help: "Plain TCP without encryption (the only transport implemented so far).") var insecure = false
+    @OptionGroup var keys: ClientKeyOptions
 }
 
 extension VSTCoord {
@@ -72,7 +87,7 @@ extension VSTCoord {
         @Option(help: "Client endpoint of a running coordinator, e.g. tcp://coord:5556.") var coordinator: String?
         @Flag(help: "Print the job id and return (with --coordinator).") var detach = false
         @Flag(help: "Log workers joining and leaving and chunks moving.") var verbose = false
-        @Flag(help: "Plain TCP without encryption (the only transport implemented so far).") var insecure = false
+        @OptionGroup(title: "Keys (with --coordinator; an embedded coordinator makes its own unless --insecure)") var keys: ClientKeyOptions
 
         func run() throws {
             var options = SubmitOptions(input: input, output: out)
@@ -106,6 +121,7 @@ extension VSTCoord {
             configuration.localWorkers = localWorkers
             configuration.workerThreads = workerThreads
             configuration.verbose = verbose
+            configuration.security = keys.security
             try Coordinator.submit(configuration)
         }
     }
@@ -117,10 +133,14 @@ extension VSTCoord {
         @Option(help: "Endpoint workers connect to.") var bind = "tcp://*:5555"
         @Option(help: "Endpoint submit/status/cancel/... connect to.") var control = "tcp://*:5556"
         @Option(help: "Folder for job folders and journals.") var data: String
-        @Flag(help: "Plain TCP without encryption (the only transport implemented so far).") var insecure = false
+        @Option(help: "The coordinator's secret key file (keygen's PATH.key, mode 0600).") var key: String?
+        @Option(help: "Public keys of the workers and clients let in, one per line (not writable by others).") var authorized: String?
+        @Flag(help: "Plain TCP without encryption; only with loopback endpoints.") var insecure = false
+        @Flag(help: "Plain TCP without encryption on any address (a trusted network).") var forceInsecure = false
 
         func run() throws {
-            try Coordinator.serve(ServeConfiguration(bind: bind, control: control, dataDirectory: data))
+            let security = LinkSecurity(key: key, authorized: authorized, insecure: insecure, forceInsecure: forceInsecure)
+            try Coordinator.serve(ServeConfiguration(bind: bind, control: control, dataDirectory: data, security: security))
         }
     }
 
@@ -128,34 +148,47 @@ extension VSTCoord {
         static let configuration = CommandConfiguration(abstract: "Show one job's state, or every job's.")
         @Argument(help: "Job id (default: all jobs).") var job: UInt32?
         @OptionGroup var client: ClientOptions
-        func run() throws { try Coordinator.status(job: job, coordinator: client.coordinator) }
+        func run() throws { try Coordinator.status(job: job, coordinator: client.coordinator, security: client.keys.security) }
     }
 
     struct Cancel: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel a queued, running or paused job.")
         @Argument(help: "Job id.") var job: UInt32
         @OptionGroup var client: ClientOptions
-        func run() throws { try Coordinator.control(job: job, action: .cancel, coordinator: client.coordinator) }
+        func run() throws { try Coordinator.control(job: job, action: .cancel, coordinator: client.coordinator, security: client.keys.security) }
     }
 
     struct Pause: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Pause a job: its chunks are taken back and keep what arrived.")
         @Argument(help: "Job id.") var job: UInt32
         @OptionGroup var client: ClientOptions
-        func run() throws { try Coordinator.control(job: job, action: .pause, coordinator: client.coordinator) }
+        func run() throws { try Coordinator.control(job: job, action: .pause, coordinator: client.coordinator, security: client.keys.security) }
     }
 
     struct Resume: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Resume a paused job where it stopped.")
         @Argument(help: "Job id.") var job: UInt32
         @OptionGroup var client: ClientOptions
-        func run() throws { try Coordinator.control(job: job, action: .resume, coordinator: client.coordinator) }
+        func run() throws { try Coordinator.control(job: job, action: .resume, coordinator: client.coordinator, security: client.keys.security) }
     }
 
     struct Retry: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Start a failed or cancelled job again from the beginning.")
         @Argument(help: "Job id.") var job: UInt32
         @OptionGroup var client: ClientOptions
-        func run() throws { try Coordinator.control(job: job, action: .retry, coordinator: client.coordinator) }
+        func run() throws { try Coordinator.control(job: job, action: .retry, coordinator: client.coordinator, security: client.keys.security) }
+    }
+
+    struct Keygen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a CURVE key pair: PATH.key (secret, mode 0600) and PATH.pub (public).",
+            discussion: "Give PATH.pub to the other side: a coordinator's as --server-key, a worker's or client's as a line of --authorized.")
+        @Option(help: "Base path of the two files.") var out: String
+        @Flag(help: "Replace existing files.") var force = false
+        func run() throws {
+            let paths = try LinkSecurity.generate(to: out, force: force)
+            print(paths.secret)
+            print(paths.public)
+        }
     }
 }
