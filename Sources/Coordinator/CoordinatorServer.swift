@@ -46,6 +46,8 @@ public final class CoordinatorServer {
     private let controlSocket: Socket?
     private let authenticator: CurveAuthenticator?
     private var scheduler: Scheduler
+    /// Jobs, chunks, frames, workers and events, in `DATA/vst.sqlite`.
+    let store: JobStore
     private var jobs: [UInt32: JobRunner] = [:]
     private var order: [UInt32] = []
     private var names: [WorkerID: String] = [:]
@@ -101,30 +103,44 @@ public final class CoordinatorServer {
         } else {
             controlSocket = nil
         }
+        let jobsDirectory = settings.dataDirectory.appendingPathComponent("jobs")
         do {
             try FileManager.default.createDirectory(at: jobsDirectory, withIntermediateDirectories: true)
         } catch {
             throw .cannotWrite(path: jobsDirectory.path, reason: "\(error)")
         }
+        store = try JobStore(path: settings.dataDirectory.appendingPathComponent("vst.sqlite").path, durable: settings.durable)
         restoreJobs()
     }
 
-    /// Lists the jobs an earlier process left in the data folder, so that `status` shows them and
-    /// `retry` can start an interrupted one again. A folder that cannot be read is skipped.
+    /// Takes up the jobs an earlier process left in the job store: finished ones are listed,
+    /// unfinished ones go on where they stopped (sealed segments kept, stored renders never
+    /// rendered again, each chunk resuming at its first missing frame). A job whose input is
+    /// gone is marked failed.
     private func restoreJobs() {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: jobsDirectory.path)) ?? []
-        for id in names.compactMap(UInt32.init).sorted() {
-            let directory = jobsDirectory.appendingPathComponent("\(id)")
-            guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("request.json").path),
-                  let request = try? JSONPayload.decode(JobRequest.self, from: [UInt8](data)) else { continue }
+        for stored in store.jobs() {
+            let id = stored.id
+            order.append(id)
             do {
-                let runner = try JobRunner(id: id, request: request, directory: directory, durable: settings.durable)
-                runner.restore()
+                let runner = try JobRunner(id: id, request: stored.request, directory: jobsDirectory.appendingPathComponent("\(id)"),
+                                           store: store, durable: settings.durable)
+                runner.priority = stored.priority
+                runner.restore(state: stored.state, message: stored.message)
                 jobs[id] = runner
-                order.append(id)
-                settings.log("job \(id) from an earlier run: \(runner.state.rawValue)")
+                if [.queued, .running, .paused].contains(stored.state) {
+                    let progress = runner.chunkProgress
+                    scheduler.addJob(id, ranges: runner.chunkRanges, done: progress.done, resumeAt: progress.resumeAt)
+                    settings.log("job \(id) from an earlier run resumes: \(runner.progressDescription)")
+                    store.event("resumed", job: id, detail: runner.progressDescription)
+                } else {
+                    settings.log("job \(id) from an earlier run: \(stored.state.rawValue)")
+                }
             } catch {
+                order.removeLast()
                 settings.log("job \(id) from an earlier run cannot be taken up: \(error)")
+                if [.queued, .running, .paused].contains(stored.state) {
+                    try? store.setState(id, .failed, message: "cannot be taken up after a restart: \(error)")
+                }
             }
         }
     }
@@ -142,10 +158,19 @@ public final class CoordinatorServer {
 
     /// Queues a job; fails at once (before any work) for a bad input, style or option.
     @discardableResult
-    public func addJob(_ request: JobRequest) throws(CoordinatorError) -> UInt32 {
-        let id = nextJobID()
-        let runner = try JobRunner(id: id, request: request, directory: jobsDirectory.appendingPathComponent("\(id)"),
-                                   durable: settings.durable)
+    public func addJob(_ request: JobRequest, priority: Int = 0) throws(CoordinatorError) -> UInt32 {
+        let id = try store.insertJob(request, priority: priority)
+        let runner: JobRunner
+        do {
+            runner = try JobRunner(id: id, request: request, directory: jobsDirectory.appendingPathComponent("\(id)"),
+                                   store: store, durable: settings.durable)
+        } catch {
+            // A bad input never becomes a job.
+            store.deleteJob(id)
+            try? FileManager.default.removeItem(at: jobsDirectory.appendingPathComponent("\(id)"))
+            throw error
+        }
+        runner.priority = priority
         jobs[id] = runner
         order.append(id)
         scheduler.addJob(id, ranges: runner.chunkRanges)
@@ -181,21 +206,21 @@ public final class CoordinatorServer {
         case .pause:
             guard [.queued, .running].contains(runner.state) else { throw .rejected("job \(job) is \(runner.state.rawValue), not running") }
             for (worker, chunk) in scheduler.preempt(job) { send(.cancel(job: job, chunk: UInt32(chunk.chunk)), to: worker) }
-            runner.state = .paused
-            runner.message = "paused"
+            set(runner, .paused, "paused")
         case .resume:
             guard runner.state == .paused else { throw .rejected("job \(job) is \(runner.state.rawValue), not paused") }
-            runner.state = runner.renderStarted == nil ? .queued : .running
-            runner.message = "resumed"
+            set(runner, runner.renderStarted == nil ? .queued : .running, "resumed")
         case .retry:
             guard [.failed, .cancelled].contains(runner.state) else {
                 throw .rejected("job \(job) is \(runner.state.rawValue); only failed or cancelled jobs can be retried")
             }
             let request = runner.request
             runner.removeFolder()
-            let fresh = try JobRunner(id: job, request: request, directory: runner.directory, durable: settings.durable)
-            fresh.message = "retried"
+            try store.resetProgress(of: job)
+            let fresh = try JobRunner(id: job, request: request, directory: runner.directory, store: store, durable: settings.durable)
+            fresh.priority = runner.priority
             jobs[job] = fresh
+            set(fresh, .queued, "retried")
             _ = scheduler.removeJob(job)
             scheduler.addJob(job, ranges: fresh.chunkRanges)
         }
@@ -239,8 +264,7 @@ public final class CoordinatorServer {
             do {
                 try runner.assemble(budget: .milliseconds(150), keepAlive: heartbeatIfDue)
                 if runner.isComplete {
-                    runner.state = .done
-                    runner.message = "done: \(runner.request.output)"
+                    set(runner, .done, "done: \(runner.request.output)")
                     settings.log("job \(id) done: \(runner.frameCount) frames in \(runner.request.output)")
                 }
             } catch {
@@ -276,8 +300,7 @@ public final class CoordinatorServer {
             do {
                 if runner.state == .queued {
                     try runner.open()
-                    runner.state = .running
-                    runner.message = "running"
+                    set(runner, .running, "running")
                 }
                 let task = try runner.task(for: assignment, keepAlive: heartbeatIfDue)
                 if assignment.isResumption {
@@ -424,8 +447,14 @@ public final class CoordinatorServer {
             send(.cancel(job: runner.id, chunk: UInt32(chunk.chunk)), to: worker)
         }
         runner.abandon()
+        set(runner, state, message)
+    }
+
+    /// Changes a job's state, in memory and in the store (so a restart knows it).
+    private func set(_ runner: JobRunner, _ state: JobStatus.State, _ message: String) {
         runner.state = state
         runner.message = message
+        do { try store.setState(runner.id, state, message: message) } catch { settings.log("job \(runner.id): \(error)") }
     }
 
     private func dropMalformed(_ what: String) {
@@ -435,11 +464,5 @@ public final class CoordinatorServer {
 
     private func busyWorkers(of job: UInt32) -> Int {
         scheduler.knownWorkers.filter { scheduler.assignedChunks(of: $0).contains { $0.job == job } }.count
-    }
-
-    private func nextJobID() -> UInt32 {
-        let existing = (try? FileManager.default.contentsOfDirectory(atPath: jobsDirectory.path)) ?? []
-        let highest = (existing.compactMap { UInt32($0) } + order).max() ?? 0
-        return highest + 1
     }
 }
