@@ -129,7 +129,8 @@ public final class CoordinatorServer {
                 jobs[id] = runner
                 if [.queued, .running, .paused].contains(stored.state) {
                     let progress = runner.chunkProgress
-                    scheduler.addJob(id, ranges: runner.chunkRanges, done: progress.done, resumeAt: progress.resumeAt)
+                    scheduler.addJob(id, ranges: runner.chunkRanges, done: progress.done, resumeAt: progress.resumeAt,
+                                     priority: stored.priority)
                     settings.log("job \(id) from an earlier run resumes: \(runner.progressDescription)")
                     store.event("resumed", job: id, detail: runner.progressDescription)
                 } else {
@@ -173,7 +174,7 @@ public final class CoordinatorServer {
         runner.priority = priority
         jobs[id] = runner
         order.append(id)
-        scheduler.addJob(id, ranges: runner.chunkRanges)
+        scheduler.addJob(id, ranges: runner.chunkRanges, priority: priority)
         settings.log("job \(id): \(runner.frameCount) frames \(runner.width)x\(runner.height) in \(runner.plan.chunks.count) chunks, method \(request.method)")
         return id
     }
@@ -222,7 +223,7 @@ public final class CoordinatorServer {
             jobs[job] = fresh
             set(fresh, .queued, "retried")
             _ = scheduler.removeJob(job)
-            scheduler.addJob(job, ranges: fresh.chunkRanges)
+            scheduler.addJob(job, ranges: fresh.chunkRanges, priority: fresh.priority)
         }
         return status(of: job)!
     }
@@ -254,6 +255,7 @@ public final class CoordinatorServer {
             settings.log("worker \(names[worker] ?? "\(worker)") silent past its lease of \(settings.lease); "
                          + (chunks.isEmpty ? "it held no chunk" : "\(chunks.map(\.description).joined(separator: ", ")) back to the queue"))
             for chunk in chunks { send(.cancel(job: chunk.job, chunk: UInt32(chunk.chunk)), to: worker) }
+            store.workerLeft(identity: worker.bytes, why: "\(names[worker] ?? "\(worker)") silent past its lease")
             names[worker] = nil
         }
         heartbeatIfDue()
@@ -329,8 +331,12 @@ public final class CoordinatorServer {
         case .ready:
             do {
                 let (credit, hello) = try message.decodeReady()
-                if names[worker] == nil { settings.log("worker \(hello.name) joined (\(hello.threads) threads)") }
+                if names[worker] == nil {
+                    settings.log("worker \(hello.name) joined (\(hello.threads) threads)")
+                    store.workerJoined(identity: worker.bytes, name: hello.name)
+                }
                 names[worker] = hello.name
+                scheduler.name(worker, hello.name)
                 let orphaned = scheduler.ready(worker, credit: Int(credit), now: now)
                 if !orphaned.isEmpty {
                     settings.log("worker \(hello.name) dropped \(orphaned.map(\.description).joined(separator: ", ")); back to the queue")
@@ -347,8 +353,18 @@ public final class CoordinatorServer {
                 return
             }
             do {
+                let chunk = Scheduler.ChunkID(job: header.job, chunk: Int(header.chunk))
                 let frame = try runner.accept(chunk: Int(header.chunk), absoluteFrame: Int(header.frame), payload: message.payload[0])
-                scheduler.received(.init(job: header.job, chunk: Int(header.chunk)), frame: frame)
+                if scheduler.holder(of: chunk) != worker {
+                    // Stored is stored; but a sender that does not hold the chunk either goes on
+                    // with it (nobody else has it and it is exactly where the chunk stands) or drops it.
+                    if scheduler.adopt(chunk, by: worker, frame: frame) {
+                        settings.log("\(chunk) stays with worker \(names[worker] ?? "\(worker)"), which is rendering it")
+                    } else {
+                        send(.cancel(job: header.job, chunk: header.chunk), to: worker)
+                    }
+                }
+                scheduler.received(chunk, frame: frame)
                 send(.ack(job: header.job, chunk: header.chunk, frame: header.frame), to: worker)
             } catch let error as CoordinatorError {
                 fail(runner, reason: error.description)
@@ -359,18 +375,30 @@ public final class CoordinatorServer {
             scheduler.heard(worker, now: now)
             let chunk = Scheduler.ChunkID(job: header.job, chunk: Int(header.chunk))
             guard let runner = jobs[header.job] else { return }
+            if scheduler.holder(of: chunk) == worker { store.workerFinishedChunk(identity: worker.bytes, failed: false) }
             if scheduler.chunkDone(chunk, by: worker) {
                 do { try runner.chunkDone(chunk.chunk) } catch { fail(runner, reason: "\(error)") }
             }
         case .chunkFailed:
             scheduler.heard(worker, now: now)
             let reason = (try? message.decodeReason()) ?? "no reason given"
-            let givenUp = scheduler.chunkFailed(.init(job: header.job, chunk: Int(header.chunk)), by: worker)
-            settings.log("job \(header.job) chunk \(header.chunk) failed on worker \(names[worker] ?? "\(worker)"): \(reason)")
+            let chunk = Scheduler.ChunkID(job: header.job, chunk: Int(header.chunk))
+            guard scheduler.holder(of: chunk) == worker else { return } // a stale report
+            let name = names[worker] ?? "\(worker)"
+            let givenUp = scheduler.chunkFailed(chunk, by: worker)
+            settings.log("\(chunk) failed on worker \(name): \(reason)")
+            store.workerFinishedChunk(identity: worker.bytes, failed: true)
+            let failures = (try? store.recordChunkFailure(job: header.job, chunk: chunk.chunk, worker: name, reason: reason)) ?? []
+            if scheduler.isBlocklisted(worker, for: header.job) && scheduler.failures(of: worker, in: header.job) == Scheduler.maxWorkerFailuresPerJob {
+                settings.log("worker \(name) failed \(Scheduler.maxWorkerFailuresPerJob) chunks of job \(header.job): blocklisted for it")
+                store.event("worker-blocklisted", job: header.job, detail: name)
+            }
             if givenUp, let runner = jobs[header.job], [.queued, .running].contains(runner.state) {
-                fail(runner, reason: reason)
+                let summary = failures.isEmpty ? reason : failures.joined(separator: "; ")
+                fail(runner, reason: "chunk \(chunk.chunk) failed \(Scheduler.maxChunkFailures) times: \(summary)")
             }
         case .bye:
+            store.workerLeft(identity: worker.bytes, why: "\(names[worker] ?? "\(worker)") said BYE")
             let chunks = scheduler.release(worker)
             settings.log("worker \(names[worker] ?? "\(worker)") left" + (chunks.isEmpty ? "" : "; \(chunks.map(\.description).joined(separator: ", ")) back to the queue"))
             names[worker] = nil

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import Coordinator
+
+/// Faults a farm must survive, with real processes on 127.0.0.1: each ends with every frame
+/// present exactly once and no stored frame rendered again.
+@Suite(.serialized) struct FaultTests {
+    /// A `serve` with two workers on loopback (plain TCP: CURVE has its own tests) and a short lease.
+    final class Farm {
+        let folder: URL
+        let data: URL
+        let workerEndpoint = "tcp://127.0.0.1:\(FreePort.pick())"
+        let control = "tcp://127.0.0.1:\(FreePort.pick())"
+        var serve: ChildProcess?
+        var workers: [ChildProcess] = []
+
+        init(folder: URL, workers count: Int = 2) throws {
+            self.folder = folder
+            data = folder.appendingPathComponent("data")
+            try startServe()
+            workers = try (0..<count).map { _ in try ChildProcess(Tools.vstWorker, ["--connect", workerEndpoint, "--insecure"]) }
+        }
+
+        func startServe() throws {
+            serve = try ChildProcess(Tools.vstCoord, ["serve", "--bind", workerEndpoint, "--control", control, "--data", data.path,
+                                                      "--insecure"], environment: ["VST_WORKER_LEASE_MS": "2500"])
+        }
+
+        func client(_ arguments: [String]) throws -> (status: Int32?, stdout: String, stderr: String) {
+            try ChildProcess.run(Tools.vstCoord, arguments + ["--coordinator", control, "--insecure"], timeout: .seconds(20))
+        }
+
+        /// Polls `status JOB` until the job is done or failed (bounded); returns the last line.
+        func waitForEnd(of job: Int, timeout: Duration = .seconds(90)) throws -> String {
+            let deadline = ContinuousClock.now + timeout
+            var line = ""
+            while ContinuousClock.now < deadline {
+                line = try client(["status", "\(job)"]).stdout.split(separator: "\n").last.map(String.init) ?? ""
+                if line.contains("\tdone\t") || line.contains("\tfailed\t") || line.contains("\tcancelled\t") { return line }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            return line
+        }
+
+        func count(_ folder: String, suffix: String) -> Int {
+            let path = data.appendingPathComponent("jobs/1/\(folder)").path
+            return ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(suffix) }.count
+        }
+
+        func stop() {
+            workers.forEach { $0.terminate() }
+            for worker in workers { worker.wait(timeout: .seconds(10)) }
+            serve?.terminate()
+            serve?.wait(timeout: .seconds(10))
+        }
+
+        deinit {
+            workers.forEach { $0.kill() }
+            serve?.kill()
+        }
+    }
+
+    @Test func coordinatorKilledMidJobResumesWithoutRenderingStoredFramesAgain() throws {
+        let folder = try Tools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = try Tools.syntheticClip(in: folder, frames: 60)
+        let output = folder.appendingPathComponent("out.mkv").path
+        let farm = try Farm(folder: folder)
+        let submitted = try farm.client(["submit", input, "--method", "sleep:80", "--lossless", "--chunk", "10", "--overlap", "2",
+                                         "--detach", "--out", output])
+        #expect(submitted.stdout == "1\n", "\(submitted.stderr)")
+
+        // Mid-job: a segment sealed and the next being written, renders stored.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline && !(farm.count("segments", suffix: ".mkv") >= 2 && farm.count("frames", suffix: ".rgb.lz4") > 0) {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        kill(farm.serve!.pid, SIGKILL)
+        farm.serve!.wait(timeout: .seconds(10))
+        let storePath = farm.data.appendingPathComponent("vst.sqlite").path
+        let before: [JobJournal.Render: Int]
+        do {
+            let store = try JobStore(path: storePath, durable: false)
+            before = store.arrivals(of: 1)
+            #expect(!JobJournal(store: store, job: 1).sealedChunks.isEmpty)
+            #expect(store.jobs().first?.state == .running)
+        }
+        #expect(!before.isEmpty)
+
+        try farm.startServe()
+        let end = try farm.waitForEnd(of: 1)
+        #expect(end.contains("1\tdone\t60/60"), "\(end) \(farm.serve!.stderr)")
+        #expect(farm.serve!.stderr.contains("job 1 from an earlier run resumes"), "\(farm.serve!.stderr)")
+        farm.stop()
+
+        let store = try JobStore(path: storePath, durable: false)
+        let after = store.arrivals(of: 1)
+        // Every frame stored before the kill arrived no more after it.
+        for (render, count) in before { #expect(after[render] == count, "\(render) rendered again after the restart") }
+        // Every render of the plan arrived; beyond one each, only results in flight at the kill
+        // (sent, never stored: at most the unacknowledged window of 8 per worker).
+        let plan = ChunkPlan(frameCount: 60, chunkFrames: 10, overlapFrames: 2)
+        let renders = plan.chunks.flatMap { chunk in chunk.renderRange.map { JobJournal.Render(chunk: chunk.index, frame: $0) } }
+        #expect(renders.allSatisfy { (after[$0] ?? 0) >= 1 })
+        let extra = after.values.reduce(0, +) - renders.count
+        #expect(extra <= 2 * 8, "\(extra) renders arrived twice")
+        // The film: every frame exactly once, bit-exact.
+        #expect(try Tools.videoTimes(output).count == 60)
+        #expect(try FrameComparison.differingFrames(output, input) == 0)
+    }
+}
