@@ -9,6 +9,9 @@ public struct WorkerConfiguration: Sendable, Equatable {
     /// Exit when this process is no longer our parent: local workers of an embedded `submit`
     /// must not outlive it, even when it is killed without a chance to stop them.
     public var parentProcess: Int32?
+    /// How long a stopping worker (SIGTERM) waits for its current frame to finish and be
+    /// acknowledged before it leaves anyway (`--stop-grace`).
+    public var stopGrace: Duration = .seconds(60)
     /// CURVE (`.curveClient`: the worker's key pair and the coordinator's public key) or plain.
     public var security: Socket.Security
 

@@ -17,6 +17,7 @@ import Worker
     @Option(help: "The coordinator's public key file (its PATH.pub).") var serverKey: String?
     @Flag(help: "Plain TCP without encryption; loopback only.") var insecure = false
     @Flag(help: "Plain TCP without encryption on any address (a trusted network).") var forceInsecure = false
+    @Option(help: "Seconds a stopping worker (SIGTERM) may take to finish its current frame and have it acknowledged.") var stopGrace = 60.0
     @Option(help: .hidden) var parentPid: Int32?
 
     /// Usage errors print one `error:` line and exit 2, as every vst command does.
@@ -39,6 +40,7 @@ import Worker
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if !(stopGrace >= 0) || !stopGrace.isFinite { throw ValidationError("--stop-grace must be a number of seconds >= 0") }
         guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") else {
             throw ValidationError("--connect \(connect) is not an endpoint like tcp://HOST:PORT")
         }
@@ -46,6 +48,7 @@ import Worker
 
     func run() throws {
         var configuration = WorkerConfiguration(endpoint: connect, threads: threads, parentProcess: parentPid)
+        configuration.stopGrace = .milliseconds(Int64(stopGrace * 1000))
         do {
             configuration.security = try WorkerConfiguration.security(key: key, serverKey: serverKey, insecure: insecure,
                                                                        forceInsecure: forceInsecure, endpoint: connect)

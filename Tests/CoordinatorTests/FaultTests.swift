@@ -109,3 +109,68 @@ import Testing
         #expect(try FrameComparison.differingFrames(output, input) == 0)
     }
 }
+
+extension FaultTests {
+    /// Renders of the plan that arrived more than once, from the store of a stopped farm.
+    static func extraArrivals(_ farm: Farm, frames: Int, chunk: Int, overlap: Int) throws -> (extra: Int, missing: Int) {
+        let store = try JobStore(path: farm.data.appendingPathComponent("vst.sqlite").path, durable: false)
+        let after = store.arrivals(of: 1)
+        let plan = ChunkPlan(frameCount: frames, chunkFrames: chunk, overlapFrames: overlap)
+        let renders = plan.chunks.flatMap { chunk in chunk.renderRange.map { JobJournal.Render(chunk: chunk.index, frame: $0) } }
+        return (after.values.reduce(0, +) - renders.count, renders.filter { (after[$0] ?? 0) == 0 }.count)
+    }
+
+    /// Waits (bounded) until the job's frames folder holds at least `count` renders.
+    static func waitForRenders(_ farm: Farm, _ count: Int) {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline && farm.count("frames", suffix: ".rgb.lz4") < count { Thread.sleep(forTimeInterval: 0.02) }
+    }
+
+    @Test func workerStoppedWithSigtermFinishesItsFrameAndHandsTheChunkBack() throws {
+        let folder = try Tools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = try Tools.syntheticClip(in: folder, frames: 40)
+        let output = folder.appendingPathComponent("out.mkv").path
+        let farm = try Farm(folder: folder)
+        #expect(try farm.client(["submit", input, "--method", "sleep:150", "--lossless", "--chunk", "20", "--overlap", "2",
+                                 "--detach", "--out", output]).stdout == "1\n")
+        Self.waitForRenders(farm, 4)
+        let victim = farm.workers[0]
+        victim.terminate()
+        #expect(victim.wait(timeout: .seconds(20)) == 0)
+        #expect(victim.stderr.contains("stopping: finishing the current frame"), "\(victim.stderr)")
+        let end = try farm.waitForEnd(of: 1)
+        #expect(end.contains("1\tdone\t40/40"), "\(end) \(farm.serve!.stderr)")
+        #expect(farm.serve!.stderr.contains("left; job 1 chunk"), "\(farm.serve!.stderr)")
+        farm.stop()
+        // The finished frame was delivered and the chunk went on after it: nothing twice.
+        let counts = try Self.extraArrivals(farm, frames: 40, chunk: 20, overlap: 2)
+        #expect(counts.extra == 0 && counts.missing == 0, "\(counts)")
+        #expect(try FrameComparison.differingFrames(output, input) == 0)
+    }
+
+    @Test func workerStoppedPastItsLeaseLosesItsChunkAndIsToldToDropIt() throws {
+        let folder = try Tools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = try Tools.syntheticClip(in: folder, frames: 40)
+        let output = folder.appendingPathComponent("out.mkv").path
+        let farm = try Farm(folder: folder)
+        #expect(try farm.client(["submit", input, "--method", "sleep:150", "--lossless", "--chunk", "20", "--overlap", "2",
+                                 "--detach", "--out", output]).stdout == "1\n")
+        Self.waitForRenders(farm, 4)
+        let victim = farm.workers[0]
+        kill(victim.pid, SIGSTOP)
+        // Past the lease (2.5 s) its chunk moves; then it wakes up and must drop the chunk.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline && !farm.serve!.stderr.contains("silent past its lease") { Thread.sleep(forTimeInterval: 0.05) }
+        kill(victim.pid, SIGCONT)
+        let end = try farm.waitForEnd(of: 1)
+        #expect(end.contains("1\tdone\t40/40"), "\(end) \(farm.serve!.stderr)")
+        #expect(farm.serve!.stderr.contains("silent past its lease of 2.5 seconds; job 1 chunk"), "\(farm.serve!.stderr)")
+        farm.stop()
+        // At most the frame the stopped worker was rendering arrives twice.
+        let counts = try Self.extraArrivals(farm, frames: 40, chunk: 20, overlap: 2)
+        #expect(counts.extra <= 1 && counts.missing == 0, "\(counts)")
+        #expect(try FrameComparison.differingFrames(output, input) == 0)
+    }
+}
