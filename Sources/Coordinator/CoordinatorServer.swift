@@ -185,6 +185,15 @@ public final class CoordinatorServer {
 
     public func statuses() -> [JobStatus] { order.compactMap { status(of: $0) } }
 
+    /// One job's status with a line per chunk: its state, frames delivered, worker, failures.
+    public func detailedStatus(of job: UInt32) -> JobStatus? {
+        guard var status = status(of: job), let runner = jobs[job] else { return nil }
+        status.chunks = runner.chunkStatuses(
+            holder: { chunk in self.scheduler.holder(of: .init(job: job, chunk: chunk)).map { self.names[$0] ?? "\($0)" } },
+            failures: { chunk in self.scheduler.failures(of: .init(job: job, chunk: chunk)) })
+        return status
+    }
+
     public func progress(of job: UInt32) -> ProgressReport? {
         jobs[job].map { $0.progress(workersBusy: busyWorkers(of: $0.id), workers: scheduler.workerCount) }
     }
@@ -420,7 +429,7 @@ public final class CoordinatorServer {
             do {
                 let request = try message.decodeSubmit()
                 do {
-                    let id = try addJob(request)
+                    let id = try addJob(request, priority: request.priority ?? 0)
                     reply(.accepted(job: id))
                 } catch {
                     reply(.error(error.description))
@@ -432,7 +441,7 @@ public final class CoordinatorServer {
         case .status:
             if message.header.job == 0 {
                 reply(.statusReply(statuses()))
-            } else if let status = status(of: message.header.job) {
+            } else if let status = detailedStatus(of: message.header.job) {
                 reply(.statusReply([status]))
             } else {
                 reply(.error("no job \(message.header.job)", job: message.header.job))

@@ -370,7 +370,19 @@ final class JobRunner {
         let report = progress(workersBusy: workersBusy, workers: workers)
         return JobStatus(job: id, state: state, framesDone: report.framesDone, framesTotal: report.framesTotal,
                          fps: report.framesPerSecond ?? 0, etaSeconds: report.eta.map(\.seconds),
-                         workersBusy: workersBusy, message: message, output: request.output)
+                         workersBusy: workersBusy, message: message, output: request.output, priority: priority)
+    }
+
+    /// Per-chunk detail for `status JOB`; `holder`, `failures` come from the scheduler.
+    func chunkStatuses(holder: (Int) -> String?, failures: (Int) -> Int) -> [ChunkStatus] {
+        plan.chunks.map { chunk in
+            let delivered = resumePoint(chunk: chunk.index) - chunk.renderStart
+            let worker = holder(chunk.index)
+            let state = journal.sealedChunks.contains(chunk.index) || journal.isFinished ? "sealed"
+                : delivered >= chunk.renderRange.count ? "delivered" : worker != nil ? "rendering" : "queued"
+            return ChunkStatus(chunk: chunk.index, state: state, framesDelivered: journal.isFinished ? chunk.renderRange.count : delivered,
+                               framesTotal: chunk.renderRange.count, worker: worker, failures: failures(chunk.index))
+        }
     }
 
     /// Abandons the output (cancel, failure): closes the segment being written without

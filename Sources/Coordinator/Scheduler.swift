@@ -234,6 +234,7 @@ public struct Scheduler: Sendable {
     public func holder(of chunk: ChunkID) -> WorkerID? { chunks[chunk]?.holder }
     public func nextFrame(of chunk: ChunkID) -> Int? { chunks[chunk]?.nextFrame }
     public func isDone(_ chunk: ChunkID) -> Bool { chunks[chunk]?.done ?? false }
+    public func failures(of chunk: ChunkID) -> Int { chunks[chunk]?.failures ?? 0 }
 
     // MARK: Assignment
 

@@ -82,6 +82,7 @@ extension VSTCoord {
         @Option(help: "x264 constant rate factor, 0...51.") var crf = SubmitOptions.defaultCRF
         @Option(help: "x264 preset.") var preset = SubmitOptions.defaultPreset
         @Flag(help: "Encode losslessly: FFV1 in RGB, bit-exact frames (.mkv, .mov or .avi).") var lossless = false
+        @Option(help: "Queue priority on a shared coordinator: higher gets workers first (default 0).") var priority = 0
         @Option(help: "Local worker processes without --coordinator (default: one per two cores).") var localWorkers: Int?
         @Option(help: "Compute threads per local worker (default: all cores).") var workerThreads: Int?
         @Option(help: "Client endpoint of a running coordinator, e.g. tcp://coord:5556.") var coordinator: String?
@@ -114,6 +115,7 @@ extension VSTCoord {
             options.crf = crf
             options.preset = preset
             options.lossless = lossless
+            options.priority = priority
             if let localWorkers, localWorkers < 1 { throw CoordinatorError.invalidOption("--local-workers must be at least 1") }
             var configuration = SubmitConfiguration(options: options)
             configuration.coordinator = coordinator

@@ -56,13 +56,15 @@ import Testing
         // A detached slow job: pause, resume, cancel, retry, and it still finishes.
         let slow = folder.appendingPathComponent("slow.mkv").path
         let detached = try ChildProcess.run(Tools.vstCoord, ["submit", input, "--method", "sleep:60", "--lossless", "--chunk", "8",
-                                                             "--coordinator", control, "--detach", "--out", slow] + clientKeys, timeout: .seconds(20))
+                                                             "--coordinator", control, "--detach", "--priority", "3", "--out", slow] + clientKeys, timeout: .seconds(20))
         #expect(detached.status == 0 && detached.stdout == "2\n", "\(detached.stderr)")
         func run(_ arguments: [String]) throws -> (status: Int32?, stdout: String, stderr: String) {
             try ChildProcess.run(Tools.vstCoord, arguments + ["--coordinator", control] + clientKeys, timeout: .seconds(20))
         }
         let paused = try run(["pause", "2"])
         #expect(paused.status == 0 && paused.stdout.contains("2\tpaused"), "\(paused.stdout)\(paused.stderr)")
+        let detail = try run(["status", "2"])
+        #expect(detail.stdout.contains("\t3\tpaused") && detail.stdout.contains("\nCHUNK\tSTATE\tFRAMES\tWORKER\tFAILURES\n0\t"), "\(detail.stdout)")
         let again = try run(["pause", "2"])
         #expect(again.status == 1 && again.stderr.hasPrefix("error: job 2 is paused"), "\(again.stderr)")
         #expect(try run(["resume", "2"]).stdout.contains("2\trunning") )
