@@ -134,7 +134,8 @@ extension VSTCoord {
             discussion: "Environment: VST_WORKER_LEASE_MS overrides the worker lease (default 10000).")
         @Option(help: "Endpoint workers connect to.") var bind = "tcp://*:5555"
         @Option(help: "Endpoint submit/status/cancel/... connect to.") var control = "tcp://*:5556"
-        @Option(help: "Folder for job folders and journals.") var data: String
+        @Option(help: "Folder for the job store (vst.sqlite) and job folders.") var data: String
+        @Option(help: "Seconds a worker may stay silent before its chunk moves (default 10; VST_WORKER_LEASE_MS also sets it).") var lease: Double?
         @Option(help: "The coordinator's secret key file (keygen's PATH.key, mode 0600).") var key: String?
         @Option(help: "Public keys of the workers and clients let in, one per line (not writable by others).") var authorized: String?
         @Flag(help: "Plain TCP without encryption; only with loopback endpoints.") var insecure = false
@@ -142,7 +143,9 @@ extension VSTCoord {
 
         func run() throws {
             let security = LinkSecurity(key: key, authorized: authorized, insecure: insecure, forceInsecure: forceInsecure)
-            try Coordinator.serve(ServeConfiguration(bind: bind, control: control, dataDirectory: data, security: security))
+            if let lease, !(lease > 0) || !lease.isFinite { throw CoordinatorError.invalidOption("--lease must be a positive number of seconds") }
+            try Coordinator.serve(ServeConfiguration(bind: bind, control: control, dataDirectory: data,
+                                                     lease: lease.map { .milliseconds(Int64($0 * 1000)) }, security: security))
         }
     }
 
