@@ -28,11 +28,15 @@ public final class Conv2D: Layer {
             winogradBackward = nil
             directForward = nil
             directBackward = nil
+            augmentedWeight = nil
         }
     }
     /// Shape `[outChannels]`.
     public var bias: Tensor {
-        didSet { precondition(bias.shape == oldValue.shape, "Conv2D: bias shape changed to \(bias.shape)") }
+        didSet {
+            precondition(bias.shape == oldValue.shape, "Conv2D: bias shape changed to \(bias.shape)")
+            augmentedWeight = nil
+        }
     }
     /// Accumulated d(loss)/d(weight), shaped like `weight`.
     public internal(set) var weightGradient: Tensor
@@ -71,6 +75,9 @@ public final class Conv2D: Layer {
     var winogradForward: Winograd?
     var winogradBackward: Winograd?
     var directForward: DirectConv?
+    /// [out, patch + 1]: the weights with the bias as one more column, so that im2col's GEMM adds
+    /// the bias (against a row of ones) instead of a separate pass over the output.
+    var augmentedWeight: [Float]?
     var directBackward: DirectConv?
 
     /// True when forward runs as Winograd F(4x4, 3x3): 3x3, stride 1, padding 1 (zero or reflect).
@@ -203,8 +210,17 @@ public final class Conv2D: Layer {
             return y
         }
         let band = bandRows(g)
-        let col = isPointwise ? nil : workspace.buffer(count: k * band * g.outWidth)
-        x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { wp in
+        let col = isPointwise ? nil : workspace.buffer(count: (k + 1) * band * g.outWidth)
+        if !isPointwise && augmentedWeight == nil {
+            var a = [Float](repeating: 0, count: outChannels * (k + 1))
+            for co in 0..<outChannels {
+                for i in 0..<k { a[co * (k + 1) + i] = weight[co * k + i] }
+                a[co * (k + 1) + k] = bias[co]
+            }
+            augmentedWeight = a
+        }
+        let augmented = augmentedWeight ?? []
+        x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { wp in augmented.withUnsafeBufferPointer { ap in
             bias.withUnsafeBufferPointer { bp in y.withUnsafeMutableBufferPointer { yp in
                 for b in 0..<n {
                     let xb = xp.baseAddress! + b * inChannels * g.height * g.width
@@ -215,20 +231,21 @@ public final class Conv2D: Layer {
                             let rows = r0..<min(g.outHeight, r0 + band)
                             let cols = rows.count * g.outWidth
                             g.im2col(xb, rows: rows, into: col)
-                            GEMM.multiply(m: outChannels, n: cols, k: k, a: wp.baseAddress!, lda: k,
+                            (col + k * cols).update(repeating: 1, count: cols)
+                            GEMM.multiply(m: outChannels, n: cols, k: k + 1, a: ap.baseAddress!, lda: k + 1,
                                           b: col, ldb: cols, c: yb + r0 * g.outWidth, ldc: pixels)
                             r0 = rows.upperBound
                         }
                     } else {
                         GEMM.multiply(m: outChannels, n: pixels, k: k, a: wp.baseAddress!, lda: k,
                                       b: xb, ldb: pixels, c: yb, ldc: pixels)
-                    }
-                    Parallel.forEachChunk(outChannels, elementsPerItem: pixels) { range in
-                        for co in range { Elementwise.addScalar(bp[co], to: yb + co * pixels, count: pixels) }
+                        Parallel.forEachChunk(outChannels, elementsPerItem: pixels) { range in
+                            for co in range { Elementwise.addScalar(bp[co], to: yb + co * pixels, count: pixels) }
+                        }
                     }
                 }
             } }
-        } }
+        } } }
         input = x
         return y
     }
