@@ -86,7 +86,7 @@ public enum Bench {
             let backwardInput = bestTime(repeats) { _ = conv.backward(gy) }
             conv.computesParameterGradients = true
             let backwardAll = bestTime(repeats) { _ = conv.backward(gy) }
-            let algorithm = conv.usesWinograd ? "winograd" : "im2col"
+            let algorithm = conv.usesWinograd ? "winograd" : conv.usesDirect ? "direct" : "im2col"
             for (name, time, flops) in [("conv_forward", forward, shape.flops),
                                         ("conv_backward_input", backwardInput, shape.flops),
                                         ("conv_backward_all", backwardAll, 2 * shape.flops)] {
