@@ -41,7 +41,7 @@ let package = Package(
             "Engine", "Media", "Coordinator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: v5),
 
-        .testTarget(name: "EngineTests", dependencies: ["Engine"], swiftSettings: numericFlags + v5),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Media"], swiftSettings: numericFlags + v5),
         .testTarget(name: "MediaTests", dependencies: ["Media"], swiftSettings: cpuFlags + v5),
         .testTarget(name: "ProtocolTests", dependencies: ["Protocol"], swiftSettings: v5),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Media", "Protocol"], swiftSettings: cpuFlags + v5),
