@@ -11,7 +11,7 @@ import Foundation
         and client its own key and the coordinator's public key (--key, --server-key). --insecure means plain \
         TCP, allowed only on loopback unless --force-insecure.
         """,
-        subcommands: [Submit.self, Serve.self, Status.self, Cancel.self, Pause.self, Resume.self, Retry.self, Keygen.self])
+        subcommands: [Submit.self, Serve.self, Status.self, Cancel.self, Pause.self, Resume.self, Retry.self, Keygen.self, BenchScale.self])
 
     /// Every failure prints one `error:` line; exit 2 for bad input or usage, 1 otherwise.
     static func main() {
@@ -194,6 +194,27 @@ extension VSTCoord {
             let paths = try LinkSecurity.generate(to: out, force: force)
             print(paths.secret)
             print(paths.public)
+        }
+    }
+
+    struct BenchScale: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "bench-scale",
+            abstract: "The farm's scale bench: sleep:MS workers on loopback, throughput, efficiency, coordinator CPU per frame.",
+            discussion: "Prints one Markdown table row per worker count (docs/benchmarks.md, \"Farm scale\").")
+        @Argument(help: "A film with at least frames-per-worker x the largest worker count frames.") var input: String
+        @Option(help: "Comma-separated worker counts.") var workers = "1,2,4,8,16,32"
+        @Option(help: "Frames per worker in each run.") var framesPerWorker = 64
+        @Option(help: "Wall time of one frame (the sleep:MS method), milliseconds.") var ms = 200
+        @Option(help: "Frames per chunk.") var chunk = 8
+        func run() throws {
+            let counts = workers.split(separator: ",").compactMap { Int($0) }
+            guard !counts.isEmpty, counts.allSatisfy({ $0 >= 1 }), framesPerWorker >= 1, ms >= 0, chunk >= 2 else {
+                throw CoordinatorError.invalidOption("bench-scale needs worker counts >= 1, --frames-per-worker >= 1, --ms >= 0, --chunk >= 2")
+            }
+            print(ScaleBench.Row.markdownHeader)
+            _ = try ScaleBench.run(input: input, workerCounts: counts, framesPerWorker: framesPerWorker, frameMilliseconds: ms,
+                                   chunk: chunk) { print($0.markdown) }
         }
     }
 }
