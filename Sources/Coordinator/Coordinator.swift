@@ -75,7 +75,17 @@ public enum Coordinator {
             lease: configuration.lease ?? defaultLease(), dataDirectory: data, security: keys?.serverSecurity ?? .plain,
             log: { @Sendable line in if verbose { log(line) } }))
         defer { server.shutdown() }
-        let job = try server.addJob(request)
+        // A run of the same job killed earlier left its store here: take it up where it
+        // stopped; anything else left over is cancelled.
+        let job: UInt32
+        if let earlier = server.unfinishedJob(matching: request) {
+            job = earlier
+            if server.status(of: job)?.state == .paused { _ = try server.control(job, .resume) }
+            log("resuming job \(job) of an interrupted run of this command (\(data.path))")
+        } else {
+            job = try server.addJob(request)
+        }
+        for other in server.unfinishedJobs where other != job { _ = try? server.control(other, .cancel) }
         let count = configuration.localWorkers ?? LocalWorkers.defaultCount
         let workers = try LocalWorkers(count: count, endpoint: server.workerEndpoint,
                                        executable: configuration.workerExecutable ?? LocalWorkers.defaultExecutable(),

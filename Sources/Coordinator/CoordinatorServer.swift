@@ -179,6 +179,17 @@ public final class CoordinatorServer {
         return id
     }
 
+    /// An unfinished job (queued, running or paused, from an earlier run in this data folder)
+    /// with exactly this request: what an embedded `submit` resumes after a crash.
+    func unfinishedJob(matching request: JobRequest) -> UInt32? {
+        order.first { id in jobs[id].map { $0.request == request && [.queued, .running, .paused].contains($0.state) } ?? false }
+    }
+
+    /// Unfinished jobs, oldest first.
+    var unfinishedJobs: [UInt32] {
+        order.filter { id in jobs[id].map { [.queued, .running, .paused].contains($0.state) } ?? false }
+    }
+
     public func status(of job: UInt32) -> JobStatus? {
         jobs[job].map { $0.status(workersBusy: busyWorkers(of: $0.id), workers: scheduler.workerCount) }
     }

@@ -131,6 +131,10 @@ final class JobRunner {
         for render in journal.stored where render.frame < sealedEnd && !keptForWarmStart(render) {
             store.remove(chunk: render.chunk, frame: render.frame)
         }
+        // Files the store no longer lists (deleted by a seal that was cut short).
+        for file in store.renders() where !journal.stored.contains(.init(chunk: file.chunk, frame: file.frame)) {
+            store.remove(chunk: file.chunk, frame: file.frame)
+        }
         if state == .running { renderStarted = .now }
     }
 

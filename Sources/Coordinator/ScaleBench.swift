@@ -6,13 +6,18 @@ import Protocol
 /// wall time and no compute), so what limits throughput is the coordinator: decoding and
 /// compressing input frames, the protocol, storing results durably, encoding the output.
 ///
-/// Each run renders `framesPerWorker * N` frames, so every worker gets about the same number
-/// of chunks at any N. Efficiency is the frames' total sleep over N workers' wall time; the
-/// coordinator's CPU (user + system, all its threads) per frame comes from getrusage.
+/// Each run renders `framesPerWorker * N` frames of film, so every worker gets about the same
+/// number of chunks at any N. Workers render more than that: each chunk after the first also
+/// renders its overlap. Efficiency is the rendered frames' total sleep over N workers' wall
+/// time (from submitting the job to the joined output), so it measures the farm's overhead,
+/// not the overlap's cost; the coordinator's CPU (user + system, all its threads, from
+/// getrusage) is per frame of film.
 public enum ScaleBench {
     public struct Row: Sendable {
         public let workers: Int
         public let frames: Int
+        /// Frames the workers rendered: `frames` plus every chunk's overlap.
+        public let rendered: Int
         public let seconds: Double
         public let framesPerSecond: Double
         public let efficiency: Double
@@ -20,11 +25,11 @@ public enum ScaleBench {
 
         /// One Markdown table row.
         public var markdown: String {
-            String(format: "| %d | %d | %.1f | %.1f | %.0f%% | %.2f |", workers, frames, seconds, framesPerSecond,
+            String(format: "| %d | %d | %d | %.1f | %.1f | %.0f%% | %.2f |", workers, frames, rendered, seconds, framesPerSecond,
                    efficiency * 100, coordinatorMillisecondsPerFrame)
         }
 
-        public static let markdownHeader = "| workers | frames | seconds | frames/s | efficiency | coordinator CPU ms/frame |\n| ---: | ---: | ---: | ---: | ---: | ---: |"
+        public static let markdownHeader = "| workers | frames | rendered | seconds | frames/s | efficiency | coordinator CPU ms/frame |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     }
 
     public static func run(input: String, workerCounts: [Int], framesPerWorker: Int, frameMilliseconds: Int, chunk: Int,
@@ -69,10 +74,11 @@ public enum ScaleBench {
             throw .jobFailed(job: job, reason: server.status(of: job)?.message ?? "no status")
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let rendered = status.framesTotal
+        let film = status.framesTotal
+        let rendered = ChunkPlan(frameCount: film, chunkFrames: chunk, overlapFrames: options.overlap).chunks.map(\.renderRange.count).reduce(0, +)
         let ideal = Double(rendered) * Double(frameMilliseconds) / 1000 / Double(count)
-        return Row(workers: count, frames: rendered, seconds: seconds, framesPerSecond: Double(rendered) / seconds,
-                   efficiency: ideal / seconds, coordinatorMillisecondsPerFrame: cpu * 1000 / Double(rendered))
+        return Row(workers: count, frames: film, rendered: rendered, seconds: seconds, framesPerSecond: Double(film) / seconds,
+                   efficiency: ideal / seconds, coordinatorMillisecondsPerFrame: cpu * 1000 / Double(film))
     }
 
     /// User + system CPU seconds of this process, every thread.

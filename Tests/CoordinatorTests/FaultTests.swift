@@ -173,4 +173,27 @@ extension FaultTests {
         #expect(counts.extra <= 1 && counts.missing == 0, "\(counts)")
         #expect(try FrameComparison.differingFrames(output, input) == 0)
     }
+
+    @Test func aKilledSubmitRunAgainResumesItsJob() throws {
+        let folder = try Tools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = try Tools.syntheticClip(in: folder, frames: 40)
+        let output = folder.appendingPathComponent("out.mkv").path
+        let arguments = ["submit", input, "--method", "sleep:100", "--lossless", "--chunk", "10", "--overlap", "2",
+                         "--local-workers", "2", "--out", output]
+        let first = try ChildProcess(Tools.vstCoord, arguments)
+        let segments = folder.appendingPathComponent(".out.mkv.vst/jobs/1/segments")
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline
+                && ((try? FileManager.default.contentsOfDirectory(atPath: segments.path))?.count ?? 0) < 2 {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        kill(first.pid, SIGKILL)
+        first.wait(timeout: .seconds(10))
+        let second = try ChildProcess.run(Tools.vstCoord, arguments, timeout: .seconds(90))
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("resuming job 1 of an interrupted run"), "\(second.stderr)")
+        #expect(try FrameComparison.differingFrames(output, input) == 0)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".out.mkv.vst").path))
+    }
 }
