@@ -30,12 +30,13 @@ import Testing
             try ChildProcess.run(Tools.vstCoord, arguments + ["--coordinator", control, "--insecure"], timeout: .seconds(20))
         }
 
-        /// Polls `status JOB` until the job is done or failed (bounded); returns the last line.
+        /// Polls `status JOB` until the job is done or failed (bounded); returns the job's line.
         func waitForEnd(of job: Int, timeout: Duration = .seconds(90)) throws -> String {
             let deadline = ContinuousClock.now + timeout
             var line = ""
             while ContinuousClock.now < deadline {
-                line = try client(["status", "\(job)"]).stdout.split(separator: "\n").last.map(String.init) ?? ""
+                let lines = try client(["status", "\(job)"]).stdout.split(separator: "\n")
+                line = lines.count > 1 ? String(lines[1]) : ""
                 if line.contains("\tdone\t") || line.contains("\tfailed\t") || line.contains("\tcancelled\t") { return line }
                 Thread.sleep(forTimeInterval: 0.2)
             }
