@@ -451,7 +451,15 @@ public final class CoordinatorServer {
             }
         case .status:
             if message.header.job == 0 {
-                reply(.statusReply(statuses()))
+                // Every job, with the chunks being rendered (for the table of busy workers).
+                reply(.statusReply(order.compactMap { id in
+                    detailedStatus(of: id).map { status in
+                        var status = status
+                        status.chunks = status.chunks?.filter { $0.worker != nil }
+                        if status.chunks?.isEmpty ?? true { status.chunks = nil }
+                        return status
+                    }
+                }))
             } else if let status = detailedStatus(of: message.header.job) {
                 reply(.statusReply([status]))
             } else {
