@@ -127,6 +127,26 @@ extension FaultTests {
         while ContinuousClock.now < deadline && farm.count("frames", suffix: ".rgb.lz4") < count { Thread.sleep(forTimeInterval: 0.02) }
     }
 
+    @Test func workerKilledWithSigkillLosesOnlyItsFrameInFlight() throws {
+        let folder = try Tools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = try Tools.syntheticClip(in: folder, frames: 40)
+        let output = folder.appendingPathComponent("out.mkv").path
+        let farm = try Farm(folder: folder)
+        #expect(try farm.client(["submit", input, "--method", "sleep:150", "--lossless", "--chunk", "20", "--overlap", "2",
+                                 "--detach", "--out", output]).stdout == "1\n")
+        Self.waitForRenders(farm, 4)
+        kill(farm.workers[0].pid, SIGKILL)
+        let end = try farm.waitForEnd(of: 1)
+        #expect(end.contains("1\tdone\t40/40"), "\(end) \(farm.serve!.stderr)")
+        #expect(farm.serve!.stderr.contains("silent past its lease"), "\(farm.serve!.stderr)")
+        farm.stop()
+        // What arrived was stored; the chunk resumed after it: nothing arrives twice.
+        let counts = try Self.extraArrivals(farm, frames: 40, chunk: 20, overlap: 2)
+        #expect(counts.extra == 0 && counts.missing == 0, "\(counts)")
+        #expect(try FrameComparison.differingFrames(output, input) == 0)
+    }
+
     @Test func workerStoppedWithSigtermFinishesItsFrameAndHandsTheChunkBack() throws {
         let folder = try Tools.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
