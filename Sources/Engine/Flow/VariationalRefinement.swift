@@ -11,7 +11,7 @@
 struct VariationalRefinement {
     let alpha: Float, gamma: Float, delta: Float
     let fixedPointIterations: Int, sorIterations: Int
-    var omega: Float = 1.6
+    var omega: Float = 1.9
     var zeta: Float = 0.1
     var epsilon: Float = 0.001
 
