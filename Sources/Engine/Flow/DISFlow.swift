@@ -74,6 +74,10 @@ public struct DISFlow: Sendable {
         return max(0, min(a, b))
     }
 
+    /// Scratch memory is kept between calls (up to 256 MB) because reusing it is faster than
+    /// faulting in fresh pages; call this to hand it back, e.g. after the last frame of a chunk.
+    public static func releaseCachedMemory() { FloatBufferPool.shared.drain() }
+
     /// The flow from `first` to `second` (same size, 1 or 3 channels, values 0...255).
     public func flow(from first: PlanarImage, to second: PlanarImage) throws(FlowError) -> FlowField {
         guard first.width == second.width, first.height == second.height, first.channels == second.channels else {
