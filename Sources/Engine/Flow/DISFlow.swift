@@ -84,6 +84,7 @@ public struct DISFlow: Sendable {
             throw .sizeMismatch("frames \(first.width)x\(first.height)x\(first.channels) and \(second.width)x\(second.height)x\(second.channels)")
         }
         guard first.width >= 2, first.height >= 2 else { throw .tooSmall(width: first.width, height: first.height) }
+        guard first.channels == 1 || first.channels == 3 else { throw .unsupportedChannels(first.channels) }
         let p = parameters
         let coarsest = Self.coarsestScale(width: first.width, height: first.height)
         let finest = min(p.finestScale, coarsest)
