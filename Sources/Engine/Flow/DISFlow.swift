@@ -123,7 +123,7 @@ public enum FlowPreset: String, CaseIterable, Sendable {
     /// than OpenCV's DIS-medium, for previews and quick checks.
     case fast
     /// The default: denser patches and four refinement rounds per level in colour; more
-    /// accurate than OpenCV's DeepFlow on the Middlebury pairs in about half its time.
+    /// accurate than OpenCV's DeepFlow on the Middlebury pairs, in less CPU time than it.
     case balanced
     /// Densest patches and more rounds: the most accurate, about 1.5x balanced's time.
     case accurate
