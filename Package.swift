@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(name: "CFFmpeg", path: "Sources/CFFmpeg"),
@@ -27,7 +28,7 @@ let package = Package(
         .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: numericFlags + v5),
         .target(name: "Media", dependencies: ["CFFmpeg"], swiftSettings: numericFlags + v5),
         .target(name: "Protocol", dependencies: ["CZMQ", "CLZ4"], swiftSettings: v5),
-        .target(name: "Coordinator", dependencies: ["Engine", "Media", "Protocol"], swiftSettings: cpuFlags + v5),
+        .target(name: "Coordinator", dependencies: ["Engine", "Media", "Protocol", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: cpuFlags + v5),
         .target(name: "Worker", dependencies: ["Engine", "Media", "Protocol"], swiftSettings: cpuFlags + v5),
 
         .executableTarget(name: "vst-coord", dependencies: [

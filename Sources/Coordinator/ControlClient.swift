@@ -12,13 +12,16 @@ public final class ControlClient {
     private let socket: Socket
     private let timeout: Duration
 
-    public init(endpoint: String, timeout: Duration = .seconds(10)) throws(CoordinatorError) {
+    /// Connects to `endpoint` with `security` (CURVE: this tool's key pair and the
+    /// coordinator's public key; a wrong one never gets an answer, reported as `noAnswer`).
+    public init(endpoint: String, security: Socket.Security = .plain, timeout: Duration = .seconds(10)) throws(CoordinatorError) {
         self.endpoint = endpoint
         self.timeout = timeout
         do {
             context = try ZMQContext()
             var options = Socket.Options()
             options.sendTimeout = timeout
+            options.security = security
             socket = try Socket(context: context, type: .dealer, options: options)
             try socket.connect(endpoint)
         } catch {

@@ -10,7 +10,7 @@ public enum Coordinator {
     public static func submit(_ configuration: SubmitConfiguration) throws(CoordinatorError) {
         let request = try configuration.options.makeRequest()
         if let endpoint = configuration.coordinator {
-            let client = try ControlClient(endpoint: endpoint)
+            let client = try ControlClient(endpoint: endpoint, security: configuration.security.client(endpoint: endpoint))
             let job = try client.submit(request)
             print(job)
             if configuration.detach { return }
@@ -23,26 +23,34 @@ public enum Coordinator {
 
     /// `serve`: a long-running coordinator with a job queue, until SIGTERM or SIGINT.
     public static func serve(_ configuration: ServeConfiguration) throws(CoordinatorError) {
+        let security = try configuration.security.server(endpoints: [configuration.bind, configuration.control])
         let stop = StopSignal()
         stop.install()
         let server = try CoordinatorServer(bind: configuration.bind, control: configuration.control, settings: .init(
             lease: configuration.lease ?? defaultLease(), dataDirectory: URL(fileURLWithPath: configuration.dataDirectory),
-            log: { log($0) }))
-        log("serving workers on \(server.workerEndpoint), clients on \(server.controlEndpoint ?? "-"), data in \(configuration.dataDirectory) (plain TCP: encryption is not implemented yet)")
+            security: security, log: { log($0) }))
+        let link: String
+        switch security {
+        case .plain: link = "plain TCP, no encryption"
+        case .curve(let keys, let authorized): link = "CURVE, server key \(keys.publicKey), \(authorized.count) authorized keys"
+        }
+        log("serving workers on \(server.workerEndpoint), clients on \(server.controlEndpoint ?? "-"), data in \(configuration.dataDirectory) (\(link))")
         while !stop.isRaised { server.step() }
         log("stopping")
         server.shutdown()
     }
 
     /// `status`: one job's or every job's state, printed as a table on stdout.
-    public static func status(job: UInt32?, coordinator: String) throws(CoordinatorError) {
-        let jobs = try ControlClient(endpoint: coordinator).status(job: job)
+    public static func status(job: UInt32?, coordinator: String, security: LinkSecurity) throws(CoordinatorError) {
+        let jobs = try ControlClient(endpoint: coordinator, security: security.client(endpoint: coordinator)).status(job: job)
         print(StatusTable.render(jobs), terminator: "")
     }
 
     /// `cancel`, `pause`, `resume`, `retry`: prints the job's state after the action.
-    public static func control(job: UInt32, action: ControlRequest.Action, coordinator: String) throws(CoordinatorError) {
-        let status = try ControlClient(endpoint: coordinator).control(job: job, action: action)
+    public static func control(job: UInt32, action: ControlRequest.Action, coordinator: String,
+                               security: LinkSecurity) throws(CoordinatorError) {
+        let status = try ControlClient(endpoint: coordinator, security: security.client(endpoint: coordinator))
+            .control(job: job, action: action)
         print(StatusTable.render([status]), terminator: "")
     }
 
@@ -61,14 +69,27 @@ public enum Coordinator {
         let output = URL(fileURLWithPath: request.output)
         let data = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).vst")
         let verbose = configuration.verbose
+        // CURVE on loopback too: fresh keys for this run, the workers' in the job folder (0600).
+        let keys = configuration.security.isPlain ? nil : try EphemeralKeys(folder: data.appendingPathComponent("keys"))
         let server = try CoordinatorServer(bind: "tcp://127.0.0.1:*", control: nil, settings: .init(
-            lease: configuration.lease ?? defaultLease(), dataDirectory: data, log: { @Sendable line in if verbose { log(line) } }))
+            lease: configuration.lease ?? defaultLease(), dataDirectory: data, security: keys?.serverSecurity ?? .plain,
+            log: { @Sendable line in if verbose { log(line) } }))
         defer { server.shutdown() }
-        let job = try server.addJob(request)
+        // A run of the same job killed earlier left its store here: take it up where it
+        // stopped; anything else left over is cancelled.
+        let job: UInt32
+        if let earlier = server.unfinishedJob(matching: request) {
+            job = earlier
+            if server.status(of: job)?.state == .paused { _ = try server.control(job, .resume) }
+            log("resuming job \(job) of an interrupted run of this command (\(data.path))")
+        } else {
+            job = try server.addJob(request)
+        }
+        for other in server.unfinishedJobs where other != job { _ = try? server.control(other, .cancel) }
         let count = configuration.localWorkers ?? LocalWorkers.defaultCount
         let workers = try LocalWorkers(count: count, endpoint: server.workerEndpoint,
                                        executable: configuration.workerExecutable ?? LocalWorkers.defaultExecutable(),
-                                       threads: configuration.workerThreads)
+                                       threads: configuration.workerThreads, keyArguments: keys?.workerArguments ?? ["--insecure"])
         defer { workers.stop() }
         if configuration.verbose { log("\(count) local workers (pids \(workers.pids.map(String.init).joined(separator: ", "))) on \(server.workerEndpoint)") }
         let printer = ProgressPrinter(style: configuration.progress ?? ProgressPrinter.automaticStyle)

@@ -18,6 +18,8 @@ public enum CoordinatorError: Error, Equatable, CustomStringConvertible {
     case rejected(String)
     /// The coordinator did not answer in time.
     case noAnswer(endpoint: String)
+    /// Keys are missing, malformed or exposed, or plain TCP was asked for off loopback.
+    case security(String)
     /// The local worker executable is not where it should be.
     case workerExecutableMissing(path: String)
 
@@ -31,6 +33,7 @@ public enum CoordinatorError: Error, Equatable, CustomStringConvertible {
         case .jobCancelled(let job): "job \(job) was cancelled"
         case .rejected(let reason): reason
         case .noAnswer(let endpoint): "no answer from the coordinator at \(endpoint)"
+        case .security(let what): what
         case .workerExecutableMissing(let path): "worker executable not found at \(path) (build vst-worker next to vst-coord)"
         }
     }
@@ -38,7 +41,7 @@ public enum CoordinatorError: Error, Equatable, CustomStringConvertible {
     /// 2 for bad input or usage, 1 otherwise.
     public var exitCode: Int32 {
         switch self {
-        case .invalidOption, .badInput: 2
+        case .invalidOption, .badInput, .security: 2
         default: 1
         }
     }

@@ -10,6 +10,15 @@ import Protocol
 /// leases are checked, so a slow step never makes a live worker look dead. A message that fails
 /// to decode is counted in `malformedMessages` and dropped.
 public final class CoordinatorServer {
+    /// How the worker and client sockets are secured.
+    public enum Security: Sendable, Equatable {
+        /// Plain TCP (`--insecure`).
+        case plain
+        /// CURVE with the coordinator's `keys`; only peers whose public key is in `authorized`
+        /// complete the handshake, the others are refused and logged with their address.
+        case curve(keys: CurveKeyPair, authorized: [CurveKey])
+    }
+
     public struct Settings: Sendable {
         /// A worker silent this long loses its chunks.
         public var lease: Duration
@@ -19,10 +28,12 @@ public final class CoordinatorServer {
         public var durable: Bool
         /// Messages (on stderr) about workers joining, dying and chunks moving.
         public var log: @Sendable (String) -> Void
+        public var security: Security
 
-        public init(lease: Duration, dataDirectory: URL, durable: Bool = true,
+        public init(lease: Duration, dataDirectory: URL, durable: Bool = true, security: Security = .plain,
                     log: @escaping @Sendable (String) -> Void = { _ in }) {
             self.lease = lease
+            self.security = security
             self.dataDirectory = dataDirectory
             self.durable = durable
             self.log = log
@@ -33,7 +44,10 @@ public final class CoordinatorServer {
     private let context: ZMQContext
     private let workerSocket: Socket
     private let controlSocket: Socket?
+    private let authenticator: CurveAuthenticator?
     private var scheduler: Scheduler
+    /// Jobs, chunks, frames, workers and events, in `DATA/vst.sqlite`.
+    let store: JobStore
     private var jobs: [UInt32: JobRunner] = [:]
     private var order: [UInt32] = []
     private var names: [WorkerID: String] = [:]
@@ -51,10 +65,28 @@ public final class CoordinatorServer {
         scheduler = Scheduler(lease: settings.lease)
         origin = clock.now
         lastHeartbeat = origin
+        var options = Socket.Options()
+        options.sendTimeout = .seconds(1)
         do {
             context = try ZMQContext()
-            var options = Socket.Options()
-            options.sendTimeout = .seconds(1)
+        } catch {
+            throw .network("cannot start ZeroMQ: \(error)")
+        }
+        switch settings.security {
+        case .plain:
+            authenticator = nil
+        case .curve(let keys, let authorized):
+            options.security = .curveServer(keys: keys)
+            let log = settings.log
+            do {
+                authenticator = try CurveAuthenticator(context: context, authorized: authorized) { address, reason in
+                    log("refused a connection from \(address): \(reason)")
+                }
+            } catch {
+                throw .network("cannot start the CURVE authenticator: \(error)")
+            }
+        }
+        do {
             workerSocket = try Socket(context: context, type: .router, options: options)
             try workerSocket.bind(bind)
         } catch {
@@ -62,8 +94,6 @@ public final class CoordinatorServer {
         }
         if let control {
             do {
-                var options = Socket.Options()
-                options.sendTimeout = .seconds(1)
                 let socket = try Socket(context: context, type: .router, options: options)
                 try socket.bind(control)
                 controlSocket = socket
@@ -73,30 +103,45 @@ public final class CoordinatorServer {
         } else {
             controlSocket = nil
         }
+        let jobsDirectory = settings.dataDirectory.appendingPathComponent("jobs")
         do {
             try FileManager.default.createDirectory(at: jobsDirectory, withIntermediateDirectories: true)
         } catch {
             throw .cannotWrite(path: jobsDirectory.path, reason: "\(error)")
         }
+        store = try JobStore(path: settings.dataDirectory.appendingPathComponent("vst.sqlite").path, durable: settings.durable)
         restoreJobs()
     }
 
-    /// Lists the jobs an earlier process left in the data folder, so that `status` shows them and
-    /// `retry` can start an interrupted one again. A folder that cannot be read is skipped.
+    /// Takes up the jobs an earlier process left in the job store: finished ones are listed,
+    /// unfinished ones go on where they stopped (sealed segments kept, stored renders never
+    /// rendered again, each chunk resuming at its first missing frame). A job whose input is
+    /// gone is marked failed.
     private func restoreJobs() {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: jobsDirectory.path)) ?? []
-        for id in names.compactMap(UInt32.init).sorted() {
-            let directory = jobsDirectory.appendingPathComponent("\(id)")
-            guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("request.json").path),
-                  let request = try? JSONPayload.decode(JobRequest.self, from: [UInt8](data)) else { continue }
+        for stored in store.jobs() {
+            let id = stored.id
+            order.append(id)
             do {
-                let runner = try JobRunner(id: id, request: request, directory: directory, durable: settings.durable)
-                runner.restore()
+                let runner = try JobRunner(id: id, request: stored.request, directory: jobsDirectory.appendingPathComponent("\(id)"),
+                                           store: store, durable: settings.durable)
+                runner.priority = stored.priority
+                runner.restore(state: stored.state, message: stored.message)
                 jobs[id] = runner
-                order.append(id)
-                settings.log("job \(id) from an earlier run: \(runner.state.rawValue)")
+                if [.queued, .running, .paused].contains(stored.state) {
+                    let progress = runner.chunkProgress
+                    scheduler.addJob(id, ranges: runner.chunkRanges, done: progress.done, resumeAt: progress.resumeAt,
+                                     priority: stored.priority)
+                    settings.log("job \(id) from an earlier run resumes: \(runner.progressDescription)")
+                    store.event("resumed", job: id, detail: runner.progressDescription)
+                } else {
+                    settings.log("job \(id) from an earlier run: \(stored.state.rawValue)")
+                }
             } catch {
+                order.removeLast()
                 settings.log("job \(id) from an earlier run cannot be taken up: \(error)")
+                if [.queued, .running, .paused].contains(stored.state) {
+                    try? store.setState(id, .failed, message: "cannot be taken up after a restart: \(error)")
+                }
             }
         }
     }
@@ -105,6 +150,8 @@ public final class CoordinatorServer {
     public var workerEndpoint: String { (try? workerSocket.lastEndpoint) ?? "" }
     public var controlEndpoint: String? { controlSocket.flatMap { try? $0.lastEndpoint } }
     public var workerCount: Int { scheduler.workerCount }
+    /// CURVE handshakes refused (unknown keys) so far.
+    public var refusedConnections: Int { authenticator?.rejectedCount ?? 0 }
     public var busyWorkerCount: Int { scheduler.busyWorkerCount }
     var jobsDirectory: URL { settings.dataDirectory.appendingPathComponent("jobs") }
 
@@ -112,15 +159,35 @@ public final class CoordinatorServer {
 
     /// Queues a job; fails at once (before any work) for a bad input, style or option.
     @discardableResult
-    public func addJob(_ request: JobRequest) throws(CoordinatorError) -> UInt32 {
-        let id = nextJobID()
-        let runner = try JobRunner(id: id, request: request, directory: jobsDirectory.appendingPathComponent("\(id)"),
-                                   durable: settings.durable)
+    public func addJob(_ request: JobRequest, priority: Int = 0) throws(CoordinatorError) -> UInt32 {
+        let id = try store.insertJob(request, priority: priority)
+        let runner: JobRunner
+        do {
+            runner = try JobRunner(id: id, request: request, directory: jobsDirectory.appendingPathComponent("\(id)"),
+                                   store: store, durable: settings.durable)
+        } catch {
+            // A bad input never becomes a job.
+            store.deleteJob(id)
+            try? FileManager.default.removeItem(at: jobsDirectory.appendingPathComponent("\(id)"))
+            throw error
+        }
+        runner.priority = priority
         jobs[id] = runner
         order.append(id)
-        scheduler.addJob(id, ranges: runner.chunkRanges)
+        scheduler.addJob(id, ranges: runner.chunkRanges, priority: priority)
         settings.log("job \(id): \(runner.frameCount) frames \(runner.width)x\(runner.height) in \(runner.plan.chunks.count) chunks, method \(request.method)")
         return id
+    }
+
+    /// An unfinished job (queued, running or paused, from an earlier run in this data folder)
+    /// with exactly this request: what an embedded `submit` resumes after a crash.
+    func unfinishedJob(matching request: JobRequest) -> UInt32? {
+        order.first { id in jobs[id].map { $0.request == request && [.queued, .running, .paused].contains($0.state) } ?? false }
+    }
+
+    /// Unfinished jobs, oldest first.
+    var unfinishedJobs: [UInt32] {
+        order.filter { id in jobs[id].map { [.queued, .running, .paused].contains($0.state) } ?? false }
     }
 
     public func status(of job: UInt32) -> JobStatus? {
@@ -128,6 +195,15 @@ public final class CoordinatorServer {
     }
 
     public func statuses() -> [JobStatus] { order.compactMap { status(of: $0) } }
+
+    /// One job's status with a line per chunk: its state, frames delivered, worker, failures.
+    public func detailedStatus(of job: UInt32) -> JobStatus? {
+        guard var status = status(of: job), let runner = jobs[job] else { return nil }
+        status.chunks = runner.chunkStatuses(
+            holder: { chunk in self.scheduler.holder(of: .init(job: job, chunk: chunk)).map { self.names[$0] ?? "\($0)" } },
+            failures: { chunk in self.scheduler.failures(of: .init(job: job, chunk: chunk)) })
+        return status
+    }
 
     public func progress(of job: UInt32) -> ProgressReport? {
         jobs[job].map { $0.progress(workersBusy: busyWorkers(of: $0.id), workers: scheduler.workerCount) }
@@ -151,23 +227,23 @@ public final class CoordinatorServer {
         case .pause:
             guard [.queued, .running].contains(runner.state) else { throw .rejected("job \(job) is \(runner.state.rawValue), not running") }
             for (worker, chunk) in scheduler.preempt(job) { send(.cancel(job: job, chunk: UInt32(chunk.chunk)), to: worker) }
-            runner.state = .paused
-            runner.message = "paused"
+            set(runner, .paused, "paused")
         case .resume:
             guard runner.state == .paused else { throw .rejected("job \(job) is \(runner.state.rawValue), not paused") }
-            runner.state = runner.renderStarted == nil ? .queued : .running
-            runner.message = "resumed"
+            set(runner, runner.renderStarted == nil ? .queued : .running, "resumed")
         case .retry:
             guard [.failed, .cancelled].contains(runner.state) else {
                 throw .rejected("job \(job) is \(runner.state.rawValue); only failed or cancelled jobs can be retried")
             }
             let request = runner.request
             runner.removeFolder()
-            let fresh = try JobRunner(id: job, request: request, directory: runner.directory, durable: settings.durable)
-            fresh.message = "retried"
+            try store.resetProgress(of: job)
+            let fresh = try JobRunner(id: job, request: request, directory: runner.directory, store: store, durable: settings.durable)
+            fresh.priority = runner.priority
             jobs[job] = fresh
+            set(fresh, .queued, "retried")
             _ = scheduler.removeJob(job)
-            scheduler.addJob(job, ranges: fresh.chunkRanges)
+            scheduler.addJob(job, ranges: fresh.chunkRanges, priority: fresh.priority)
         }
         return status(of: job)!
     }
@@ -199,6 +275,7 @@ public final class CoordinatorServer {
             settings.log("worker \(names[worker] ?? "\(worker)") silent past its lease of \(settings.lease); "
                          + (chunks.isEmpty ? "it held no chunk" : "\(chunks.map(\.description).joined(separator: ", ")) back to the queue"))
             for chunk in chunks { send(.cancel(job: chunk.job, chunk: UInt32(chunk.chunk)), to: worker) }
+            store.workerLeft(identity: worker.bytes, why: "\(names[worker] ?? "\(worker)") silent past its lease")
             names[worker] = nil
         }
         heartbeatIfDue()
@@ -209,8 +286,7 @@ public final class CoordinatorServer {
             do {
                 try runner.assemble(budget: .milliseconds(150), keepAlive: heartbeatIfDue)
                 if runner.isComplete {
-                    runner.state = .done
-                    runner.message = "done: \(runner.request.output)"
+                    set(runner, .done, "done: \(runner.request.output)")
                     settings.log("job \(id) done: \(runner.frameCount) frames in \(runner.request.output)")
                 }
             } catch {
@@ -234,6 +310,7 @@ public final class CoordinatorServer {
         workerSocket.close()
         controlSocket?.close()
         context.shutdown()
+        authenticator?.stop()
     }
 
     // MARK: Workers
@@ -245,8 +322,7 @@ public final class CoordinatorServer {
             do {
                 if runner.state == .queued {
                     try runner.open()
-                    runner.state = .running
-                    runner.message = "running"
+                    set(runner, .running, "running")
                 }
                 let task = try runner.task(for: assignment, keepAlive: heartbeatIfDue)
                 if assignment.isResumption {
@@ -275,8 +351,12 @@ public final class CoordinatorServer {
         case .ready:
             do {
                 let (credit, hello) = try message.decodeReady()
-                if names[worker] == nil { settings.log("worker \(hello.name) joined (\(hello.threads) threads)") }
+                if names[worker] == nil {
+                    settings.log("worker \(hello.name) joined (\(hello.threads) threads)")
+                    store.workerJoined(identity: worker.bytes, name: hello.name)
+                }
                 names[worker] = hello.name
+                scheduler.name(worker, hello.name)
                 let orphaned = scheduler.ready(worker, credit: Int(credit), now: now)
                 if !orphaned.isEmpty {
                     settings.log("worker \(hello.name) dropped \(orphaned.map(\.description).joined(separator: ", ")); back to the queue")
@@ -293,8 +373,18 @@ public final class CoordinatorServer {
                 return
             }
             do {
+                let chunk = Scheduler.ChunkID(job: header.job, chunk: Int(header.chunk))
                 let frame = try runner.accept(chunk: Int(header.chunk), absoluteFrame: Int(header.frame), payload: message.payload[0])
-                scheduler.received(.init(job: header.job, chunk: Int(header.chunk)), frame: frame)
+                if scheduler.holder(of: chunk) != worker {
+                    // Stored is stored; but a sender that does not hold the chunk either goes on
+                    // with it (nobody else has it and it is exactly where the chunk stands) or drops it.
+                    if scheduler.adopt(chunk, by: worker, frame: frame) {
+                        settings.log("\(chunk) stays with worker \(names[worker] ?? "\(worker)"), which is rendering it")
+                    } else {
+                        send(.cancel(job: header.job, chunk: header.chunk), to: worker)
+                    }
+                }
+                scheduler.received(chunk, frame: frame)
                 send(.ack(job: header.job, chunk: header.chunk, frame: header.frame), to: worker)
             } catch let error as CoordinatorError {
                 fail(runner, reason: error.description)
@@ -305,18 +395,30 @@ public final class CoordinatorServer {
             scheduler.heard(worker, now: now)
             let chunk = Scheduler.ChunkID(job: header.job, chunk: Int(header.chunk))
             guard let runner = jobs[header.job] else { return }
+            if scheduler.holder(of: chunk) == worker { store.workerFinishedChunk(identity: worker.bytes, failed: false) }
             if scheduler.chunkDone(chunk, by: worker) {
                 do { try runner.chunkDone(chunk.chunk) } catch { fail(runner, reason: "\(error)") }
             }
         case .chunkFailed:
             scheduler.heard(worker, now: now)
             let reason = (try? message.decodeReason()) ?? "no reason given"
-            let givenUp = scheduler.chunkFailed(.init(job: header.job, chunk: Int(header.chunk)), by: worker)
-            settings.log("job \(header.job) chunk \(header.chunk) failed on worker \(names[worker] ?? "\(worker)"): \(reason)")
+            let chunk = Scheduler.ChunkID(job: header.job, chunk: Int(header.chunk))
+            guard scheduler.holder(of: chunk) == worker else { return } // a stale report
+            let name = names[worker] ?? "\(worker)"
+            let givenUp = scheduler.chunkFailed(chunk, by: worker)
+            settings.log("\(chunk) failed on worker \(name): \(reason)")
+            store.workerFinishedChunk(identity: worker.bytes, failed: true)
+            let failures = (try? store.recordChunkFailure(job: header.job, chunk: chunk.chunk, worker: name, reason: reason)) ?? []
+            if scheduler.isBlocklisted(worker, for: header.job) && scheduler.failures(of: worker, in: header.job) == Scheduler.maxWorkerFailuresPerJob {
+                settings.log("worker \(name) failed \(Scheduler.maxWorkerFailuresPerJob) chunks of job \(header.job): blocklisted for it")
+                store.event("worker-blocklisted", job: header.job, detail: name)
+            }
             if givenUp, let runner = jobs[header.job], [.queued, .running].contains(runner.state) {
-                fail(runner, reason: reason)
+                let summary = failures.isEmpty ? reason : failures.joined(separator: "; ")
+                fail(runner, reason: "chunk \(chunk.chunk) failed \(Scheduler.maxChunkFailures) times: \(summary)")
             }
         case .bye:
+            store.workerLeft(identity: worker.bytes, why: "\(names[worker] ?? "\(worker)") said BYE")
             let chunks = scheduler.release(worker)
             settings.log("worker \(names[worker] ?? "\(worker)") left" + (chunks.isEmpty ? "" : "; \(chunks.map(\.description).joined(separator: ", ")) back to the queue"))
             names[worker] = nil
@@ -338,7 +440,7 @@ public final class CoordinatorServer {
             do {
                 let request = try message.decodeSubmit()
                 do {
-                    let id = try addJob(request)
+                    let id = try addJob(request, priority: request.priority ?? 0)
                     reply(.accepted(job: id))
                 } catch {
                     reply(.error(error.description))
@@ -349,8 +451,16 @@ public final class CoordinatorServer {
             }
         case .status:
             if message.header.job == 0 {
-                reply(.statusReply(statuses()))
-            } else if let status = status(of: message.header.job) {
+                // Every job, with the chunks being rendered (for the table of busy workers).
+                reply(.statusReply(order.compactMap { id in
+                    detailedStatus(of: id).map { status in
+                        var status = status
+                        status.chunks = status.chunks?.filter { $0.worker != nil }
+                        if status.chunks?.isEmpty ?? true { status.chunks = nil }
+                        return status
+                    }
+                }))
+            } else if let status = detailedStatus(of: message.header.job) {
                 reply(.statusReply([status]))
             } else {
                 reply(.error("no job \(message.header.job)", job: message.header.job))
@@ -393,8 +503,14 @@ public final class CoordinatorServer {
             send(.cancel(job: runner.id, chunk: UInt32(chunk.chunk)), to: worker)
         }
         runner.abandon()
+        set(runner, state, message)
+    }
+
+    /// Changes a job's state, in memory and in the store (so a restart knows it).
+    private func set(_ runner: JobRunner, _ state: JobStatus.State, _ message: String) {
         runner.state = state
         runner.message = message
+        do { try store.setState(runner.id, state, message: message) } catch { settings.log("job \(runner.id): \(error)") }
     }
 
     private func dropMalformed(_ what: String) {
@@ -404,11 +520,5 @@ public final class CoordinatorServer {
 
     private func busyWorkers(of job: UInt32) -> Int {
         scheduler.knownWorkers.filter { scheduler.assignedChunks(of: $0).contains { $0.job == job } }.count
-    }
-
-    private func nextJobID() -> UInt32 {
-        let existing = (try? FileManager.default.contentsOfDirectory(atPath: jobsDirectory.path)) ?? []
-        let highest = (existing.compactMap { UInt32($0) } + order).max() ?? 0
-        return highest + 1
     }
 }

@@ -53,6 +53,17 @@ public struct FrameStore: Sendable {
         try? FileManager.default.removeItem(at: url(chunk: chunk, frame: frame))
     }
 
+    /// Every render on disk now, as (chunk, frame), from the file names.
+    public func renders() -> [(chunk: Int, frame: Int)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.compactMap { name in
+            guard name.hasSuffix(".rgb.lz4") else { return nil }
+            let parts = name.dropLast(8).split(separator: "-")
+            guard parts.count == 2, let chunk = Int(parts[0]), let frame = Int(parts[1]) else { return nil }
+            return (chunk, frame)
+        }
+    }
+
     /// How many renders are on disk now (tests check that they do not pile up).
     public func count() -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []

@@ -3,13 +3,22 @@ import Media
 import Protocol
 
 /// One job from its planned chunks to its finished output file: builds each chunk's TASK, stores
-/// and records every result before it is acknowledged, stitches overlaps and hands final frames
-/// to the encoder in order, deleting their stored copies once encoded.
+/// and records every result before it is acknowledged, stitches overlaps and encodes final
+/// frames in order into per-chunk segments, then joins the segments into the output.
+///
+/// Chunk k's segment (`segments/K.mkv`) holds the final frames of k's own range. It is sealed
+/// (finished, fsynced, recorded) when its last frame is encoded, and only then are the stored
+/// renders it used deleted; so a coordinator killed at any moment finds every frame either in
+/// a sealed segment or still stored, and `restore` goes on from there (a half-written segment is
+/// discarded and re-encoded from the renders). After the last segment, `SegmentJoiner` joins
+/// them into the output (on a background thread, so the loop keeps heartbeating) and copies
+/// the sound.
 ///
 /// Frame numbers inside the runner are relative to the job's first frame (`--start`); messages
 /// carry absolute input frame numbers, converted here and nowhere else.
 ///
-/// Job folder: `journal` (see `JobJournal`), `frames/` (see `FrameStore`), `request.json`.
+/// Job folder: `frames/` (see `FrameStore`), `segments/`, `request.json`; progress is in the
+/// `JobStore` (see `JobJournal`).
 final class JobRunner {
     let id: UInt32
     let request: JobRequest
@@ -18,7 +27,11 @@ final class JobRunner {
     private let source: InputFrameSource
     private let store: FrameStore
     private let journal: JobJournal
-    private var writer: VideoWriter?
+    private let durable: Bool
+    /// The segment being written: the chunk whose own frames it holds, and its encoder.
+    private var segment: (chunk: Int, writer: VideoWriter)?
+    /// The background join of the segments into the output, once every segment is sealed.
+    private var joining: SegmentJoin?
     private let styles: [[UInt8]]
     private let styleWeights: [Double]
     /// Final frames from their renders: overlaps stitched in time along the input's motion, read
@@ -37,6 +50,8 @@ final class JobRunner {
     /// The newest render each chunk delivered in order: the warm start if the chunk must move.
     private var lastRender: [Int: (frame: Int, payload: [UInt8])] = [:]
     var state: JobStatus.State = .queued
+    /// Higher runs first (`submit --priority`); equal priorities run in submission order.
+    var priority = 0
     var message = ""
     private(set) var renderStarted: ContinuousClock.Instant?
     private(set) var renderEnded: ContinuousClock.Instant?
@@ -44,14 +59,15 @@ final class JobRunner {
     var frameCount: Int { plan.frameCount }
     var width: Int { source.info.width }
     var height: Int { source.info.height }
-    var isComplete: Bool { nextOutput >= plan.frameCount && writer == nil && journal.isFinished }
+    var isComplete: Bool { nextOutput >= plan.frameCount && segment == nil && journal.isFinished }
 
     /// Opens the input (failing early on a missing, corrupt or non-video file), loads the style
-    /// images, plans the chunks and opens the output encoder.
-    init(id: UInt32, request: JobRequest, directory: URL, durable: Bool = true) throws(CoordinatorError) {
+    /// images and plans the chunks; progress is read from and recorded in `store`.
+    init(id: UInt32, request: JobRequest, directory: URL, store jobStore: JobStore, durable: Bool = true) throws(CoordinatorError) {
         self.id = id
         self.request = request
         self.directory = directory
+        self.durable = durable
         do {
             source = try InputFrameSource(path: request.input, height: request.height, start: request.start,
                                           keep: request.overlap + 1)
@@ -83,44 +99,96 @@ final class JobRunner {
             throw .cannotWrite(path: directory.path, reason: "\(error)")
         }
         store = try FrameStore(directory: directory.appendingPathComponent("frames"))
-        journal = try JobJournal(url: directory.appendingPathComponent("journal"), durable: durable)
+        journal = JobJournal(store: jobStore, job: id)
+        do {
+            try FileManager.default.createDirectory(at: segmentsDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotWrite(path: segmentsDirectory.path, reason: "\(error)")
+        }
     }
 
-    /// Takes up a job folder left by an earlier coordinator process: a finished job counts as
-    /// done; an unfinished one as failed, because its partly encoded output died with that
-    /// process (`retry` renders it again). Resuming mid-job needs per-chunk output segments.
-    func restore() {
-        if journal.isFinished {
+    var segmentsDirectory: URL { directory.appendingPathComponent("segments") }
+
+    /// Chunk k's segment: Matroska, which stores no dts, so a segment's first B-frame delay
+    /// never shifts its pts (NUT's muxer moves a segment that starts at pts 0 later by that
+    /// delay, making it overlap the next); it rounds pts to milliseconds, which the join keeps.
+    /// WebM output is VP9, which `VideoWriter` picks only for .webm names.
+    func segmentPath(_ chunk: Int) -> String {
+        let kind = (request.output as NSString).pathExtension.lowercased() == "webm" ? "webm" : "mkv"
+        return segmentsDirectory.appendingPathComponent("\(chunk).\(kind)").path
+    }
+
+    /// Takes up a job an earlier coordinator process left in `state`: a done, failed or
+    /// cancelled job stays so; an unfinished one goes on after its sealed segments, with every
+    /// stored render kept, a half-written segment discarded, and renders a sealed segment
+    /// already holds deleted (a crash between sealing and deleting leaves them).
+    func restore(state: JobStatus.State, message: String) {
+        self.state = state
+        self.message = message
+        if state == .done {
             nextOutput = plan.frameCount
-            state = .done
-            message = "done: \(request.output)"
-        } else {
-            state = .failed
-            message = "interrupted by a coordinator restart; retry starts it again"
+            journal.recordFinished()
+            return
         }
+        var sealedEnd = 0
+        for chunk in plan.chunks where journal.sealedChunks.contains(chunk.index) && chunk.ownStart == sealedEnd {
+            sealedEnd = chunk.end
+        }
+        nextOutput = sealedEnd
+        for chunk in plan.chunks where !journal.sealedChunks.contains(chunk.index) {
+            try? FileManager.default.removeItem(atPath: segmentPath(chunk.index))
+        }
+        for render in journal.stored where render.frame < sealedEnd && !keptForWarmStart(render) {
+            store.remove(chunk: render.chunk, frame: render.frame)
+        }
+        // Files the store no longer lists (deleted by a seal that was cut short).
+        for file in store.renders() where !journal.stored.contains(.init(chunk: file.chunk, frame: file.frame)) {
+            store.remove(chunk: file.chunk, frame: file.frame)
+        }
+        if state == .running { renderStarted = .now }
+    }
+
+    /// The stored renders' files and records can lag a crash by one step; what a chunk is
+    /// known to have delivered, as the scheduler needs it after a restart.
+    var chunkProgress: (done: Set<Int>, resumeAt: [Int: Int]) {
+        var done: Set<Int> = [], resumeAt: [Int: Int] = [:]
+        for chunk in plan.chunks {
+            let point = resumePoint(chunk: chunk.index)
+            if point >= chunk.end { done.insert(chunk.index) } else { resumeAt[chunk.index] = point }
+        }
+        return (done, resumeAt)
+    }
+
+    /// The render of the frame just before chunk k's own range, by chunk k: its warm start
+    /// if it must resume at its first own frame, so it outlives the earlier chunk's segment.
+    private func keptForWarmStart(_ render: JobJournal.Render) -> Bool {
+        let chunk = plan.chunks[render.chunk]
+        return render.frame == chunk.ownStart - 1 && chunk.renderStart < chunk.ownStart
+            && !journal.sealedChunks.contains(render.chunk)
+    }
+
+    /// What is kept from an earlier run, for the log.
+    var progressDescription: String {
+        "\(journal.sealedChunks.count) of \(plan.chunks.count) segments sealed, \(journal.stored.count) renders stored, next frame \(nextOutput)"
     }
 
     /// Chunk k's render range, for the scheduler.
     var chunkRanges: [Range<Int>] { plan.chunks.map(\.renderRange) }
 
-    /// Opens the encoder; called when the job starts running.
+    /// Called when the job starts running (the clock of its progress starts).
     func open() throws(CoordinatorError) {
-        guard writer == nil, !journal.isFinished else { return }
-        do {
-            // A slice (--start/--frames) keeps only its stretch of sound and starts at zero.
-            let isSlice = plan.frameCount < source.info.frameCount
-            let first = source.pts(of: 0)
-            let window = isSlice ? TimeWindow(start: first, end: plan.frameCount + request.start < source.info.frameCount
-                                                ? source.pts(of: plan.frameCount) : nil, timeBase: source.info.timeBase) : nil
-            writer = try VideoWriter(path: request.output, width: source.info.width, height: source.info.height,
-                                     frameRate: source.info.frameRate, timeBase: source.info.timeBase,
-                                     options: EncoderOptions(crf: request.crf, preset: request.preset, lossless: request.lossless),
-                                     copyingStreamsFrom: request.input, window: window,
-                                     timestampOffset: isSlice ? first - source.info.startPTS : 0)
-        } catch {
-            throw .cannotWrite(path: request.output, reason: "\(error)")
-        }
         renderStarted = renderStarted ?? .now
+    }
+
+    /// The stretch of sound to copy and the timestamp shift: a slice (--start/--frames) keeps
+    /// only its stretch of sound and starts at zero.
+    private var outputWindow: (window: TimeWindow?, offset: Int64) {
+        let isSlice = plan.frameCount < source.info.frameCount
+        guard isSlice else { return (nil, 0) }
+        let first = source.pts(of: 0)
+        let window = TimeWindow(start: first, end: plan.frameCount + request.start < source.info.frameCount
+                                    ? source.pts(of: plan.frameCount) : nil, timeBase: source.info.timeBase)
+        return (window, first - source.info.startPTS)
     }
 
     /// The TASK for `assignment`: the chunk's input frames from where it (re)starts, with the
@@ -153,7 +221,7 @@ final class JobRunner {
     func resumePoint(chunk: Int) -> Int {
         let range = plan.chunks[chunk].renderRange
         var frame = range.lowerBound
-        while frame < range.upperBound && (journal.stored.contains(.init(chunk: chunk, frame: frame)) || journal.encoded.contains(frame)) {
+        while frame < range.upperBound && (journal.stored.contains(.init(chunk: chunk, frame: frame)) || isEncoded(frame)) {
             frame += 1
         }
         return frame
@@ -174,10 +242,20 @@ final class JobRunner {
         _ = try FramePayload.decode(payload) // the whole block must decompress before it is stored
         if (lastRender[chunk]?.frame ?? Int.min) < frame { lastRender[chunk] = (frame, payload) }
         let render = JobJournal.Render(chunk: chunk, frame: frame)
-        guard !journal.encoded.contains(frame), !journal.stored.contains(render) else { return frame }
-        try store.write(payload, chunk: chunk, frame: frame)
+        guard !isEncoded(frame), !journal.stored.contains(render) else {
+            try journal.recordDuplicate(render)
+            return frame
+        }
+        try store.write(payload, chunk: chunk, frame: frame, durable: durable)
         try journal.recordStored(render)
         return frame
+    }
+
+    /// True when `frame` is in a sealed segment (or in the one being written: its renders are
+    /// still stored until the segment is sealed).
+    private func isEncoded(_ frame: Int) -> Bool {
+        guard frame >= 0, frame < plan.frameCount else { return false }
+        return frame < nextOutput || journal.sealedChunks.contains(frame / plan.chunkFrames)
     }
 
     func chunkDone(_ chunk: Int) throws {
@@ -185,13 +263,14 @@ final class JobRunner {
         lastRender[chunk] = nil
     }
 
-    /// Encodes frames that are final (every render covering them stored), in order, for about
-    /// `budget` (at least one frame), so that the coordinator's loop stays responsive;
-    /// `keepAlive` runs after every frame (the loop heartbeats from it).
-    /// Returns how many were encoded; finishes the output after the last frame.
+    /// Encodes frames that are final (every render covering them stored), in order, into their
+    /// chunk's segment for about `budget` (at least one frame), so that the coordinator's loop
+    /// stays responsive; `keepAlive` runs after every frame (the loop heartbeats from it).
+    /// Seals each segment after its last frame; after the last one, starts the join and, on a
+    /// later call, finishes the job when the join is done. Returns how many frames it encoded.
     @discardableResult
     func assemble(budget: Duration = .milliseconds(150), keepAlive: () -> Void = {}) throws(CoordinatorError) -> Int {
-        guard let writer else { return 0 }
+        guard !journal.isFinished else { return 0 }
         var encoded = 0
         let deadline = ContinuousClock.now + budget
         while (encoded == 0 || ContinuousClock.now < deadline) && nextOutput < plan.frameCount {
@@ -211,28 +290,84 @@ final class JobRunner {
             } catch {
                 throw .jobFailed(job: id, reason: "stitching frame \(frame): \(error)")
             }
+            let owner = plan.chunks[frame / plan.chunkFrames]
             do {
-                try writer.write(RGBImage(width: source.info.width, height: source.info.height, pixels: final), pts: source.pts(of: frame))
-                try journal.recordEncoded(frame)
+                try segmentWriter(for: owner.index)
+                    .write(RGBImage(width: source.info.width, height: source.info.height, pixels: final), pts: source.pts(of: frame))
             } catch {
-                throw .jobFailed(job: id, reason: "writing \(request.output): \(error)")
+                throw .jobFailed(job: id, reason: "writing \(segmentPath(owner.index)): \(error)")
             }
-            for chunk in renders { store.remove(chunk: chunk.index, frame: frame) }
             nextOutput += 1
             encoded += 1
+            if nextOutput == owner.end { try seal(owner) }
             keepAlive()
         }
-        if nextOutput >= plan.frameCount {
-            do {
-                try writer.finish()
-                try journal.recordFinished()
-            } catch {
-                throw .jobFailed(job: id, reason: "finishing \(request.output): \(error)")
-            }
-            self.writer = nil
-            renderEnded = .now
-        }
+        if nextOutput >= plan.frameCount { try join() }
         return encoded
+    }
+
+    private func segmentWriter(for chunk: Int) throws(MediaError) -> VideoWriter {
+        if let segment, segment.chunk == chunk { return segment.writer }
+        let writer = try VideoWriter(path: segmentPath(chunk), width: source.info.width, height: source.info.height,
+                                     frameRate: source.info.frameRate, timeBase: source.info.timeBase,
+                                     options: EncoderOptions(crf: request.crf, preset: request.preset, lossless: request.lossless))
+        segment = (chunk, writer)
+        return writer
+    }
+
+    /// Finishes `chunk`'s segment, puts it on disk (fsync), records it sealed, then deletes the
+    /// renders it holds: the owner's, and the next chunk's overlap renders except the last,
+    /// which stays as that chunk's warm start until its own segment is sealed.
+    private func seal(_ chunk: ChunkPlan.Chunk) throws(CoordinatorError) {
+        guard let segment, segment.chunk == chunk.index else { return }
+        let path = segmentPath(chunk.index)
+        do {
+            try segment.writer.finish()
+            if durable {
+                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+                try handle.synchronize()
+                try handle.close()
+            }
+        } catch {
+            throw .jobFailed(job: id, reason: "finishing \(path): \(error)")
+        }
+        self.segment = nil
+        var released = journal.stored.filter { $0.chunk == chunk.index }
+        for frame in chunk.ownRange {
+            for other in plan.chunks(rendering: frame) where other.index != chunk.index {
+                let render = JobJournal.Render(chunk: other.index, frame: frame)
+                if journal.stored.contains(render) && !keptForWarmStart(render) { released.insert(render) }
+            }
+        }
+        try journal.recordSealed(chunk.index, released: Array(released))
+        for render in released { store.remove(chunk: render.chunk, frame: render.frame) }
+    }
+
+    /// Joins the sealed segments into the output on a background thread (a long film's join
+    /// takes a while, and the loop must keep heartbeating); on the call that finds it done,
+    /// records the job finished and deletes the segments.
+    private func join() throws(CoordinatorError) {
+        guard !journal.isFinished else { return }
+        if let joining {
+            guard let result = joining.result else { return }
+            self.joining = nil
+            switch result {
+            case .success:
+                journal.recordFinished()
+                renderEnded = .now
+                try? FileManager.default.removeItem(at: segmentsDirectory)
+            case .failure(let error):
+                throw .jobFailed(job: id, reason: "joining the segments into \(request.output): \(error)")
+            }
+            return
+        }
+        let (window, offset) = outputWindow
+        let segments = plan.chunks.map { segmentPath($0.index) }
+        let output = request.output, input = request.input, timeBase = source.info.timeBase
+        joining = SegmentJoin {
+            try SegmentJoiner.join(segments: segments, into: output, timeBase: timeBase, copyingStreamsFrom: input,
+                                   window: window, timestampOffset: offset)
+        }
     }
 
     /// Stored renders on disk now.
@@ -248,12 +383,25 @@ final class JobRunner {
         let report = progress(workersBusy: workersBusy, workers: workers)
         return JobStatus(job: id, state: state, framesDone: report.framesDone, framesTotal: report.framesTotal,
                          fps: report.framesPerSecond ?? 0, etaSeconds: report.eta.map(\.seconds),
-                         workersBusy: workersBusy, message: message, output: request.output)
+                         workersBusy: workersBusy, message: message, output: request.output, priority: priority)
     }
 
-    /// Abandons the output (cancel, failure): closes the encoder without finishing the file.
+    /// Per-chunk detail for `status JOB`; `holder`, `failures` come from the scheduler.
+    func chunkStatuses(holder: (Int) -> String?, failures: (Int) -> Int) -> [ChunkStatus] {
+        plan.chunks.map { chunk in
+            let delivered = resumePoint(chunk: chunk.index) - chunk.renderStart
+            let worker = holder(chunk.index)
+            let state = journal.sealedChunks.contains(chunk.index) || journal.isFinished ? "sealed"
+                : delivered >= chunk.renderRange.count ? "delivered" : worker != nil ? "rendering" : "queued"
+            return ChunkStatus(chunk: chunk.index, state: state, framesDelivered: journal.isFinished ? chunk.renderRange.count : delivered,
+                               framesTotal: chunk.renderRange.count, worker: worker, failures: failures(chunk.index))
+        }
+    }
+
+    /// Abandons the output (cancel, failure): closes the segment being written without
+    /// finishing it (a retry starts over).
     func abandon() {
-        writer = nil
+        segment = nil
     }
 
     /// Deletes the job folder (after success, in embedded mode).

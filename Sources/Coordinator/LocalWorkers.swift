@@ -18,15 +18,16 @@ final class LocalWorkers {
         return folder.appendingPathComponent("vst-worker").path
     }
 
-    /// Starts `count` workers connecting to `endpoint`, each with `threads` compute threads.
-    init(count: Int, endpoint: String, executable: String, threads: Int?) throws(CoordinatorError) {
+    /// Starts `count` workers connecting to `endpoint`, each with `threads` compute threads and
+    /// `keyArguments` (`--key F --server-key F`, or `--insecure`).
+    init(count: Int, endpoint: String, executable: String, threads: Int?, keyArguments: [String]) throws(CoordinatorError) {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw .workerExecutableMissing(path: executable)
         }
         for _ in 0..<count {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["--connect", endpoint, "--insecure", "--parent-pid", "\(getpid())"] + (threads.map { ["--threads", "\($0)"] } ?? [])
+            process.arguments = ["--connect", endpoint, "--parent-pid", "\(getpid())"] + keyArguments + (threads.map { ["--threads", "\($0)"] } ?? [])
             process.standardInput = FileHandle.nullDevice
             do { try process.run() } catch {
                 stop()

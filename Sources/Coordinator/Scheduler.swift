@@ -47,9 +47,16 @@ public struct Scheduler: Sendable {
     private(set) var leases: LeaseTable<WorkerID>
     private var workers: [WorkerID: WorkerState] = [:]
     private var chunks: [ChunkID: ChunkState] = [:]
-    /// Chunks waiting for a worker, in (job, chunk) order: a job's early chunks go first so
-    /// that the assembler can encode while the rest render.
+    /// Chunks waiting for a worker, highest job priority first, then in (job, chunk) order: a
+    /// job's early chunks go first so that the assembler can encode while the rest render.
     private var queue: [ChunkID] = []
+    /// Each job's priority (`submit --priority`); absent means 0.
+    private var priorities: [UInt32: Int] = [:]
+    /// The name each worker gave in READY (host-pid): stable across its reconnections, unlike
+    /// its identity, so that a blocklist outlives a reconnect.
+    private var names: [WorkerID: String] = [:]
+    /// Chunks of a job each worker (by name) failed: job -> name -> count.
+    private var workerFailures: [UInt32: [String: Int]] = [:]
 
     public init(lease: Duration) {
         leases = LeaseTable(lease: lease)
@@ -59,7 +66,10 @@ public struct Scheduler: Sendable {
 
     /// Queues every chunk of `job`; `ranges[k]` is chunk k's render range. Chunks listed in
     /// `done` are finished already, and `resumeAt[k]` is where a partly delivered chunk goes on.
-    public mutating func addJob(_ job: UInt32, ranges: [Range<Int>], done: Set<Int> = [], resumeAt: [Int: Int] = [:]) {
+    /// A job with a higher `priority` is served before every job with a lower one.
+    public mutating func addJob(_ job: UInt32, ranges: [Range<Int>], done: Set<Int> = [], resumeAt: [Int: Int] = [:],
+                                priority: Int = 0) {
+        priorities[job] = priority
         for (index, range) in ranges.enumerated() {
             let id = ChunkID(job: job, chunk: index)
             var state = ChunkState(range: range, nextFrame: max(range.lowerBound, min(resumeAt[index] ?? range.lowerBound, range.upperBound)))
@@ -74,6 +84,8 @@ public struct Scheduler: Sendable {
         let cancelled = preempt(job)
         for id in chunks.keys where id.job == job { chunks[id] = nil }
         queue.removeAll { $0.job == job }
+        priorities[job] = nil
+        workerFailures[job] = nil
         return cancelled
     }
 
@@ -111,6 +123,25 @@ public struct Scheduler: Sendable {
         return orphaned
     }
 
+    /// Records the name `worker` gave in READY (blocklists count by name).
+    public mutating func name(_ worker: WorkerID, _ name: String) {
+        names[worker] = name
+    }
+
+    /// A worker that fails this many chunks of one job gets no more chunks of it (Flamenco's
+    /// rule): a node missing a model or memory for one job should not eat all its chunks.
+    public static let maxWorkerFailuresPerJob = 3
+
+    /// True when `worker` failed `maxWorkerFailuresPerJob` chunks of `job`.
+    public func isBlocklisted(_ worker: WorkerID, for job: UInt32) -> Bool {
+        (workerFailures[job]?[key(of: worker)] ?? 0) >= Self.maxWorkerFailuresPerJob
+    }
+
+    /// Chunks of `job` that failed on `worker` so far.
+    public func failures(of worker: WorkerID, in job: UInt32) -> Int { workerFailures[job]?[key(of: worker)] ?? 0 }
+
+    private func key(of worker: WorkerID) -> String { names[worker] ?? worker.bytes.map { String($0) }.joined(separator: ".") }
+
     /// Any message from `worker` renews its lease. A worker unknown so far joins with no credit.
     public mutating func heard(_ worker: WorkerID, now: Duration) {
         if workers[worker] == nil { workers[worker] = WorkerState() }
@@ -124,6 +155,7 @@ public struct Scheduler: Sendable {
     @discardableResult
     public mutating func release(_ worker: WorkerID) -> [ChunkID] {
         leases.remove(worker)
+        names[worker] = nil
         guard let state = workers.removeValue(forKey: worker) else { return [] }
         for id in state.chunks where chunks[id] != nil {
             chunks[id]?.holder = nil
@@ -176,6 +208,7 @@ public struct Scheduler: Sendable {
     public mutating func chunkFailed(_ chunk: ChunkID, by worker: WorkerID) -> Bool {
         workers[worker]?.chunks.remove(chunk)
         guard var state = chunks[chunk], state.holder == worker else { return false }
+        workerFailures[chunk.job, default: [:]][key(of: worker), default: 0] += 1
         state.holder = nil
         state.failures += 1
         chunks[chunk] = state
@@ -184,9 +217,24 @@ public struct Scheduler: Sendable {
         return false
     }
 
+    /// A RESULT came from `worker` for `chunk`, which nobody holds, at exactly the chunk's next
+    /// frame: the worker is rendering it already (a coordinator restarted under it and its
+    /// connection came back), so it keeps the chunk instead of another worker redoing it.
+    /// Returns false (the sender must be told to drop the chunk) otherwise.
+    public mutating func adopt(_ chunk: ChunkID, by worker: WorkerID, frame: Int) -> Bool {
+        guard var state = chunks[chunk], !state.done, state.holder == nil, frame == state.nextFrame,
+              workers[worker] != nil else { return false }
+        state.holder = worker
+        chunks[chunk] = state
+        queue.removeAll { $0 == chunk }
+        workers[worker]!.chunks.insert(chunk)
+        return true
+    }
+
     public func holder(of chunk: ChunkID) -> WorkerID? { chunks[chunk]?.holder }
     public func nextFrame(of chunk: ChunkID) -> Int? { chunks[chunk]?.nextFrame }
     public func isDone(_ chunk: ChunkID) -> Bool { chunks[chunk]?.done ?? false }
+    public func failures(of chunk: ChunkID) -> Int { chunks[chunk]?.failures ?? 0 }
 
     // MARK: Assignment
 
@@ -201,12 +249,17 @@ public struct Scheduler: Sendable {
                 index += 1
                 continue
             }
-            let candidates = workers.filter { $0.value.credit > 0 }
+            let withCredit = workers.filter { $0.value.credit > 0 }
+            if withCredit.isEmpty { break }
+            let candidates = withCredit.filter { !isBlocklisted($0.key, for: id.job) }
             guard let worker = candidates.min(by: { a, b in
                 a.value.chunks.count != b.value.chunks.count
                     ? a.value.chunks.count < b.value.chunks.count
                     : a.key.bytes.lexicographicallyPrecedes(b.key.bytes)
-            })?.key else { break }
+            })?.key else {
+                index += 1 // every worker with credit is blocklisted for this job
+                continue
+            }
             queue.remove(at: index)
             workers[worker]!.credit -= 1
             workers[worker]!.chunks.insert(id)
@@ -227,7 +280,12 @@ public struct Scheduler: Sendable {
 
     private mutating func enqueue(_ id: ChunkID) {
         guard !queue.contains(id) else { return }
-        let position = queue.firstIndex { id < $0 } ?? queue.endIndex
+        let position = queue.firstIndex { goesBefore(id, $0) } ?? queue.endIndex
         queue.insert(id, at: position)
+    }
+
+    private func goesBefore(_ a: ChunkID, _ b: ChunkID) -> Bool {
+        let pa = priorities[a.job] ?? 0, pb = priorities[b.job] ?? 0
+        return pa != pb ? pa > pb : a < b
     }
 }

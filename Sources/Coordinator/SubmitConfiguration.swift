@@ -18,6 +18,9 @@ public struct SubmitConfiguration: Sendable {
     public var progress: ProgressPrinter.Style?
     /// Log workers joining and leaving, chunks moving (stderr).
     public var verbose = false
+    /// Keys for `coordinator`; for an embedded coordinator only `insecure` counts (without it,
+    /// the embedded coordinator and its local workers use fresh throw-away CURVE keys).
+    public var security = LinkSecurity()
 
     public init(options: SubmitOptions) { self.options = options }
 }
@@ -32,8 +35,11 @@ public struct ServeConfiguration: Sendable {
     public var dataDirectory: String
     /// The worker lease; nil is `Coordinator.defaultLease()`.
     public var lease: Duration?
+    /// `--key`/`--authorized`, or `--insecure`.
+    public var security: LinkSecurity
 
-    public init(bind: String, control: String, dataDirectory: String, lease: Duration? = nil) {
+    public init(bind: String, control: String, dataDirectory: String, lease: Duration? = nil, security: LinkSecurity = LinkSecurity()) {
+        self.security = security
         self.bind = bind
         self.control = control
         self.dataDirectory = dataDirectory

@@ -28,6 +28,8 @@ public struct SubmitOptions: Sendable {
     public var crf = SubmitOptions.defaultCRF
     public var preset = SubmitOptions.defaultPreset
     public var lossless = false
+    /// Queue priority on a shared coordinator: higher gets workers first.
+    public var priority = 0
 
     /// x264's CRF 18: visually lossless on film; the copy test measures >= 40 dB PSNR with it.
     public static let defaultCRF = 18
@@ -106,7 +108,7 @@ public struct SubmitOptions: Sendable {
         if output == input { throw .invalidOption("--out must not overwrite the input") }
         return JobRequest(input: input, output: output, styles: styles, styleWeights: styleWeights, method: method,
                           parameters: parameters, height: height, start: start, frames: frames, chunk: chunk,
-                          overlap: overlap, crf: crf, preset: preset, lossless: lossless)
+                          overlap: overlap, crf: crf, preset: preset, lossless: lossless, priority: priority == 0 ? nil : priority)
     }
 
     /// `gatys`, `reconet`, `copy` or `sleep:MS` with MS in 0...600000.

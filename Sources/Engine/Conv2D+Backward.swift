@@ -9,7 +9,7 @@ extension Conv2D {
         precondition(gradOutput.shape == [n, outChannels, g.outHeight, g.outWidth],
                      "Conv2D: gradient shape \(gradOutput.shape) does not match output [\(n), \(outChannels), \(g.outHeight), \(g.outWidth)]")
         let pointwise = isPointwise
-        let winograd = usesWinograd, direct = usesDirect
+        let winograd = usesWinograd, direct = usesDirectBackward
         if winograd && winogradBackward == nil { winogradBackward = Winograd(weight: weight, transposedFlip: true) }
         if direct && directBackward == nil { directBackward = DirectConv(weight: weight, transposedFlip: true) }
         if direct && directForward == nil { directForward = DirectConv(weight: weight) }

@@ -160,8 +160,9 @@ public final class GatysRenderer {
             let f = acts[name]!
             let (c, p) = (f.shape[1], f.shape[2] * f.shape[3])
             let weight = Float(o.styleWeight * styleLayerWeight)
-            var g = grads[name] ?? Tensor(shape: f.shape)
             let accumulate = grads[name] != nil
+            // A fresh gradient is written whole by the GEMM (beta 0): no need to zero it first.
+            var g = grads[name] ?? Tensor(uninitializedShape: f.shape)
             var scratch = [Float](repeating: 0, count: c * c)
             let l = f.withUnsafeBufferPointer { fp in styleTargets[name]!.withUnsafeBufferPointer { tp in
                 g.withUnsafeMutableBufferPointer { gp in scratch.withUnsafeMutableBufferPointer { sp in

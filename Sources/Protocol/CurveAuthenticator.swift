@@ -27,8 +27,14 @@ public final class CurveAuthenticator: @unchecked Sendable {
 
     private let state: State
 
+    /// Called on the handler thread for every refused handshake with the peer's address (as
+    /// libzmq reports it, e.g. "127.0.0.1") and the reason, so the coordinator can log who
+    /// knocked; must be thread-safe and quick.
+    public typealias RejectionHandler = @Sendable (_ address: String, _ reason: String) -> Void
+
     /// Binds the ZAP endpoint on `context` and starts answering with `authorized`.
-    public init(context: ZMQContext, authorized: some Sequence<CurveKey>) throws(SocketError) {
+    public init(context: ZMQContext, authorized: some Sequence<CurveKey>,
+                onReject: @escaping RejectionHandler = { _, _ in }) throws(SocketError) {
         let socket = try Socket(context: context, type: .rep)
         do {
             try socket.bind(Self.endpoint)
@@ -40,7 +46,7 @@ public final class CurveAuthenticator: @unchecked Sendable {
         self.state = state
         // The thread captures the socket and the state, never `self`, so dropping the
         // authenticator runs `deinit`, which stops the thread.
-        let thread = Thread { Self.serve(socket, state) }
+        let thread = Thread { Self.serve(socket, state, onReject) }
         thread.name = "vst-zap"
         thread.start()
     }
@@ -66,7 +72,7 @@ public final class CurveAuthenticator: @unchecked Sendable {
         if first { state.finished.wait() }
     }
 
-    private static func serve(_ socket: Socket, _ state: State) {
+    private static func serve(_ socket: Socket, _ state: State, _ onReject: RejectionHandler) {
         defer {
             socket.close()
             state.finished.signal()
@@ -79,7 +85,12 @@ public final class CurveAuthenticator: @unchecked Sendable {
             guard let request else { continue }
             let authorized = state.withLock { $0.authorized }
             let reply = Self.reply(to: request, authorized: authorized)
-            if reply[2] != Array("200".utf8) { state.withLock { $0.rejected += 1 } }
+            if reply[2] != Array("200".utf8) {
+                state.withLock { $0.rejected += 1 }
+                // ZAP request frame 3 is the peer's address (RFC 27).
+                let address = request.count > 3 ? String(decoding: request[3], as: UTF8.self) : "?"
+                onReject(address, String(decoding: reply[3], as: UTF8.self))
+            }
             do { try socket.send(reply) } catch { return }
         }
     }

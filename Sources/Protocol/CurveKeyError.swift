@@ -10,6 +10,8 @@ public enum CurveKeyError: Error, Equatable, CustomStringConvertible {
     case mismatchedPublicKey(path: String)
     /// The libzmq in use was built without CURVE (libsodium).
     case curveUnsupported
+    /// A key file others could read (a secret key) or write (an allow-list).
+    case unsafePermissions(path: String, mode: String, what: String, fix: String)
     case cannotRead(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
 
@@ -20,6 +22,8 @@ public enum CurveKeyError: Error, Equatable, CustomStringConvertible {
         case .wrongKeyCount(let path, let count): "\(path): expected one key, found \(count)"
         case .mismatchedPublicKey(let path): "\(path): public key does not match the secret key"
         case .curveUnsupported: "this libzmq was built without CURVE support"
+        case .unsafePermissions(let path, let mode, let what, let fix):
+            "\(path): \(what) has mode \(mode), open to other users (chmod \(fix) \(path))"
         case .cannotRead(let path, let reason): "\(path): cannot read: \(reason)"
         case .cannotWrite(let path, let reason): "\(path): cannot write: \(reason)"
         }

@@ -28,9 +28,32 @@ public enum CurveKeyFile {
         return (secretPath, publicPath)
     }
 
-    /// Reads a `.key` file and derives its public key (with libzmq).
+    /// Reads a `.key` file and derives its public key (with libzmq). The file must not be
+    /// readable or writable by group or others (as ssh insists for its keys): a secret key
+    /// anyone on the host can read authenticates nobody.
     public static func readKeyPair(_ path: String) throws(CurveKeyError) -> CurveKeyPair {
-        try CurveKeyPair(secretKey: readSingleKey(path))
+        try requireMode(path, forbidden: 0o077, what: "secret key")
+        return try CurveKeyPair(secretKey: readSingleKey(path))
+    }
+
+    /// Reads an authorized-keys file that decides who gets in: it must not be writable by
+    /// group or others, who could otherwise add themselves.
+    public static func readAuthorizedKeys(_ path: String) throws(CurveKeyError) -> [CurveKey] {
+        try requireMode(path, forbidden: 0o022, what: "authorized-keys file")
+        return try readKeys(path)
+    }
+
+    /// Throws `.unsafePermissions` when `path`'s mode has any of the `forbidden` bits.
+    static func requireMode(_ path: String, forbidden: mode_t, what: String) throws(CurveKeyError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
+        }
+        let mode = info.st_mode & 0o777
+        if mode & forbidden != 0 {
+            throw .unsafePermissions(path: path, mode: String(mode, radix: 8), what: what,
+                                     fix: String(mode & ~forbidden, radix: 8))
+        }
     }
 
     /// Reads a file that holds exactly one key, such as a `.pub` file given as `--server-key`.

@@ -24,10 +24,14 @@ public struct JobRequest: Codable, Sendable, Equatable {
     public var crf: Int
     public var preset: String
     public var lossless: Bool
+    /// Queue priority: a job with a higher one gets workers first (default 0); optional so
+    /// that requests from older tools still decode.
+    public var priority: Int?
 
     public init(input: String, output: String, styles: [String], styleWeights: [Double] = [], method: String,
                 parameters: [String: String] = [:], height: Int? = nil, start: Int = 0, frames: Int? = nil,
-                chunk: Int, overlap: Int, crf: Int, preset: String, lossless: Bool = false) {
+                chunk: Int, overlap: Int, crf: Int, preset: String, lossless: Bool = false, priority: Int? = nil) {
+        self.priority = priority
         self.input = input
         self.output = output
         self.styles = styles

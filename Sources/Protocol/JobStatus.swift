@@ -18,9 +18,16 @@ public struct JobStatus: Codable, Sendable, Equatable {
     public var message: String
     /// Output path.
     public var output: String
+    /// Higher runs first; nil from a coordinator that predates priorities.
+    public var priority: Int?
+    /// Per-chunk detail, only in a STATUS reply for one job.
+    public var chunks: [ChunkStatus]?
 
     public init(job: UInt32, state: State, framesDone: Int = 0, framesTotal: Int = 0, fps: Double = 0,
-                etaSeconds: Double? = nil, workersBusy: Int = 0, message: String = "", output: String = "") {
+                etaSeconds: Double? = nil, workersBusy: Int = 0, message: String = "", output: String = "",
+                priority: Int? = nil, chunks: [ChunkStatus]? = nil) {
+        self.priority = priority
+        self.chunks = chunks
         self.job = job
         self.state = state
         self.framesDone = framesDone

@@ -16,6 +16,8 @@ final class ChunkJob: @unchecked Sendable {
     private var outbox: [Message] = []
     private var unacknowledged: Set<UInt32> = []
     private var cancelled = false
+    /// Set by a graceful stop: the frame being rendered is finished and posted, then no more.
+    private var stopping = false
     private(set) var finished = false
 
     init(job: UInt32, chunk: UInt32, window: Int = 8) {
@@ -62,6 +64,23 @@ final class ChunkJob: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Graceful shutdown (SIGTERM): the frame being rendered is finished and sent, then the
+    /// render ends without CHUNK_DONE, so the coordinator resumes the chunk elsewhere from the
+    /// next frame once the worker says BYE.
+    func finishCurrentFrame() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// True when the render has ended and every result it posted was acknowledged.
+    var isSettled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return finished && unacknowledged.isEmpty && outbox.isEmpty
+    }
+
     func cancel() {
         condition.lock()
         cancelled = true
@@ -75,10 +94,11 @@ final class ChunkJob: @unchecked Sendable {
                                      width: image.width, height: image.height, pixels: image.pixels)
         condition.lock()
         defer { condition.unlock() }
-        while !cancelled && unacknowledged.count >= window { condition.wait() }
+        while !cancelled && !stopping && unacknowledged.count >= window { condition.wait() }
         if cancelled { throw WorkerError.cancelled }
         unacknowledged.insert(UInt32(frame))
         outbox.append(message)
+        if stopping { throw WorkerError.cancelled }
     }
 
     private func finish(with message: Message?) {

@@ -1,3 +1,5 @@
+import Protocol
+
 /// What a worker process needs to know to join a farm.
 public struct WorkerConfiguration: Sendable, Equatable {
     /// Coordinator endpoint, e.g. tcp://coord:5555.
@@ -7,9 +9,15 @@ public struct WorkerConfiguration: Sendable, Equatable {
     /// Exit when this process is no longer our parent: local workers of an embedded `submit`
     /// must not outlive it, even when it is killed without a chance to stop them.
     public var parentProcess: Int32?
+    /// How long a stopping worker (SIGTERM) waits for its current frame to finish and be
+    /// acknowledged before it leaves anyway (`--stop-grace`).
+    public var stopGrace: Duration = .seconds(60)
+    /// CURVE (`.curveClient`: the worker's key pair and the coordinator's public key) or plain.
+    public var security: Socket.Security
 
-    public init(endpoint: String, threads: Int? = nil, parentProcess: Int32? = nil) {
+    public init(endpoint: String, threads: Int? = nil, parentProcess: Int32? = nil, security: Socket.Security = .plain) {
         self.endpoint = endpoint
+        self.security = security
         self.threads = threads
         self.parentProcess = parentProcess
     }

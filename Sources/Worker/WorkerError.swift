@@ -11,6 +11,8 @@ public enum WorkerError: Error, Equatable, CustomStringConvertible {
     case cancelled
     /// The coordinator endpoint is malformed or cannot be connected.
     case network(String)
+    /// Keys are missing, malformed or exposed, or plain TCP was asked for off loopback.
+    case security(String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum WorkerError: Error, Equatable, CustomStringConvertible {
         case .badTask(let reason): "bad task: \(reason)"
         case .cancelled: "chunk cancelled"
         case .network(let reason): reason
+        case .security(let reason): reason
         }
     }
 }

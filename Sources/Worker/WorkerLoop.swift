@@ -43,7 +43,9 @@ public final class WorkerLoop: @unchecked Sendable {
             let heard = try session(context: context)
             if stop.isRaised { break }
             if heard { backoff = Liveness.reconnectBackoff.lowerBound }
-            log("coordinator at \(configuration.endpoint) is silent; reconnecting in \(backoff)")
+            let hint = heard || configuration.security == .plain ? ""
+                : " (never answered: check --server-key, and that the coordinator's --authorized lists this worker's public key)"
+            log("coordinator at \(configuration.endpoint) is silent\(hint); reconnecting in \(backoff)")
             let until = ContinuousClock.now + backoff
             while ContinuousClock.now < until && !stop.isRaised { Thread.sleep(forTimeInterval: 0.05) }
             backoff = min(backoff * 2, Liveness.reconnectBackoff.upperBound)
@@ -59,6 +61,7 @@ public final class WorkerLoop: @unchecked Sendable {
         var options = Socket.Options(identity: Array("\(name)/\(sessions)".utf8.prefix(200)))
         options.sendTimeout = .seconds(1)
         options.linger = .milliseconds(200) // long enough to deliver BYE, never hangs shutdown
+        options.security = configuration.security
         let socket: Socket
         do {
             socket = try Socket(context: context, type: .dealer, options: options)
@@ -79,13 +82,28 @@ public final class WorkerLoop: @unchecked Sendable {
         }
         send(.ready(credit: 1, hello: hello))
 
+        var stopDeadline: ContinuousClock.Instant?
         while true {
             if stop.isRaised {
-                current?.cancel()
-                send(.bye())
-                return heardAny
+                // Graceful: finish the frame being rendered, wait for its ACK, then BYE hands the
+                // chunk back (the coordinator resumes it from the next frame).
+                if stopDeadline == nil {
+                    stopDeadline = clock.now + configuration.stopGrace
+                    if let job = current {
+                        job.finishCurrentFrame()
+                        log("stopping: finishing the current frame of job \(job.job) chunk \(job.chunk)")
+                    }
+                }
+                if current?.isSettled ?? true || clock.now >= stopDeadline! {
+                    current?.cancel()
+                    send(.bye())
+                    return heardAny
+                }
             }
-            if let frames = try? socket.receive(timeout: .milliseconds(20)) {
+            // Every waiting message first (a CANCEL must drop results before they are sent).
+            var wait: Duration = .milliseconds(20)
+            while let frames = try? socket.receive(timeout: wait) {
+                wait = .zero
                 lastHeard = clock.now
                 heardAny = true
                 guard let message = try? Message.decode(frames) else {
@@ -94,7 +112,7 @@ public final class WorkerLoop: @unchecked Sendable {
                 }
                 switch message.kind {
                 case .task:
-                    guard current == nil else {
+                    guard current == nil, !stop.isRaised else {
                         log("refused a task while busy")
                         send(.chunkFailed(job: message.header.job, chunk: message.header.chunk, reason: "worker \(name) is busy"))
                         continue
@@ -131,7 +149,7 @@ public final class WorkerLoop: @unchecked Sendable {
             if let job = current {
                 let (messages, finished) = job.drain()
                 for message in messages { send(message) }
-                if finished {
+                if finished && !stop.isRaised {
                     current = nil
                     send(.ready(credit: 1, hello: hello))
                 }

@@ -5,8 +5,13 @@ import Foundation
 @main struct VSTCoord: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vst-coord", abstract: "The vst render farm's coordinator.",
-        discussion: "Connections are plain TCP: encryption (CURVE) is not implemented yet; --insecure is accepted everywhere and is what runs.",
-        subcommands: [Submit.self, Serve.self, Status.self, Cancel.self, Pause.self, Resume.self, Retry.self])
+        discussion: """
+        Links are encrypted and authenticated with CURVE by default: make key pairs with `keygen`, give the \
+        coordinator its key and the workers' and clients' public keys (--key, --authorized), and each worker \
+        and client its own key and the coordinator's public key (--key, --server-key). --insecure means plain \
+        TCP, allowed only on loopback unless --force-insecure.
+        """,
+        subcommands: [Submit.self, Serve.self, Status.self, Cancel.self, Pause.self, Resume.self, Retry.self, Keygen.self, BenchScale.self])
 
     /// Every failure prints one `error:` line; exit 2 for bad input or usage, 1 otherwise.
     static func main() {
@@ -33,10 +38,20 @@ import Foundation
     }
 }
 
+/// How a client tool secures its link to a coordinator.
+struct ClientKeyOptions: ParsableArguments {
+    @Option(help: "This client's secret key file (keygen's PATH.key, mode 0600).") var key: String?
+    @Option(help: "The coordinator's public key file (its PATH.pub).") var serverKey: String?
+    @Flag(help: "Plain TCP without encryption; loopback only.") var insecure = false
+    @Flag(help: "Plain TCP without encryption on any address (a trusted network).") var forceInsecure = false
+
+    var security: LinkSecurity { LinkSecurity(key: key, serverKey: serverKey, insecure: insecure, forceInsecure: forceInsecure) }
+}
+
 /// Options shared by the commands that talk to a running coordinator's client channel.
 struct ClientOptions: ParsableArguments {
     @Option(help: "Client (control) endpoint of the coordinator.") var coordinator = "tcp://127.0.0.1:5556"
-    @Flag(help: "Plain TCP without encryption (the only transport implemented so far).") var insecure = false
+    @OptionGroup var keys: ClientKeyOptions
 }
 
 extension VSTCoord {
@@ -72,12 +87,13 @@ extension VSTCoord {
         @Option(help: "x264 constant rate factor, 0...51.") var crf = SubmitOptions.defaultCRF
         @Option(help: "x264 preset.") var preset = SubmitOptions.defaultPreset
         @Flag(help: "Encode losslessly: FFV1 in RGB, bit-exact frames (.mkv, .mov or .avi).") var lossless = false
+        @Option(help: "Queue priority on a shared coordinator: higher gets workers first (default 0).") var priority = 0
         @Option(help: "Local worker processes without --coordinator (default: one per two cores).") var localWorkers: Int?
         @Option(help: "Compute threads per local worker (default: all cores).") var workerThreads: Int?
         @Option(help: "Client endpoint of a running coordinator, e.g. tcp://coord:5556.") var coordinator: String?
         @Flag(help: "Print the job id and return (with --coordinator).") var detach = false
         @Flag(help: "Log workers joining and leaving and chunks moving.") var verbose = false
-        @Flag(help: "Plain TCP without encryption (the only transport implemented so far).") var insecure = false
+        @OptionGroup(title: "Keys (with --coordinator; an embedded coordinator makes its own unless --insecure)") var keys: ClientKeyOptions
 
         func run() throws {
             var options = SubmitOptions(input: input, output: out)
@@ -109,6 +125,7 @@ extension VSTCoord {
             options.crf = crf
             options.preset = preset
             options.lossless = lossless
+            options.priority = priority
             if let localWorkers, localWorkers < 1 { throw CoordinatorError.invalidOption("--local-workers must be at least 1") }
             var configuration = SubmitConfiguration(options: options)
             configuration.coordinator = coordinator
@@ -116,6 +133,7 @@ extension VSTCoord {
             configuration.localWorkers = localWorkers
             configuration.workerThreads = workerThreads
             configuration.verbose = verbose
+            configuration.security = keys.security
             try Coordinator.submit(configuration)
         }
     }
@@ -126,11 +144,18 @@ extension VSTCoord {
             discussion: "Environment: VST_WORKER_LEASE_MS overrides the worker lease (default 10000).")
         @Option(help: "Endpoint workers connect to.") var bind = "tcp://*:5555"
         @Option(help: "Endpoint submit/status/cancel/... connect to.") var control = "tcp://*:5556"
-        @Option(help: "Folder for job folders and journals.") var data: String
-        @Flag(help: "Plain TCP without encryption (the only transport implemented so far).") var insecure = false
+        @Option(help: "Folder for the job store (vst.sqlite) and job folders.") var data: String
+        @Option(help: "Seconds a worker may stay silent before its chunk moves (default 10; VST_WORKER_LEASE_MS also sets it).") var lease: Double?
+        @Option(help: "The coordinator's secret key file (keygen's PATH.key, mode 0600).") var key: String?
+        @Option(help: "Public keys of the workers and clients let in, one per line (not writable by others).") var authorized: String?
+        @Flag(help: "Plain TCP without encryption; only with loopback endpoints.") var insecure = false
+        @Flag(help: "Plain TCP without encryption on any address (a trusted network).") var forceInsecure = false
 
         func run() throws {
-            try Coordinator.serve(ServeConfiguration(bind: bind, control: control, dataDirectory: data))
+            let security = LinkSecurity(key: key, authorized: authorized, insecure: insecure, forceInsecure: forceInsecure)
+            if let lease, !(lease > 0) || !lease.isFinite { throw CoordinatorError.invalidOption("--lease must be a positive number of seconds") }
+            try Coordinator.serve(ServeConfiguration(bind: bind, control: control, dataDirectory: data,
+                                                     lease: lease.map { .milliseconds(Int64($0 * 1000)) }, security: security))
         }
     }
 
@@ -138,34 +163,68 @@ extension VSTCoord {
         static let configuration = CommandConfiguration(abstract: "Show one job's state, or every job's.")
         @Argument(help: "Job id (default: all jobs).") var job: UInt32?
         @OptionGroup var client: ClientOptions
-        func run() throws { try Coordinator.status(job: job, coordinator: client.coordinator) }
+        func run() throws { try Coordinator.status(job: job, coordinator: client.coordinator, security: client.keys.security) }
     }
 
     struct Cancel: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel a queued, running or paused job.")
         @Argument(help: "Job id.") var job: UInt32
         @OptionGroup var client: ClientOptions
-        func run() throws { try Coordinator.control(job: job, action: .cancel, coordinator: client.coordinator) }
+        func run() throws { try Coordinator.control(job: job, action: .cancel, coordinator: client.coordinator, security: client.keys.security) }
     }
 
     struct Pause: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Pause a job: its chunks are taken back and keep what arrived.")
         @Argument(help: "Job id.") var job: UInt32
         @OptionGroup var client: ClientOptions
-        func run() throws { try Coordinator.control(job: job, action: .pause, coordinator: client.coordinator) }
+        func run() throws { try Coordinator.control(job: job, action: .pause, coordinator: client.coordinator, security: client.keys.security) }
     }
 
     struct Resume: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Resume a paused job where it stopped.")
         @Argument(help: "Job id.") var job: UInt32
         @OptionGroup var client: ClientOptions
-        func run() throws { try Coordinator.control(job: job, action: .resume, coordinator: client.coordinator) }
+        func run() throws { try Coordinator.control(job: job, action: .resume, coordinator: client.coordinator, security: client.keys.security) }
     }
 
     struct Retry: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Start a failed or cancelled job again from the beginning.")
         @Argument(help: "Job id.") var job: UInt32
         @OptionGroup var client: ClientOptions
-        func run() throws { try Coordinator.control(job: job, action: .retry, coordinator: client.coordinator) }
+        func run() throws { try Coordinator.control(job: job, action: .retry, coordinator: client.coordinator, security: client.keys.security) }
+    }
+
+    struct Keygen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a CURVE key pair: PATH.key (secret, mode 0600) and PATH.pub (public).",
+            discussion: "Give PATH.pub to the other side: a coordinator's as --server-key, a worker's or client's as a line of --authorized.")
+        @Option(help: "Base path of the two files.") var out: String
+        @Flag(help: "Replace existing files.") var force = false
+        func run() throws {
+            let paths = try LinkSecurity.generate(to: out, force: force)
+            print(paths.secret)
+            print(paths.public)
+        }
+    }
+
+    struct BenchScale: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "bench-scale",
+            abstract: "The farm's scale bench: sleep:MS workers on loopback, throughput, efficiency, coordinator CPU per frame.",
+            discussion: "Prints one Markdown table row per worker count (docs/benchmarks.md, \"Farm scale\").")
+        @Argument(help: "A film with at least frames-per-worker x the largest worker count frames.") var input: String
+        @Option(help: "Comma-separated worker counts.") var workers = "1,2,4,8,16,32"
+        @Option(help: "Frames per worker in each run.") var framesPerWorker = 64
+        @Option(help: "Wall time of one frame (the sleep:MS method), milliseconds.") var ms = 200
+        @Option(help: "Frames per chunk.") var chunk = 8
+        func run() throws {
+            let counts = workers.split(separator: ",").compactMap { Int($0) }
+            guard !counts.isEmpty, counts.allSatisfy({ $0 >= 1 }), framesPerWorker >= 1, ms >= 0, chunk >= 2 else {
+                throw CoordinatorError.invalidOption("bench-scale needs worker counts >= 1, --frames-per-worker >= 1, --ms >= 0, --chunk >= 2")
+            }
+            print(ScaleBench.Row.markdownHeader)
+            _ = try ScaleBench.run(input: input, workerCounts: counts, framesPerWorker: framesPerWorker, frameMilliseconds: ms,
+                                   chunk: chunk) { print($0.markdown) }
+        }
     }
 }

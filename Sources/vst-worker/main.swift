@@ -5,10 +5,19 @@ import Worker
 @main struct VSTWorker: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vst-worker", abstract: "A vst render node: connects to a coordinator and renders the chunks it is given.",
-        discussion: "Reconnects with backoff while the coordinator is away; SIGTERM or SIGINT ends it cleanly. Connections are plain TCP: encryption (CURVE) is not implemented yet.")
+        discussion: """
+        Reconnects with backoff while the coordinator is away; SIGTERM or SIGINT ends it cleanly. The link is \
+        CURVE-encrypted: --key is this worker's secret key (vst-coord keygen; its .pub goes into the \
+        coordinator's --authorized file), --server-key the coordinator's public key. --insecure means plain \
+        TCP, on loopback only unless --force-insecure.
+        """)
     @Option(help: "Coordinator worker endpoint, e.g. tcp://coord:5555.") var connect: String
     @Option(help: "Compute threads (default: all cores).") var threads: Int?
-    @Flag(help: "Plain TCP without encryption (the only transport implemented so far).") var insecure = false
+    @Option(help: "This worker's secret key file (keygen's PATH.key, mode 0600).") var key: String?
+    @Option(help: "The coordinator's public key file (its PATH.pub).") var serverKey: String?
+    @Flag(help: "Plain TCP without encryption; loopback only.") var insecure = false
+    @Flag(help: "Plain TCP without encryption on any address (a trusted network).") var forceInsecure = false
+    @Option(help: "Seconds a stopping worker (SIGTERM) may take to finish its current frame and have it acknowledged.") var stopGrace = 60.0
     @Option(help: .hidden) var parentPid: Int32?
 
     /// Usage errors print one `error:` line and exit 2, as every vst command does.
@@ -31,16 +40,26 @@ import Worker
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if !(stopGrace >= 0) || !stopGrace.isFinite { throw ValidationError("--stop-grace must be a number of seconds >= 0") }
         guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") else {
             throw ValidationError("--connect \(connect) is not an endpoint like tcp://HOST:PORT")
         }
     }
 
     func run() throws {
+        var configuration = WorkerConfiguration(endpoint: connect, threads: threads, parentProcess: parentPid)
+        configuration.stopGrace = .milliseconds(Int64(stopGrace * 1000))
+        do {
+            configuration.security = try WorkerConfiguration.security(key: key, serverKey: serverKey, insecure: insecure,
+                                                                       forceInsecure: forceInsecure, endpoint: connect)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         let stop = StopSignal()
         stop.install()
         do {
-            try WorkerLoop(configuration: .init(endpoint: connect, threads: threads, parentProcess: parentPid), stop: stop).run()
+            try WorkerLoop(configuration: configuration, stop: stop).run()
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)

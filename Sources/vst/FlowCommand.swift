@@ -10,12 +10,16 @@ struct FlowCommand: ParsableCommand {
         commandName: "flow",
         abstract: "Optical flow (DIS with variational refinement) between two images or along a video.",
         discussion: """
-            vst flow A.png B.png --out AB.flo [--viz AB.png] [--mask M.png]
-            vst flow --video FILM.mkv --out DIR          (DIR/000000_000001.flo forward, DIR/000001_000000.flo backward, ...)
-            vst flow --evaluate DIR                      (every DIR/*/frame10.png, frame11.png, flow10.flo: EPE and time)
-            The mask is the reliability of A->B on A's grid (Ruder et al. 2016): white where B shows
-            A's pixel and the flow is smooth, black where A's pixel is disoccluded, leaves the frame,
-            or sits on a motion boundary.
+            Two images: writes the flow A->B as a Middlebury .flo file; --viz adds its colour coding, \
+            --mask its reliability mask on A's grid (Ruder et al. 2016: white where B shows A's \
+            pixel and the flow is smooth, black where it is disoccluded, leaves the frame or sits on \
+            a motion boundary).
+
+            --video FILM --out DIR: the flows of every consecutive frame pair, forward as \
+            DIR/000000_000001.flo and backward as DIR/000001_000000.flo.
+
+            --evaluate DIR: average endpoint error and time on every DIR/*/ holding frame10.png, \
+            frame11.png and flow10.flo, as a Markdown table.
             """)
 
     @Argument(help: "First and second image (PNG, JPEG, ...).") var images: [String] = []

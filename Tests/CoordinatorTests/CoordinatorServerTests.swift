@@ -44,6 +44,14 @@ import Protocol
     @Test func statusTableHasOneLinePerJob() {
         let table = StatusTable.render([JobStatus(job: 3, state: .running, framesDone: 10, framesTotal: 40, fps: 2.04,
                                                   etaSeconds: 15, workersBusy: 2, message: "running")])
-        #expect(table == "JOB\tSTATE\tFRAMES\tFPS\tETA\tWORKERS\tMESSAGE\n3\trunning\t10/40\t2.0\t0:15\t2\trunning\n")
+        #expect(table == "JOB\tSTATE\tFRAMES\tFPS\tETA\tWORKERS\tPRI\tMESSAGE\n3\trunning\t10/40\t2.0\t0:15\t2\t0\trunning\n")
+        let detailed = StatusTable.render([JobStatus(job: 4, state: .running, framesDone: 0, framesTotal: 20, priority: 5, chunks: [
+            ChunkStatus(chunk: 0, state: "rendering", framesDelivered: 3, framesTotal: 10, worker: "node-1", failures: 1),
+            ChunkStatus(chunk: 1, state: "queued", framesDelivered: 0, framesTotal: 12)])])
+        let busy = StatusTable.render([
+            JobStatus(job: 1, state: .running, chunks: [ChunkStatus(chunk: 2, state: "rendering", framesDelivered: 5, framesTotal: 36, worker: "node-b")]),
+            JobStatus(job: 2, state: .queued)])
+        #expect(busy.hasSuffix("\n\nWORKER\tJOB\tCHUNK\tFRAMES\nnode-b\t1\t2\t5/36\n"), "\(busy)")
+        #expect(detailed.hasSuffix("\t-\t0\t5\t\n\nCHUNK\tSTATE\tFRAMES\tWORKER\tFAILURES\n0\trendering\t3/10\tnode-1\t1\n1\tqueued\t0/12\t-\t0\n"), "\(detailed)")
     }
 }

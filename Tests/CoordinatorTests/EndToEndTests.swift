@@ -50,11 +50,11 @@ import Media
                                       environment: ["VST_WORKER_LEASE_MS": "2500"])
         defer { submit.kill() }
         // Wait until results are being stored, then kill one worker in the middle of its chunk.
-        let journal = folder.appendingPathComponent(".out.mkv.vst/jobs/1/journal")
+        let frames = folder.appendingPathComponent(".out.mkv.vst/jobs/1/frames")
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            let text = (try? String(contentsOf: journal, encoding: .utf8)) ?? ""
-            if text.components(separatedBy: "stored").count > 5 { break }
+            let stored = (try? FileManager.default.contentsOfDirectory(atPath: frames.path))?.filter { $0.hasSuffix(".rgb.lz4") } ?? []
+            if stored.count > 4 { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
         let workers = submit.children

@@ -31,7 +31,9 @@ import Protocol
         let output = folder.appendingPathComponent("out.mkv").path
         let request = JobRequest(input: input, output: output, styles: [], method: "copy", chunk: 6, overlap: 3,
                                  crf: 18, preset: "medium", lossless: true)
-        let runner = try JobRunner(id: 1, request: request, directory: folder.appendingPathComponent("job"), durable: false)
+        let store = try JobStore(path: folder.appendingPathComponent("vst.sqlite").path, durable: false)
+        let id = try store.insertJob(request, priority: 0)
+        let runner = try JobRunner(id: id, request: request, directory: folder.appendingPathComponent("job"), store: store, durable: false)
         #expect(runner.chunkRanges == [0..<6, 3..<12])
         try runner.open()
 
@@ -41,8 +43,15 @@ import Protocol
         #expect(try runner.assemble() == 0)                                            // frame 0 is missing
         #expect(runner.storedFrameCount == 9)
         for frame in 0..<6 { _ = try runner.accept(chunk: 0, absoluteFrame: frame, payload: Self.payload(100)) }
-        while try runner.assemble() > 0 {}
+        // Encode everything, then wait for the background join.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !runner.isComplete && ContinuousClock.now < deadline {
+            if try runner.assemble() == 0 { Thread.sleep(forTimeInterval: 0.01) }
+        }
         #expect(runner.isComplete)
+        // Chunk 1's duplicate of frame 5 was counted, not stored.
+        #expect(store.arrivals(of: id)[.init(chunk: 1, frame: 5)] == 2)
+        #expect(store.arrivals(of: id).values.reduce(0, +) == 16)
         #expect(runner.storedFrameCount == 0)
         #expect(throws: DecodeError.self) { try runner.accept(chunk: 0, absoluteFrame: 9, payload: Self.payload(1)) }
 

@@ -103,4 +103,48 @@ import Coordinator
         let stale = s.chunkFailed(chunk, by: a)                  // not the holder: ignored
         #expect(stale == false)
     }
+
+    @Test func higherPriorityJobsGetWorkersFirst() {
+        var s = Scheduler(lease: .seconds(10))
+        s.addJob(1, ranges: [0..<10, 10..<20])
+        s.addJob(2, ranges: [0..<5], priority: 5)
+        s.addJob(3, ranges: [0..<5], priority: -1)
+        s.ready(a, credit: 4, now: .zero)
+        let order = s.assign().map(\.chunk)
+        #expect(order == [.init(job: 2, chunk: 0), .init(job: 1, chunk: 0), .init(job: 1, chunk: 1), .init(job: 3, chunk: 0)])
+    }
+
+    @Test func aWorkerThatFailsThreeChunksOfAJobIsBlocklistedForItByName() {
+        var s = Scheduler(lease: .seconds(10))
+        s.addJob(1, ranges: [0..<4, 4..<8, 8..<12, 12..<16])
+        s.addJob(2, ranges: [0..<4])
+        let reconnected = WorkerID(Array("a2".utf8))
+        s.ready(a, credit: 3, now: .zero)
+        s.name(a, "node-a")
+        for assignment in s.assign() where assignment.chunk.job == 1 { s.chunkFailed(assignment.chunk, by: a) }
+        #expect(s.failures(of: a, in: 1) == 3 && s.isBlocklisted(a, for: 1))
+        // The same process on a new connection is still blocklisted for job 1, not for job 2.
+        s.release(a)
+        s.ready(reconnected, credit: 2, now: .zero)
+        s.name(reconnected, "node-a")
+        #expect(s.isBlocklisted(reconnected, for: 1) && !s.isBlocklisted(reconnected, for: 2))
+        let second = s.assign().map(\.chunk)
+        #expect(second == [.init(job: 2, chunk: 0)])
+        s.ready(b, credit: 1, now: .zero)
+        let third = s.assign().map(\.worker)
+        #expect(third == [b])                               // job 1 goes on with others
+    }
+
+    @Test func aSenderKeepsAnUnheldChunkOnlyAtItsNextFrame() {
+        var s = Scheduler(lease: .seconds(10))
+        let chunk = Scheduler.ChunkID(job: 1, chunk: 0)
+        s.addJob(1, ranges: [0..<10], resumeAt: [0: 4])
+        s.heard(a, now: .zero)
+        s.heard(b, now: .zero)
+        let gap = s.adopt(chunk, by: a, frame: 6), next = s.adopt(chunk, by: b, frame: 4)
+        #expect(!gap && next)                               // a gap: drop it; at the next frame: keep it
+        #expect(s.holder(of: chunk) == b && s.queuedChunkCount == 0)
+        let held = s.adopt(chunk, by: a, frame: 4)
+        #expect(!held)                                      // held already
+    }
 }

@@ -109,4 +109,21 @@ import Protocol
         try harness.send(Self.task(method: "copy", frames: 2))
         #expect(try harness.next()?.kind == .result)
     }
+
+    @Test func stopFinishesTheCurrentFrameWaitsForItsAckThenSaysBye() throws {
+        let harness = try Harness()
+        defer { harness.finish() }
+        #expect(try harness.next()?.kind == .ready)
+        try harness.send(Self.task(method: "sleep:300", frames: 30))
+        let first = try #require(try harness.next())
+        #expect(first.kind == .result && first.header.frame == 20)
+        try harness.send(.ack(job: 5, chunk: 0, frame: 20))
+        harness.stop.raise()                                  // SIGTERM, while frame 21 renders
+        let last = try #require(try harness.next())
+        #expect(last.kind == .result && last.header.frame == 21)
+        // No BYE before the frame is acknowledged.
+        #expect(try harness.next(timeout: .milliseconds(400)) == nil)
+        try harness.send(.ack(job: 5, chunk: 0, frame: 21))
+        #expect(try harness.next()?.kind == .bye)
+    }
 }

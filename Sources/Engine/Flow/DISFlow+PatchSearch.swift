@@ -13,6 +13,7 @@ struct PatchSearch {
     let second: PlanarImage
     let stride: Int
     let iterations: Int
+    static let stripes = 8
 
     /// Patch origins along one axis: every `stride` pixels, with the last patch flush with the edge.
     static func origins(length: Int, stride: Int) -> [Int] {
@@ -33,8 +34,10 @@ struct PatchSearch {
         let half = DISFlow.patchSize / 2
 
         // Stripes of patch rows run in parallel; inside a stripe, patches run in raster order so
-        // each can start from its left or upper neighbour's result when that fits better.
-        let stripes = min(ys.count, FlowParallel.cores * 2)
+        // each can start from its left or upper neighbour's result when that fits better. The
+        // stripe count is fixed, not taken from the core count, so every machine computes the
+        // same flow (the farm's workers must agree where chunks overlap).
+        let stripes = min(ys.count, Self.stripes)
         let context = Context(i0: i0.pointer, i1: i1.pointer, gx: gx.pointer, gy: gy.pointer, width: w, height: h,
                               owners: [i0, i1, gx, gy])
         let iters = iterations

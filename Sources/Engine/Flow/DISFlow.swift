@@ -26,6 +26,9 @@ public struct DISFlow: Sendable {
         public var fixedPointIterations: Int
         /// SOR sweeps per fixed-point iteration.
         public var sorIterations: Int
+        /// SOR over-relaxation factor (0 < omega < 2). With the robust weights recomputed every
+        /// fixed-point iteration, a few strongly over-relaxed sweeps beat many gentle ones.
+        public var omega: Float
         /// Extra refinement rounds at the finest level, each re-warping the second frame.
         public var finalWarps: Int
         /// Extra refinement rounds at every coarser level.
@@ -39,7 +42,7 @@ public struct DISFlow: Sendable {
 
         public init(patchStride: Int, gradientDescentIterations: Int, finestScale: Int,
                     fixedPointIterations: Int, sorIterations: Int, finalWarps: Int = 0,
-                    coarseWarps: Int = 0, presmoothing: Float = 0.8,
+                    coarseWarps: Int = 0, presmoothing: Float = 0.8, omega: Float = 1.9,
                     alpha: Float = 40, gamma: Float = 8, delta: Float = 5, colour: Bool = false) {
             self.patchStride = patchStride
             self.gradientDescentIterations = gradientDescentIterations
@@ -49,6 +52,7 @@ public struct DISFlow: Sendable {
             self.finalWarps = finalWarps
             self.coarseWarps = coarseWarps
             self.presmoothing = presmoothing
+            self.omega = omega
             self.alpha = alpha
             self.gamma = gamma
             self.delta = delta
@@ -70,12 +74,17 @@ public struct DISFlow: Sendable {
         return max(0, min(a, b))
     }
 
+    /// Scratch memory is kept between calls (up to 256 MB) because reusing it is faster than
+    /// faulting in fresh pages; call this to hand it back, e.g. after the last frame of a chunk.
+    public static func releaseCachedMemory() { FloatBufferPool.shared.drain() }
+
     /// The flow from `first` to `second` (same size, 1 or 3 channels, values 0...255).
     public func flow(from first: PlanarImage, to second: PlanarImage) throws(FlowError) -> FlowField {
         guard first.width == second.width, first.height == second.height, first.channels == second.channels else {
             throw .sizeMismatch("frames \(first.width)x\(first.height)x\(first.channels) and \(second.width)x\(second.height)x\(second.channels)")
         }
         guard first.width >= 2, first.height >= 2 else { throw .tooSmall(width: first.width, height: first.height) }
+        guard first.channels == 1 || first.channels == 3 else { throw .unsupportedChannels(first.channels) }
         let p = parameters
         let coarsest = Self.coarsestScale(width: first.width, height: first.height)
         let finest = min(p.finestScale, coarsest)
@@ -97,7 +106,7 @@ public struct DISFlow: Sendable {
             if p.fixedPointIterations > 0 {
                 let refinement = VariationalRefinement(alpha: p.alpha, gamma: p.gamma, delta: p.delta,
                                                        fixedPointIterations: p.fixedPointIterations,
-                                                       sorIterations: p.sorIterations)
+                                                       sorIterations: p.sorIterations, omega: p.omega)
                 let rounds = 1 + (s == finest ? p.finalWarps : p.coarseWarps)
                 for _ in 0..<rounds { refinement.refine(&flow, first: r0[s], second: r1[s]) }
             }
@@ -108,28 +117,28 @@ public struct DISFlow: Sendable {
 
 /// Quality/speed trade-offs for `DISFlow`, chosen by measuring ../shared/flow (docs/flow.md,
 /// docs/benchmarks.md). All refine with alpha 40, gamma 8, delta 5 on frames presmoothed with
-/// sigma 0.8, the best of the settings tried on the four Middlebury pairs.
+/// sigma 0.8, and two SOR sweeps at omega 1.9 per fixed-point iteration (three for `accurate`).
 public enum FlowPreset: String, CaseIterable, Sendable {
-    /// Sparse patches, one refinement round per level, luminance only: about OpenCV DIS-medium
-    /// accuracy, for previews and quick checks.
+    /// Sparse patches, luminance only, one extra refinement round at full resolution: better
+    /// than OpenCV's DIS-medium, for previews and quick checks.
     case fast
     /// The default: denser patches and four refinement rounds per level in colour; more
-    /// accurate than OpenCV's DeepFlow on the Middlebury pairs at a fraction of its time.
+    /// accurate than OpenCV's DeepFlow on the Middlebury pairs, in less CPU time than it.
     case balanced
-    /// Densest patches, more rounds and sweeps: the most accurate, about 1.5x balanced's time.
+    /// Densest patches and more rounds: the most accurate, about 1.5x balanced's time.
     case accurate
 
     public var parameters: DISFlow.Parameters {
         switch self {
         case .fast:
             DISFlow.Parameters(patchStride: 6, gradientDescentIterations: 12, finestScale: 0,
-                               fixedPointIterations: 5, sorIterations: 5)
+                               fixedPointIterations: 5, sorIterations: 2, finalWarps: 1)
         case .balanced:
             DISFlow.Parameters(patchStride: 4, gradientDescentIterations: 16, finestScale: 0,
-                               fixedPointIterations: 5, sorIterations: 8, finalWarps: 3, coarseWarps: 3, colour: true)
+                               fixedPointIterations: 5, sorIterations: 2, finalWarps: 3, coarseWarps: 3, colour: true)
         case .accurate:
             DISFlow.Parameters(patchStride: 3, gradientDescentIterations: 25, finestScale: 0,
-                               fixedPointIterations: 5, sorIterations: 10, finalWarps: 4, coarseWarps: 3, colour: true)
+                               fixedPointIterations: 5, sorIterations: 3, finalWarps: 5, coarseWarps: 4, colour: true)
         }
     }
 }

@@ -52,6 +52,14 @@ final class FloatBufferPool: @unchecked Sendable {
         return reused
     }
 
+    /// Drops every kept buffer.
+    func drain() {
+        lock.lock()
+        free = [:]
+        held = 0
+        lock.unlock()
+    }
+
     func recycle(_ buffers: [FloatBuffer]) {
         lock.lock()
         defer { lock.unlock() }

@@ -7,6 +7,7 @@ public enum FlowError: Error, Equatable, CustomStringConvertible {
     case unwritable(path: String, reason: String)
     case sizeMismatch(String)
     case tooSmall(width: Int, height: Int)
+    case unsupportedChannels(Int)
 
     public var description: String {
         switch self {
@@ -17,6 +18,7 @@ public enum FlowError: Error, Equatable, CustomStringConvertible {
         case .unwritable(let path, let reason): "cannot write \(path): \(reason)"
         case .sizeMismatch(let what): "size mismatch: \(what)"
         case .tooSmall(let w, let h): "image \(w)x\(h) is too small for optical flow (need at least 2x2)"
+        case .unsupportedChannels(let c): "optical flow needs grey or RGB frames, not \(c) channels"
         }
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// Splits row loops over the machine's cores. Work is cut into a few more blocks than cores so a
 /// core that is busy with something else does not hold up the whole loop.
 enum FlowParallel {
-    nonisolated(unsafe) static var cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Calls `body` on disjoint, consecutive sub-ranges covering `0..<count`, in parallel when the
     /// work (`count * costPerItem`) is large enough to pay for the threads.

@@ -82,11 +82,23 @@ extension PlanarImage {
             data.withUnsafeBufferPointer { sp in out.data.withUnsafeMutableBufferPointer { dp in
                 let s = sp.baseAddress! + c * n, d = dp.baseAddress! + c * n, t = tmp.pointer
                 FlowParallel.forRanges(h, costPerItem: w * k.count) { rows in
-                    for y in rows {
-                        for x in 0..<w {
-                            var acc: Float = 0
-                            for (i, kv) in k.enumerated() { acc += kv * s[y * w + min(max(x + i - radius, 0), w - 1)] }
-                            t[y * w + x] = acc
+                    k.withUnsafeBufferPointer { kp in
+                        for y in rows {
+                            let src = s + y * w, dst = t + y * w
+                            @inline(__always) func clamped(_ x: Int) -> Float {
+                                var acc: Float = 0
+                                for i in 0..<kp.count { acc += kp[i] * src[min(max(x + i - radius, 0), w - 1)] }
+                                return acc
+                            }
+                            let lo = min(radius, w), hi = max(lo, w - radius)
+                            for x in 0..<lo { dst[x] = clamped(x) }
+                            // Interior: no clamping, so the tap loop runs across x in vectors.
+                            for x in lo..<hi { dst[x] = 0 }
+                            for i in 0..<kp.count {
+                                let kv = kp[i], shifted = src + (i - radius)
+                                for x in lo..<hi { dst[x] += kv * shifted[x] }
+                            }
+                            for x in hi..<w { dst[x] = clamped(x) }
                         }
                     }
                 }

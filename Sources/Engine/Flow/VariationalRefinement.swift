@@ -11,26 +11,28 @@
 struct VariationalRefinement {
     let alpha: Float, gamma: Float, delta: Float
     let fixedPointIterations: Int, sorIterations: Int
-    var omega: Float = 1.6
+    var omega: Float = 1.9
     var zeta: Float = 0.1
     var epsilon: Float = 0.001
 
     func refine(_ flow: inout FlowField, first: PlanarImage, second: PlanarImage) {
         let w = flow.width, h = flow.height, n = w * h
         precondition(first.width == w && first.height == h && second.width == w && second.height == h)
-        let inside = Warp.insideMask(flow)
+        let insideMask = Warp.insideMask(flow)
 
         // Motion tensors: J (brightness) and G (gradient constancy), entries 11 12 22 13 23 33,
         // accumulated straight into the red-black layout the solver uses.
         let layout = RedBlackLayout(width: w, height: h)
         let J = (0..<6).map { _ in RedBlackPlane(layout) }, G = (0..<6).map { _ in RedBlackPlane(layout) }
         let pool = FloatBufferPool.shared
-        let scratch = (0..<10).map { _ in pool.take(n) }
+        let scratch = (0..<11).map { _ in pool.take(n) }
         let warpedPlane = scratch[9]
         let (ia, iz, ix, iy, ixz) = (scratch[0], scratch[1], scratch[2], scratch[3], scratch[4])
         let (iyz, ixx, ixy, iyy) = (scratch[5], scratch[6], scratch[7], scratch[8])
+        let inside = scratch[10]   // padded, so eight-wide loads may run past the last pixel
+        insideMask.withUnsafeBufferPointer { inside.pointer.update(from: $0.baseAddress!, count: n) }
         let z2 = zeta * zeta
-        first.data.withUnsafeBufferPointer { f in second.data.withUnsafeBufferPointer { s in inside.withUnsafeBufferPointer { ins in
+        first.data.withUnsafeBufferPointer { f in second.data.withUnsafeBufferPointer { s in
         flow.u.withUnsafeBufferPointer { fu in flow.v.withUnsafeBufferPointer { fv in
             for c in 0..<first.channels {
                 let f0 = f.baseAddress! + c * n, s1 = UnsafePointer(warpedPlane.pointer)
@@ -44,40 +46,52 @@ struct VariationalRefinement {
                 ImageGradient.x5(ix.pointer, width: w, height: h, into: ixx.pointer)
                 ImageGradient.y5(ix.pointer, width: w, height: h, into: ixy.pointer)
                 ImageGradient.y5(iy.pointer, width: w, height: h, into: iyy.pointer)
-                let insp = ins.baseAddress!
+                let insp = inside.pointer
                 let ixp = ix.pointer, iyp = iy.pointer, izp2 = iz.pointer
                 let ixxp = ixx.pointer, ixyp = ixy.pointer, iyyp = iyy.pointer, ixzp = ixz.pointer, iyzp = iyz.pointer
                 let jr = J.map(\.colour), gr = G.map(\.colour)
                 FlowParallel.forRanges(h, costPerItem: 60 * w) { rows in
-                    for row in rows { for c in 0..<2 {
-                        // Pixels of colour c in this row: x = start, start + 2, ...; k = x / 2.
-                        @inline(__always) func pick(_ t: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>)) -> UnsafeMutablePointer<Float> {
-                            (c == 0 ? t.0 : t.1) + layout.row(row)
+                    // The twelve tensor entries of one row, computed eight pixels at a time in
+                    // row-major order, then added into the two colours' rows.
+                    let tmp = UnsafeMutablePointer<Float>.allocate(capacity: 12 * (w + 8))
+                    defer { tmp.deallocate() }
+                    typealias V = SIMD8<Float>
+                    @inline(__always) func ld(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+                    @inline(__always) func st(_ v: V, _ entry: Int, _ x: Int) {
+                        UnsafeMutableRawPointer(tmp + entry * (w + 8) + x).storeBytes(of: v, as: V.self)
+                    }
+                    for row in rows {
+                        var x0 = 0
+                        while x0 < w {
+                            // Reads up to 7 floats past the row (the next row or the buffers' padding); unused.
+                            let i = row * w + x0
+                            let inside = ld(insp + i)
+                            let x = ld(ixp + i), y = ld(iyp + i), z = ld(izp2 + i)
+                            let nb = inside / (x * x + y * y + z2)
+                            st(nb * x * x, 0, x0); st(nb * x * y, 1, x0); st(nb * y * y, 2, x0)
+                            st(nb * x * z, 3, x0); st(nb * y * z, 4, x0); st(nb * z * z, 5, x0)
+                            let sxx = ld(ixxp + i), sxy = ld(ixyp + i), syy = ld(iyyp + i), xz = ld(ixzp + i), yz = ld(iyzp + i)
+                            let ngx = inside / (sxx * sxx + sxy * sxy + z2), ngy = inside / (sxy * sxy + syy * syy + z2)
+                            st(ngx * sxx * sxx + ngy * sxy * sxy, 6, x0)
+                            st(ngx * sxx * sxy + ngy * sxy * syy, 7, x0)
+                            st(ngx * sxy * sxy + ngy * syy * syy, 8, x0)
+                            st(ngx * sxx * xz + ngy * sxy * yz, 9, x0)
+                            st(ngx * sxy * xz + ngy * syy * yz, 10, x0)
+                            st(ngx * xz * xz + ngy * yz * yz, 11, x0)
+                            x0 += 8
                         }
-                        let j0 = pick(jr[0]), j1 = pick(jr[1]), j2 = pick(jr[2]), j3 = pick(jr[3]), j4 = pick(jr[4]), j5 = pick(jr[5])
-                        let g0 = pick(gr[0]), g1 = pick(gr[1]), g2 = pick(gr[2]), g3 = pick(gr[3]), g4 = pick(gr[4]), g5 = pick(gr[5])
-                        var xx = (row + c) & 1
-                        while xx < w {
-                            let i = row * w + xx, k = xx >> 1
-                            xx += 2
-                            guard insp[i] > 0 else { continue }
-                            let x = ixp[i], y = iyp[i], z = izp2[i]
-                            let nb = 1 / (x * x + y * y + z2)
-                            j0[k] += nb * x * x; j1[k] += nb * x * y; j2[k] += nb * y * y
-                            j3[k] += nb * x * z; j4[k] += nb * y * z; j5[k] += nb * z * z
-                            let sxx = ixxp[i], sxy = ixyp[i], syy = iyyp[i], xz = ixzp[i], yz = iyzp[i]
-                            let ngx = 1 / (sxx * sxx + sxy * sxy + z2), ngy = 1 / (sxy * sxy + syy * syy + z2)
-                            g0[k] += ngx * sxx * sxx + ngy * sxy * sxy
-                            g1[k] += ngx * sxx * sxy + ngy * sxy * syy
-                            g2[k] += ngx * sxy * sxy + ngy * syy * syy
-                            g3[k] += ngx * sxx * xz + ngy * sxy * yz
-                            g4[k] += ngx * sxy * xz + ngy * syy * yz
-                            g5[k] += ngx * xz * xz + ngy * yz * yz
+                        for c in 0..<2 {
+                            let o = layout.parity(row, c), n = layout.length(row, c)
+                            for e in 0..<12 {
+                                let plane = e < 6 ? jr[e] : gr[e - 6]
+                                let dst = (c == 0 ? plane.0 : plane.1) + layout.row(row), src = tmp + e * (w + 8) + o
+                                for k in 0..<n { dst[k] += src[2 * k] }
+                            }
                         }
-                    } }
+                    }
                 }
             }
-        } } } } }
+        } } } }
 
         pool.recycle(scratch)
         func split(_ p: UnsafePointer<Float>) -> RedBlackPlane { let r = RedBlackPlane(layout); r.split(p); return r }

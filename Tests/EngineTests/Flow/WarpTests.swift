@@ -109,6 +109,20 @@ enum NaiveWarp {
         }
     }
 
+    @Test func nonFiniteAndHugeFlowsStayInsideTheImage() {
+        let (img, _) = Self.randomCase(seed: 3)
+        let flow = FlowField(width: 7, height: 5, u: [.nan, .infinity, -.infinity, 1e30, -1e30] + [Float](repeating: 0, count: 30),
+                             v: [Float](repeating: .nan, count: 35))
+        for border in [Warp.Border.replicate, .zero] {
+            let warped = Warp.backward(img, by: flow, border: border).data
+            let gradient = Warp.backwardGradient(img, by: flow, border: border).data
+            #expect(warped.allSatisfy { $0.isFinite } && gradient.allSatisfy { $0.isFinite })
+        }
+        let inside = Warp.insideMask(flow), mask = OcclusionMask.reliability(of: flow, reverse: flow).data
+        #expect(inside == [Float](repeating: 0, count: 35))
+        #expect(mask == [Float](repeating: 0, count: 35))
+    }
+
     @Test func featureMapsOfManyChannelsWarpLikeOnePlane() {
         let (img, flow) = Self.randomCase(seed: 9, width: 6, height: 5, channels: 17)
         let all = Warp.backward(img, by: flow, border: .zero)
