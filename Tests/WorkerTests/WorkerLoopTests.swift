@@ -75,10 +75,10 @@ import Protocol
         let harness = try Harness()
         defer { harness.finish() }
         #expect(try harness.next()?.kind == .ready)
-        try harness.send(Self.task(method: "gatys"))
+        try harness.send(Self.task(method: "reconet"))
         let failed = try #require(try harness.next())
         #expect(failed.kind == .chunkFailed)
-        #expect(try failed.decodeReason() == "method gatys is not available in this build yet")
+        #expect(try failed.decodeReason() == "method reconet is not available in this build yet")
         #expect(try harness.next()?.kind == .ready)
     }
 
