@@ -30,8 +30,8 @@ public struct ChunkInput: Sendable {
 /// coordinator stores it (and a dying worker loses as little as possible).
 ///
 /// `emit` throws `WorkerError.cancelled` once the coordinator takes the chunk back; a renderer
-/// lets that error through and stops. Gatys and ReCoNet renderers from Engine implement this
-/// protocol when they land; `RendererFactory` is the dispatch.
+/// lets that error through and stops. `GatysChunkRenderer` (and ReCoNet's when it lands) implement this
+/// protocol; `RendererFactory` is the dispatch.
 public protocol FrameRenderer: Sendable {
     func render(_ chunk: ChunkInput, emit: (_ frame: Int, _ image: RGBImage) throws -> Void) throws
 }
