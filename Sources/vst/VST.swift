@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `vst`: the single-machine tools (stylize, flow, eval, train, models, bench).
 /// Each subcommand lives in its own file and only parses options and calls a library.
@@ -6,5 +7,26 @@ import ArgumentParser
     static let configuration = CommandConfiguration(
         commandName: "vst",
         abstract: "vst's single-machine tools.",
-        subcommands: [StylizeCommand.self, FlowCommand.self, ModelsCommand.self, BenchCommand.self, EvalCommand.self])
+        subcommands: [StylizeCommand.self, FlowCommand.self, EvalCommand.self, ModelsCommand.self, BenchCommand.self])
+
+    /// Subcommands report their own failures (one `error:` line, then an `ExitCode`); this catches
+    /// what ArgumentParser rejects before they run, so a usage error exits 2 (not its 64) on one line.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let text = message(for: error)
+            let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
+            let trimmed = line.hasPrefix("Error: ") ? String(line.dropFirst(7)) : line
+            FileHandle.standardError.write(Data("error: \(trimmed)\n".utf8))
+            Foundation.exit(2)
+        }
+    }
 }

@@ -13,6 +13,7 @@ enum Tools {
 
     static var vstCoord: String { productsFolder.appendingPathComponent("vst-coord").path }
     static var vstWorker: String { productsFolder.appendingPathComponent("vst-worker").path }
+    static var vst: String { productsFolder.appendingPathComponent("vst").path }
 
     /// ../shared/media/NAME when the shared test material is present.
     static func sharedMedia(_ name: String) -> String? {
