@@ -6,5 +6,5 @@ import ArgumentParser
     static let configuration = CommandConfiguration(
         commandName: "vst",
         abstract: "vst's single-machine tools.",
-        subcommands: [])
+        subcommands: [BenchCommand.self])
 }
