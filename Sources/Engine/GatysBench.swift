@@ -1,0 +1,50 @@
+import Dispatch
+import Foundation
+
+/// Speed of one Gatys iteration: VGG-16 forward to relu5_1 with the default losses (content
+/// relu4_2, style relu1_1..relu5_1) and backward to the image, as the renderer runs it. Weights do
+/// not change the time, so seeded random ones stand in when the real file is not there.
+public enum GatysBench {
+    public struct Measurement: Sendable {
+        public var width: Int
+        public var height: Int
+        public var secondsPerIteration: Double
+        public var peakMemoryMB: Double
+        public var weights: String
+
+        /// `{"size": "512x288", "seconds_per_iteration": ..., "peak_memory_mb": ..., "weights": ...}`
+        public var json: String {
+            String(format: "{\"size\": \"%dx%d\", \"seconds_per_iteration\": %.4f, \"peak_memory_mb\": %.1f, ",
+                   width, height, secondsPerIteration, peakMemoryMB) + "\"weights\": \"\(weights)\"}"
+        }
+    }
+
+    /// The best of `repeats` iterations after one warm-up.
+    public static func iteration(width: Int, height: Int, weights: VGGWeights?, repeats: Int) throws(GatysError) -> Measurement {
+        let vgg = weights ?? VGGWeights.random(.vgg16, seed: 0x5EED)
+        let content = GatysImage.noise(width: width, height: height, seed: 1)
+        let style = GatysImage.noise(width: width, height: height, seed: 2)
+        let renderer = try GatysRenderer(weights: vgg, options: GatysOptions(), styles: [.init(image: style)])
+        let targets = renderer.network.forward(GatysImage.toCaffe(content), capture: Set(renderer.options.contentLayers))
+        let x = GatysImage.toCaffe(GatysImage.noise(width: width, height: height, seed: 3))
+        _ = renderer.evaluate(x, contentTargets: targets, extraLoss: nil)
+        var best = Double.infinity
+        for _ in 0..<max(1, repeats) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            _ = renderer.evaluate(x, contentTargets: targets, extraLoss: nil)
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        }
+        return Measurement(width: width, height: height, secondsPerIteration: best,
+                           peakMemoryMB: peakResidentMB(), weights: weights == nil ? "random" : vgg.architecture.name)
+    }
+
+    /// VmHWM of /proc/self/status (peak resident set), in MB (2^20 bytes); 0 where unavailable.
+    public static func peakResidentMB() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kb = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Double($0) } ?? 0
+            return kb / 1024
+        }
+        return 0
+    }
+}

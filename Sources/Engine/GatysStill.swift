@@ -1,0 +1,63 @@
+/// One still picture styled end to end (what `vst stylize` does): resize the content to the
+/// width asked for, scale each style image relative to it, optionally recolour the styles or
+/// keep the content's colours, pick the starting image, render. Images in and out are
+/// `GatysImage` tensors (RGB 0...255); loading and saving files is the caller's business.
+public struct GatysStill {
+    public enum Initial: Sendable, Equatable {
+        case content
+        case noise(seed: UInt64)
+        /// An image of any size; it is resized to the content's.
+        case image(Tensor)
+    }
+
+    public var content: Tensor
+    public var styles: [Tensor]
+    /// Blend weights, one per style (nil: equal).
+    public var styleBlendWeights: [Double]?
+    /// Output width in pixels (height keeps the aspect ratio); nil keeps the content's size.
+    public var width: Int?
+    /// Each style image is resized to `styleScale` times the output width, keeping its aspect.
+    public var styleScale: Double = 1
+    public var initial: Initial = .content
+    public var originalColors: ColorTransfer.Mode?
+    public var iterations: Int = 150
+    public var options = GatysOptions()
+
+    public init(content: Tensor, styles: [Tensor]) {
+        self.content = content
+        self.styles = styles
+    }
+
+    /// Resizes `image` to `width`, keeping the aspect ratio (at least 1 pixel each way).
+    public static func resized(_ image: Tensor, toWidth width: Int) -> Tensor {
+        let (h, w) = (image.shape[2], image.shape[3])
+        let height = max(1, Int((Double(h) * Double(width) / Double(w)).rounded()))
+        return GatysImage.resized(image, width: max(1, width), height: height)
+    }
+
+    public func render(weights: VGGWeights, progress: GatysRenderer.Progress? = nil) throws(GatysError) -> GatysRenderer.Result {
+        guard !styles.isEmpty else { throw .noStyle }
+        if let b = styleBlendWeights, b.count != styles.count { throw .blendWeightCount(styles: styles.count, weights: b.count) }
+        guard styleScale > 0, styleScale.isFinite else { throw .badStyleScale(styleScale) }
+        let c = width.map { Self.resized(content, toWidth: $0) } ?? content
+        let styleWidth = max(16, Int((Double(c.shape[3]) * styleScale).rounded()))
+        var styleImages = styles.map { Self.resized($0, toWidth: styleWidth) }
+        if originalColors == .histogram {
+            styleImages = styleImages.map { ColorTransfer.matchingColorStatistics(of: $0, to: c) }
+        }
+        let blend = styleBlendWeights ?? [Double](repeating: 1, count: styles.count)
+        let renderer = try GatysRenderer(weights: weights, options: options,
+                                         styles: zip(styleImages, blend).map { .init(image: $0, weight: $1) })
+        let start: Tensor
+        switch initial {
+        case .content: start = c
+        case .noise(let seed): start = GatysImage.noise(width: c.shape[3], height: c.shape[2], seed: seed)
+        case .image(let t): start = GatysImage.resized(t, width: c.shape[3], height: c.shape[2])
+        }
+        var result = try renderer.render(content: c, initial: start, iterations: iterations, progress: progress)
+        if originalColors == .luminance {
+            result.image = ColorTransfer.luminanceOnly(styled: result.image, content: c)
+        }
+        return result
+    }
+}

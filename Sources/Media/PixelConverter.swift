@@ -1,0 +1,123 @@
+import CFFmpeg
+
+/// Colour conversion and scaling between FFmpeg frames (libswscale), one destination geometry.
+///
+/// Call order: `init(width:height:format:)` fixes the destination; `convert(_:into:)` is then
+/// called per frame. The SwsContext is created on the first call and again only when the
+/// source's size, pixel format or colour description changes (a stream may switch mid-way).
+/// Nothing needs draining: conversion is synchronous, one frame in, one frame out.
+///
+/// Ownership: the source frame is only read. The destination frame must have been allocated
+/// with the destination geometry (`Frame(width:height:format:)`); it is made writable first,
+/// so a frame an encoder still references is copied rather than overwritten.
+///
+/// Colour: YUV sources are read with the matrix and range their frames are tagged with;
+/// untagged ones are assumed BT.709 from 720 lines up and BT.601 below, as players do.
+/// YUV destinations use `matrix` and `fullRange`, which the encoder also writes as tags.
+final class PixelConverter {
+    let width: Int
+    let height: Int
+    let format: AVPixelFormat
+    /// Matrix and range for a YUV destination (ignored for RGB destinations).
+    let matrix: AVColorSpace
+    let fullRange: Bool
+
+    private var context: OpaquePointer?
+    private var key: SourceKey?
+
+    private struct SourceKey: Equatable {
+        var width: Int32, height: Int32, format: Int32, colorspace: UInt32, range: UInt32
+    }
+
+    init(width: Int, height: Int, format: AVPixelFormat,
+         matrix: AVColorSpace = AVCOL_SPC_BT709, fullRange: Bool = false) {
+        self.width = width
+        self.height = height
+        self.format = format
+        self.matrix = matrix
+        self.fullRange = fullRange
+    }
+
+    deinit { sws_freeContext(context) }
+
+    func convert(_ source: Frame, into destination: Frame) throws(MediaError) {
+        let s = source.pointer.pointee
+        let key = SourceKey(width: s.width, height: s.height, format: s.format,
+                            colorspace: s.colorspace.rawValue, range: s.color_range.rawValue)
+        if key != self.key || context == nil { try makeContext(for: source, key: key) }
+        try check(av_frame_make_writable(destination.pointer), "av_frame_make_writable")
+        try check(sws_scale_frame(context, destination.pointer, source.pointer), "sws_scale_frame")
+    }
+
+    private func makeContext(for source: Frame, key: SourceKey) throws(MediaError) {
+        sws_freeContext(context)
+        context = nil
+        var sourceFormat = source.pixelFormat
+        var sourceFull = source.pointer.pointee.color_range == AVCOL_RANGE_JPEG
+        // The yuvj* formats are yuv* with full range; naming the range keeps swscale from
+        // guessing (and warning) about deprecated formats.
+        let jpegFormats: [AVPixelFormat: AVPixelFormat] = [
+            AV_PIX_FMT_YUVJ420P: AV_PIX_FMT_YUV420P, AV_PIX_FMT_YUVJ422P: AV_PIX_FMT_YUV422P,
+            AV_PIX_FMT_YUVJ444P: AV_PIX_FMT_YUV444P, AV_PIX_FMT_YUVJ440P: AV_PIX_FMT_YUV440P,
+            AV_PIX_FMT_YUVJ411P: AV_PIX_FMT_YUV411P,
+        ]
+        if let plain = jpegFormats[sourceFormat] {
+            sourceFormat = plain
+            sourceFull = true
+        }
+        var sourceMatrix = source.pointer.pointee.colorspace
+        if sourceMatrix == AVCOL_SPC_UNSPECIFIED || sourceMatrix == AVCOL_SPC_RGB || sourceMatrix == AVCOL_SPC_RESERVED {
+            sourceMatrix = source.height >= 720 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M
+        }
+        let flags = SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT | SWS_FULL_CHR_H_INP
+        guard let made = sws_getContext(Int32(source.width), Int32(source.height), sourceFormat,
+                                        Int32(width), Int32(height), format, flags, nil, nil, nil) else {
+            let from = String(cString: av_get_pix_fmt_name(source.pixelFormat) ?? av_get_pix_fmt_name(AV_PIX_FMT_NONE))
+            throw MediaError.invalidArgument("cannot convert \(from) \(source.width)x\(source.height) to \(width)x\(height)")
+        }
+        context = made
+        let sourceIsYUV = !isRGB(sourceFormat)
+        let destinationIsYUV = !isRGB(format)
+        // RGB sides are always full range; the tables only matter on YUV sides.
+        try check(sws_setColorspaceDetails(
+            made,
+            sws_getCoefficients(Int32(sourceMatrix.rawValue)), sourceIsYUV ? (sourceFull ? 1 : 0) : 1,
+            sws_getCoefficients(Int32(matrix.rawValue)), destinationIsYUV ? (fullRange ? 1 : 0) : 1,
+            0, 1 << 16, 1 << 16), "sws_setColorspaceDetails")
+        self.key = key
+    }
+
+    private func isRGB(_ format: AVPixelFormat) -> Bool {
+        guard let descriptor = av_pix_fmt_desc_get(format) else { return false }
+        return descriptor.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB) != 0
+    }
+}
+
+extension Frame {
+    /// Copies an rgb24 frame's rows into a packed `RGBImage` (dropping the row padding).
+    func rgbImage() -> RGBImage {
+        precondition(pixelFormat == AV_PIX_FMT_RGB24, "rgbImage() needs an rgb24 frame")
+        let rowBytes = width * 3
+        let (data, stride) = plane0
+        var pixels = [UInt8](repeating: 0, count: rowBytes * height)
+        pixels.withUnsafeMutableBufferPointer { destination in
+            for y in 0..<height {
+                (destination.baseAddress! + y * rowBytes).update(from: data + y * stride, count: rowBytes)
+            }
+        }
+        return RGBImage(width: width, height: height, pixels: pixels)
+    }
+
+    /// Copies a packed `RGBImage` into this rgb24 frame of the same size.
+    func fill(from image: RGBImage) throws(MediaError) {
+        precondition(pixelFormat == AV_PIX_FMT_RGB24 && width == image.width && height == image.height)
+        try check(av_frame_make_writable(pointer), "av_frame_make_writable")
+        let rowBytes = width * 3
+        let (data, stride) = plane0
+        image.pixels.withUnsafeBufferPointer { source in
+            for y in 0..<height {
+                (data + y * stride).update(from: source.baseAddress! + y * rowBytes, count: rowBytes)
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+@testable import Media
+
+@Suite struct VideoReaderTests {
+    @Test func bigBuckBunnyInfo() throws {
+        guard let path = TestMedia.bunny else { return }
+        let info = try VideoReader(path: path).info
+        #expect(info.sourceWidth == 1280 && info.sourceHeight == 720)
+        #expect(info.width == 1280 && info.height == 720)
+        #expect(info.frameRate == Rational(25, 1))
+        #expect(info.timeBase == Rational(1, 12800))
+        #expect(info.frameCount == 132)
+        #expect(info.audioStreamCount == 1 && info.subtitleStreamCount == 0)
+        #expect(info.codecName == "h264")
+        #expect(abs(info.durationSeconds - 132.0 / 25) < 1e-9)
+    }
+
+    @Test(arguments: ["bigbuckbunny.mp4", "tears_of_steel_excerpt_640x360.mp4"])
+    func decodesEveryFrameWithTheContainersTimestamps(name: String) throws {
+        guard let path = TestMedia.shared(name) else { return }
+        // Scaled small to keep the test fast: scaling does not change which frames come out.
+        let reader = try VideoReader(path: path, height: 72)
+        var pts: [Int64] = [], indices: [Int] = []
+        while let frame = try reader.nextFrame() {
+            pts.append(frame.pts)
+            indices.append(frame.index)
+            #expect(frame.image.height == 72)
+        }
+        #expect(pts.count == reader.info.frameCount)
+        #expect(indices == Array(0..<pts.count))
+        #expect(pts == reader.framePTS)
+        #expect(try reader.nextFrame() == nil)
+        if let probed = Tools.probeFramePTS(path) { #expect(pts == probed) }
+        let expectedCount = name.hasPrefix("big") ? 132 : 240
+        #expect(pts.count == expectedCount)
+    }
+
+    @Test func scalesToAHeightKeepingEvenSides() throws {
+        #expect(VideoInfo.scaledSize(sourceWidth: 1280, sourceHeight: 720, height: 288) == (512, 288))
+        #expect(VideoInfo.scaledSize(sourceWidth: 640, sourceHeight: 360, height: 250) == (444, 250))
+        #expect(VideoInfo.scaledSize(sourceWidth: 1280, sourceHeight: 720, height: 289) == (512, 288))
+        #expect(VideoInfo.scaledSize(sourceWidth: 1000, sourceHeight: 700, height: 100) == (142, 100)) // 142.86
+        #expect(VideoInfo.scaledSize(sourceWidth: 101, sourceHeight: 75, height: nil) == (100, 74))
+        guard let path = TestMedia.bunny else { return }
+        let reader = try VideoReader(path: path, height: 288)
+        #expect(reader.info.width == 512 && reader.info.height == 288)
+        let frame = try #require(try reader.nextFrame())
+        #expect(frame.image.width == 512 && frame.image.height == 288)
+    }
+
+    @Test func matchesFFmpegsOwnConversion() throws {
+        guard let path = TestMedia.tears,
+              let raw = Tools.run("ffmpeg", ["-v", "error", "-i", path, "-frames:v", "1", "-sws_flags", "bicubic+accurate_rnd+full_chroma_int",
+                                             "-pix_fmt", "rgb24", "-f", "rawvideo", "-"]) else { return }
+        let frame = try #require(try VideoReader(path: path).nextFrame())
+        let reference = RGBImage(width: 640, height: 360, pixels: [UInt8](raw))
+        // Same flags, same library: identical here; other FFmpeg builds may round differently.
+        #expect(TestMedia.psnr(frame.image, reference) > 45)
+    }
+
+    @Test func startsAtAFrame() throws {
+        guard let path = TestMedia.tears else { return }
+        let sequential = try VideoReader(path: path, height: 64)
+        var frames: [VideoFrame] = []
+        while frames.count < 131, let frame = try sequential.nextFrame() { frames.append(frame) }
+        for start in [3, 100, 130] { // a short skip decodes through; far ones seek to a keyframe
+            let reader = try VideoReader(path: path, height: 64, startFrame: start)
+            let frame = try #require(try reader.nextFrame())
+            #expect(frame.pts == frames[start].pts && frame.index == start)
+            #expect(frame.image == frames[start].image)
+        }
+        let reader = try VideoReader(path: path, height: 64)
+        _ = try reader.nextFrame()
+        try reader.skip(frames: 99)
+        #expect(try reader.nextFrame()?.pts == frames[100].pts)
+        #expect(try reader.nextFrame()?.pts == frames[101].pts)
+        let past = try VideoReader(path: path, height: 64, startFrame: 240)
+        #expect(try past.nextFrame() == nil)
+    }
+
+    @Test func missingFile() {
+        #expect(throws: MediaError.cannotOpen(path: "/nonexistent/film.mkv", reason: "no such file")) {
+            try VideoReader(path: "/nonexistent/film.mkv")
+        }
+    }
+
+    @Test func truncatedFile() throws {
+        guard let source = TestMedia.bunny else { return }
+        let directory = TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("cut.mp4").path
+        let bytes = try #require(FileManager.default.contents(atPath: source))
+        try bytes.prefix(10_240).write(to: URL(fileURLWithPath: path))
+        #expect { try VideoReader(path: path) } throws: { error in
+            guard case MediaError.invalidMedia(let p, _) = error else { return false }
+            return p == path
+        }
+    }
+
+    @Test func textFileAndStillImageAreNotFilms() throws {
+        let directory = TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let text = directory.appendingPathComponent("film.mkv").path
+        try Data(String(repeating: "not a film at all\n", count: 100).utf8).write(to: URL(fileURLWithPath: text))
+        #expect { try VideoReader(path: text) } throws: { error in
+            guard case MediaError.invalidMedia(let p, _) = error else { return false }
+            return p == text && "\(error)".hasPrefix("\(text): not readable media")
+        }
+        let png = directory.appendingPathComponent("still.png").path
+        try ImageIO.save(RGBImage(width: 8, height: 6), to: png)
+        #expect(throws: MediaError.stillImage(path: png)) { try VideoReader(path: png) }
+    }
+
+    @Test func rejectsBadArguments() {
+        #expect(throws: MediaError.invalidArgument("height 1 is below 2")) { try VideoReader(path: "x.mkv", height: 1) }
+        #expect(throws: MediaError.invalidArgument("start frame -1 is negative")) { try VideoReader(path: "x.mkv", startFrame: -1) }
+    }
+}
