@@ -88,8 +88,15 @@ final class Demuxer {
         context.pointee.streams[index]!
     }
 
-    func mediaType(ofStream index: Int) -> AVMediaType {
-        stream(index).pointee.codecpar.pointee.codec_type
+    enum StreamKind { case video, audio, subtitle, other }
+
+    func kind(ofStream index: Int) -> StreamKind {
+        switch stream(index).pointee.codecpar.pointee.codec_type {
+        case AVMEDIA_TYPE_VIDEO: .video
+        case AVMEDIA_TYPE_AUDIO: .audio
+        case AVMEDIA_TYPE_SUBTITLE: .subtitle
+        default: .other
+        }
     }
 
     /// The stream FFmpeg would pick as "the" video (av_find_best_stream), or nil if none.

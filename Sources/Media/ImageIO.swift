@@ -122,7 +122,7 @@ public enum ImageIO {
         name == "image2" || name == "image2pipe" || name.hasSuffix("_pipe")
     }
 
-    /// Any rgb24 frame size conversion-free: decoded pictures of any format become RGBImage.
+    /// A decoded picture of any pixel format as an RGBImage of the same size.
     static func toRGB(_ frame: Frame) throws(MediaError) -> RGBImage {
         let converter = PixelConverter(width: frame.width, height: frame.height, format: AV_PIX_FMT_RGB24)
         let rgb = try Frame(width: frame.width, height: frame.height, format: AV_PIX_FMT_RGB24)

@@ -71,6 +71,12 @@ public final class VideoReader {
             }
         }
         guard count > 0 else { throw MediaError.invalidMedia(path: path, reason: "the video stream has no frames") }
+        // MP4 and MOV state their exact frame count up front; fewer packets means the file was
+        // cut. (AVI's count is in time-base slots, other containers rarely state one.)
+        let declared = Int(stream.pointee.nb_frames)
+        if survey.formatName.contains("mov"), declared > count {
+            throw MediaError.invalidMedia(path: path, reason: "truncated: \(count) of \(declared) frames present")
+        }
         if count == 1 && ImageIO.isImageDemuxer(survey.formatName) { throw MediaError.stillImage(path: path) }
 
         var frameRate = Rational(stream.pointee.avg_frame_rate)
@@ -88,10 +94,10 @@ public final class VideoReader {
         }
         var audio = 0, subtitles = 0
         for i in 0..<survey.streamCount {
-            switch survey.mediaType(ofStream: i) {
-            case AVMEDIA_TYPE_AUDIO: audio += 1
-            case AVMEDIA_TYPE_SUBTITLE: subtitles += 1
-            default: break
+            switch survey.kind(ofStream: i) {
+            case .audio: audio += 1
+            case .subtitle: subtitles += 1
+            case .video, .other: break
             }
         }
         let size = VideoInfo.scaledSize(sourceWidth: Int(parameters.width), sourceHeight: Int(parameters.height), height: height)

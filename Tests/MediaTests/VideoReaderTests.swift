@@ -98,6 +98,27 @@ import Testing
         }
     }
 
+    @Test func truncatedFileWithItsIndexUpFront() throws {
+        // VideoWriter writes MP4 with the index first (faststart): cut, it still opens, and
+        // only the missing frames tell.
+        let directory = TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var rng = SplitMix64(seed: 9)
+        let path = directory.appendingPathComponent("noise.mp4").path
+        let writer = try VideoWriter(path: path, width: 64, height: 48, frameRate: SyntheticVideo.frameRate,
+                                     timeBase: SyntheticVideo.timeBase, options: EncoderOptions(preset: "ultrafast"))
+        for t in 0..<30 { try writer.write(.random(width: 64, height: 48, using: &rng), pts: Int64(t) * SyntheticVideo.step) }
+        try writer.finish()
+        #expect(try VideoReader(path: path).info.frameCount == 30)
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        let cut = directory.appendingPathComponent("cut.mp4").path
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: cut))
+        #expect { try VideoReader(path: cut) } throws: { error in
+            guard case MediaError.invalidMedia(let p, let reason) = error else { return false }
+            return p == cut && reason.hasPrefix("truncated: ") && reason.hasSuffix(" of 30 frames present")
+        }
+    }
+
     @Test func textFileAndStillImageAreNotFilms() throws {
         let directory = TestMedia.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -110,6 +131,15 @@ import Testing
         let png = directory.appendingPathComponent("still.png").path
         try ImageIO.save(RGBImage(width: 8, height: 6), to: png)
         #expect(throws: MediaError.stillImage(path: png)) { try VideoReader(path: png) }
+    }
+
+    @Test func soundWithoutPictureHasNoVideoStream() throws {
+        guard let source = TestMedia.bunny else { return }
+        let directory = TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("sound.m4a").path
+        guard Tools.run("ffmpeg", ["-v", "error", "-i", source, "-vn", "-c:a", "copy", path]) != nil else { return }
+        #expect(throws: MediaError.noVideoStream(path: path)) { try VideoReader(path: path) }
     }
 
     @Test func rejectsBadArguments() {
