@@ -64,7 +64,8 @@ final class AudioPassthrough {
         self.skipped = skipped
     }
 
-    /// Copies every due packet whose decoding time is at or before `time` (in `timeBase`).
+    /// Copies every due packet whose decoding time, once shifted by the offset like the video,
+    /// is at or before `time` (an output time in `timeBase`).
     func copy(through time: Int64, timeBase: Rational) throws(MediaError) {
         while !drained {
             if !held {
@@ -80,8 +81,11 @@ final class AudioPassthrough {
                 continue
             }
             // A packet without any timestamp goes out at once; others wait for their time.
-            if let ts = decodingTime(packet),
-               av_compare_ts(ts, demuxer.stream(index).pointee.time_base, time, timeBase.av) > 0 { return }
+            if let ts = decodingTime(packet) {
+                let sourceBase = Rational(demuxer.stream(index).pointee.time_base)
+                let shifted = ts - offsetTimeBase.rescale(offset, to: sourceBase)
+                if av_compare_ts(shifted, sourceBase.av, time, timeBase.av) > 0 { return }
+            }
             try writeHeld()
         }
     }

@@ -59,7 +59,8 @@ public final class VideoReader {
         var count = 0, timestamps: [Int64] = [], timestampsComplete = true
         var first = Int64.max, end = Int64.min
         while try survey.read(into: packet) {
-            guard packet.streamIndex == streamIndex else { continue }
+            // Packets an MP4 edit list cuts away are flagged; the decoder drops their frames.
+            guard packet.streamIndex == streamIndex, packet.pointer.pointee.flags & AV_PKT_FLAG_DISCARD == 0 else { continue }
             count += 1
             let p = packet.pointer.pointee
             if p.pts != noPTS {

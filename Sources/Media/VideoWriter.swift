@@ -45,7 +45,8 @@ public final class VideoWriter {
     ///   - timeBase: what `write`'s pts count in; pass the input's `VideoInfo.timeBase` so
     ///     output timestamps equal the input's.
     ///   - source: a film whose audio and subtitle streams are copied, packet for packet.
-    ///   - window: copy only the source packets whose pts lies in this span.
+    ///   - window: copy only the source packets whose pts lies in this span. Without one, all
+    ///     of the source's sound is copied, so pass one when writing a slice of the film.
     ///   - timestampOffset: subtracted (in `timeBase`) from every frame's pts and, rescaled,
     ///     from every copied packet's, so that a rendered slice can start at zero.
     public init(path: String, width: Int, height: Int, frameRate: Rational, timeBase: Rational,

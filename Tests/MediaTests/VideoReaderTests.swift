@@ -49,6 +49,20 @@ import Testing
         #expect(frame.image.width == 512 && frame.image.height == 288)
     }
 
+    @Test func oddSourcesComeOutEven() throws {
+        // FFV1 in RGB takes odd sizes; what the reader hands on is always even.
+        let directory = TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let made = try SyntheticVideo.make(count: 3, width: 35, height: 27, in: directory, options: EncoderOptions(lossless: true))
+        let reader = try VideoReader(path: made.path)
+        #expect(reader.info.sourceWidth == 35 && reader.info.sourceHeight == 27)
+        #expect(reader.info.width == 34 && reader.info.height == 26)
+        let frame = try #require(try reader.nextFrame())
+        #expect(frame.image.width == 34 && frame.image.height == 26)
+        let scaled = try VideoReader(path: made.path, height: 13)
+        #expect(scaled.info.width == 16 && scaled.info.height == 12) // 35 * 12 / 27 = 15.6
+    }
+
     @Test func matchesFFmpegsOwnConversion() throws {
         guard let path = TestMedia.tears,
               let raw = Tools.run("ffmpeg", ["-v", "error", "-i", path, "-frames:v", "1", "-sws_flags", "bicubic+accurate_rnd+full_chroma_int",
