@@ -6,5 +6,5 @@ import ArgumentParser
     static let configuration = CommandConfiguration(
         commandName: "vst",
         abstract: "vst's single-machine tools.",
-        subcommands: [StylizeCommand.self, ModelsCommand.self, BenchCommand.self, TrainCommand.self])
+        subcommands: [StylizeCommand.self, ModelsCommand.self, BenchCommand.self, TrainCommand.self, TrainPlotCommand.self])
 }
