@@ -76,7 +76,8 @@ public enum Bench {
             ]
             emit(Record(fields: [("bench", .string("sgemm"))] + base + [
                 ("m", .int(shape.outChannels)), ("n", .int(pixels)), ("k", .int(k)),
-                ("seconds", .double(sgemm)), ("gflops", .double(shape.flops / sgemm / 1e9)),
+                ("seconds", .double(sgemm.wall)), ("cpu_seconds", .double(sgemm.cpu)),
+                ("gflops", .double(shape.flops / sgemm.wall / 1e9)),
             ]))
 
             let conv = Conv2D(inChannels: shape.inChannels, outChannels: shape.outChannels, kernelSize: 3, padding: 1)
@@ -88,13 +89,18 @@ public enum Bench {
             let backwardInput = bestTime(repeats) { _ = conv.backward(gy) }
             conv.computesParameterGradients = true
             let backwardAll = bestTime(repeats) { _ = conv.backward(gy) }
-            for (name, seconds, flops) in [("conv_forward", forward, shape.flops),
-                                           ("conv_backward_input", backwardInput, shape.flops),
-                                           ("conv_backward_all", backwardAll, 2 * shape.flops)] {
-                let gflops = flops / seconds / 1e9
+            let algorithm = conv.usesWinograd ? "winograd" : "im2col"
+            for (name, time, flops) in [("conv_forward", forward, shape.flops),
+                                        ("conv_backward_input", backwardInput, shape.flops),
+                                        ("conv_backward_all", backwardAll, 2 * shape.flops)] {
+                // Ratios compare the same amount of work: this pass's FLOPs against sgemm's.
+                let ratio = flops / shape.flops
                 emit(Record(fields: [("bench", .string(name))] + base + [
-                    ("seconds", .double(seconds)), ("gflops", .double(gflops)),
-                    ("vs_sgemm", .double(gflops / (shape.flops / sgemm / 1e9))),
+                    ("algorithm", .string(algorithm)),
+                    ("seconds", .double(time.wall)), ("cpu_seconds", .double(time.cpu)),
+                    ("gflops", .double(flops / time.wall / 1e9)),
+                    ("vs_sgemm", .double(ratio * sgemm.wall / time.wall)),
+                    ("vs_sgemm_cpu", .double(ratio * sgemm.cpu / time.cpu)),
                 ]))
             }
         }
@@ -129,26 +135,73 @@ public enum Bench {
             if layer is MaxPool2D { shape = [shape[0], shape[1], shape[2] / 2, shape[3] / 2] }
         }
         let gy = randomTensor(shape, using: &rng)
-        var forwardBest = Double.infinity, backwardBest = Double.infinity
+        var forwardBest = Timing(wall: .infinity, cpu: .infinity), backwardBest = forwardBest
         for _ in 0...max(1, repeats) {
-            let t0 = DispatchTime.now().uptimeNanoseconds
+            let (w0, c0) = (DispatchTime.now().uptimeNanoseconds, processCPUSeconds())
             _ = net.forward(x)
-            let t1 = DispatchTime.now().uptimeNanoseconds
+            let (w1, c1) = (DispatchTime.now().uptimeNanoseconds, processCPUSeconds())
             _ = net.backward(gy)
-            let t2 = DispatchTime.now().uptimeNanoseconds
-            forwardBest = min(forwardBest, Double(t1 - t0) / 1e9)
-            backwardBest = min(backwardBest, Double(t2 - t1) / 1e9)
+            let (w2, c2) = (DispatchTime.now().uptimeNanoseconds, processCPUSeconds())
+            forwardBest.wall = min(forwardBest.wall, Double(w1 - w0) / 1e9)
+            forwardBest.cpu = min(forwardBest.cpu, c1 - c0)
+            backwardBest.wall = min(backwardBest.wall, Double(w2 - w1) / 1e9)
+            backwardBest.cpu = min(backwardBest.cpu, c2 - c1)
         }
-        let total = forwardBest + backwardBest
+        let total = forwardBest.wall + backwardBest.wall
         emit(Record(fields: [
             ("bench", .string("vgg16_relu5_1")), ("input", .ints(x.shape)),
-            ("forward_seconds", .double(forwardBest)), ("backward_seconds", .double(backwardBest)),
-            ("seconds", .double(total)), ("gflops", .double(2 * flops / total / 1e9)),
+            ("forward_seconds", .double(forwardBest.wall)), ("backward_seconds", .double(backwardBest.wall)),
+            ("seconds", .double(total)), ("cpu_seconds", .double(forwardBest.cpu + backwardBest.cpu)),
+            ("gflops", .double(2 * flops / total / 1e9)),
             ("peak_rss_mib", .double(peakResidentMiB())),
         ]))
     }
 
-    static func sgemmSeconds(m: Int, n: Int, k: Int, repeats: Int) -> Double {
+    /// A ReCoNet-shaped network (Gao et al. 2018): three reflection-padded conv / instance norm /
+    /// ReLU layers (9x9, then two 3x3 stride 2), four residual blocks, two nearest-upsampling 3x3
+    /// convolutions and a final 9x9 convolution to RGB, with `widths` channels (the paper's
+    /// 48, 96, 192 by default), random weights. Times inference (forward) and one training pass
+    /// (forward and backward with weight gradients) on one frame.
+    public static func reconet(width: Int, height: Int, repeats: Int, widths: (Int, Int, Int) = (48, 96, 192),
+                               emit: (Record) -> Void) {
+        var rng = FastRandom(seed: 0x5EED)
+        let net = reconetShaped(widths: widths, using: &rng)
+        let x = randomTensor([1, 3, height, width], using: &rng)
+        let inference = bestTime(repeats) { _ = net.forward(x) }
+        let gy = randomTensor([1, 3, height, width], using: &rng)
+        let training = bestTime(repeats) { _ = net.forward(x); _ = net.backward(gy) }
+        for (name, time) in [("reconet_forward", inference), ("reconet_train_pass", training)] {
+            emit(Record(fields: [
+                ("bench", .string(name)), ("input", .ints(x.shape)),
+                ("widths", .ints([widths.0, widths.1, widths.2])),
+                ("seconds", .double(time.wall)), ("cpu_seconds", .double(time.cpu)),
+                ("peak_rss_mib", .double(peakResidentMiB())),
+            ]))
+        }
+    }
+
+    static func reconetShaped<G: RandomNumberGenerator>(widths: (Int, Int, Int), using rng: inout G) -> Sequential {
+        let workspace = ConvWorkspace()
+        func conv(_ cin: Int, _ cout: Int, _ k: Int, stride: Int = 1) -> Conv2D {
+            let c = Conv2D(inChannels: cin, outChannels: cout, kernelSize: k, stride: stride, padding: k / 2,
+                           paddingMode: .reflect, workspace: workspace)
+            c.initialize(using: &rng)
+            return c
+        }
+        func block(_ cin: Int, _ cout: Int, _ k: Int, stride: Int = 1) -> [Layer] {
+            [conv(cin, cout, k, stride: stride), InstanceNorm(channels: cout), ReLU()]
+        }
+        let (a, b, c) = widths
+        var layers: [Layer] = block(3, a, 9) + block(a, b, 3, stride: 2) + block(b, c, 3, stride: 2)
+        for _ in 0..<4 {
+            layers.append(Residual(Sequential([conv(c, c, 3), InstanceNorm(channels: c), ReLU(),
+                                               conv(c, c, 3), InstanceNorm(channels: c)])))
+        }
+        layers += [Upsample(factor: 2)] + block(c, b, 3) + [Upsample(factor: 2)] + block(b, a, 3) + [conv(a, 3, 9)]
+        return Sequential(layers)
+    }
+
+    static func sgemmSeconds(m: Int, n: Int, k: Int, repeats: Int) -> Timing {
         var rng = FastRandom(seed: 0x5EED)
         let a = randomTensor([m, k], using: &rng), b = randomTensor([k, n], using: &rng)
         var c = Tensor(shape: [m, n])
@@ -160,16 +213,30 @@ public enum Bench {
         } } }
     }
 
-    /// The fastest of `repeats` timed runs of `body`, after one untimed warm-up run.
-    static func bestTime(_ repeats: Int, _ body: () -> Void) -> Double {
+    /// Wall-clock and process CPU seconds of one run. On a shared machine the CPU time of a
+    /// single-threaded run is the steadier figure: it leaves out the time spent waiting for a core.
+    public struct Timing: Sendable {
+        public var wall: Double, cpu: Double
+    }
+
+    /// The fastest of `repeats` timed runs of `body` (wall and CPU minimised separately), after
+    /// one untimed warm-up run.
+    static func bestTime(_ repeats: Int, _ body: () -> Void) -> Timing {
         body()
-        var best = Double.infinity
+        var best = Timing(wall: .infinity, cpu: .infinity)
         for _ in 0..<max(1, repeats) {
-            let t0 = DispatchTime.now().uptimeNanoseconds
+            let (w0, c0) = (DispatchTime.now().uptimeNanoseconds, processCPUSeconds())
             body()
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            best.wall = min(best.wall, Double(DispatchTime.now().uptimeNanoseconds - w0) / 1e9)
+            best.cpu = min(best.cpu, processCPUSeconds() - c0)
         }
         return best
+    }
+
+    static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     static func randomTensor<G: RandomNumberGenerator>(_ shape: [Int], using rng: inout G) -> Tensor {

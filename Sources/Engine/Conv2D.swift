@@ -3,7 +3,10 @@
 /// The forward pass is im2col followed by one `GEMM.multiply` per band of output rows: the column
 /// matrix is built `maxColumnElements` at a time, so a 1920x1080 frame never needs its multi-GB
 /// column matrix, and the band lives in a `ConvWorkspace` that is reused across calls. A 1x1
-/// stride-1 unpadded convolution skips im2col (the input already is its column matrix).
+/// stride-1 unpadded convolution skips im2col (the input already is its column matrix). 3x3
+/// stride-1 padding-1 layers with enough channels run as Winograd F(4x4, 3x3) instead (see
+/// `Winograd`), a quarter of the multiplications, for forward and the input gradient. Stride-1
+/// layers with at most four output channels run as direct convolution (`DirectConv`).
 ///
 /// `backward` returns the input gradient and *adds* the weight and bias gradients to
 /// `weightGradient` and `biasGradient` (call `zeroGradients()` between optimizer steps); set
@@ -23,6 +26,8 @@ public final class Conv2D: Layer {
             precondition(weight.shape == oldValue.shape, "Conv2D: weight shape changed to \(weight.shape)")
             winogradForward = nil
             winogradBackward = nil
+            directForward = nil
+            directBackward = nil
         }
     }
     /// Shape `[outChannels]`.
@@ -35,6 +40,9 @@ public final class Conv2D: Layer {
     public private(set) var biasGradient: Tensor
     /// When false, `backward` computes only the input gradient.
     public var computesParameterGradients = true
+    /// When false, `backward` only accumulates the parameter gradients and returns an empty tensor
+    /// (shape [0]): for a network's first layer in training, whose input is data, not a variable.
+    public var computesInputGradient = true
     /// Largest column band, in floats (default 4 Mi floats = 16 MiB).
     public var maxColumnElements = 1 << 22
     /// Scratch memory for the column bands; several layers that never run concurrently may share one.
@@ -44,12 +52,12 @@ public final class Conv2D: Layer {
     public var algorithm: Algorithm = .automatic
 
     public enum Algorithm: Sendable {
-        /// Winograd F(4x4, 3x3) for 3x3 stride-1 zero-padded-by-1 layers with at least
+        /// Winograd F(4x4, 3x3) for 3x3 stride-1 padded-by-1 layers with at least
         /// `Conv2D.winogradMinimumChannels` channels in and out; im2col + GEMM otherwise.
         case automatic
         /// Always im2col + GEMM.
         case im2col
-        /// Winograd where it applies (3x3, stride 1, zero padding 1), im2col + GEMM otherwise.
+        /// Winograd where it applies (3x3, stride 1, padding 1), im2col + GEMM otherwise.
         case winograd
     }
 
@@ -62,15 +70,29 @@ public final class Conv2D: Layer {
     /// Transformed weights, rebuilt after `weight` changes.
     var winogradForward: Winograd?
     var winogradBackward: Winograd?
+    var directForward: DirectConv?
+    var directBackward: DirectConv?
 
-    /// True when forward and the input gradient run as Winograd F(4x4, 3x3).
+    /// True when forward runs as Winograd F(4x4, 3x3): 3x3, stride 1, padding 1 (zero or reflect).
     public var usesWinograd: Bool {
-        guard kernelSize == 3, stride == 1, padding == 1, paddingMode == .zero else { return false }
+        guard kernelSize == 3, stride == 1, padding == 1 else { return false }
         switch algorithm {
         case .im2col: return false
         case .winograd: return true
         case .automatic: return min(inChannels, outChannels) >= Conv2D.winogradMinimumChannels
         }
+    }
+
+
+    /// At most this many output channels, a stride-1 layer runs as direct convolution (`DirectConv`)
+    /// for forward and the input gradient: im2col would build Cin*k*k values per pixel for a GEMM
+    /// only a few rows tall.
+    public static let directMaximumOutputChannels = 4
+
+    /// True when forward and the input gradient run as direct convolution.
+    public var usesDirect: Bool {
+        guard stride == 1, kernelSize > 1, !usesWinograd, algorithm != .im2col else { return false }
+        return outChannels <= Conv2D.directMaximumOutputChannels
     }
 
     /// A convolution with zero weights and bias; load them or call `initialize(using:)`.
@@ -148,6 +170,20 @@ public final class Conv2D: Layer {
         let g = geometry(for: x.shape)
         let n = x.shape[0], k = g.patchSize, pixels = g.outPixels
         var y = Tensor(uninitializedShape: [n, outChannels, g.outHeight, g.outWidth])
+        if usesDirect {
+            if directForward == nil { directForward = DirectConv(weight: weight) }
+            let direct = directForward!
+            x.withUnsafeBufferPointer { xp in bias.withUnsafeBufferPointer { bp in y.withUnsafeMutableBufferPointer { yp in
+                for b in 0..<n {
+                    direct.run(xp.baseAddress! + b * inChannels * g.height * g.width, height: g.height, width: g.width,
+                               padding: padding, mode: paddingMode, bias: bp.baseAddress!,
+                               into: yp.baseAddress! + b * outChannels * pixels, workspace: workspace,
+                               maxBandElements: maxColumnElements)
+                }
+            } } }
+            input = x
+            return y
+        }
         if usesWinograd {
             if winogradForward == nil { winogradForward = Winograd(weight: weight) }
             let wino = winogradForward!
@@ -155,7 +191,8 @@ public final class Conv2D: Layer {
                 for b in 0..<n {
                     wino.run(xp.baseAddress! + b * inChannels * pixels, height: g.height, width: g.width,
                              bias: bp.baseAddress!, into: yp.baseAddress! + b * outChannels * pixels,
-                             workspace: workspace, maxBandElements: maxColumnElements)
+                             workspace: workspace, maxBandElements: maxColumnElements,
+                             reflect: paddingMode == .reflect)
                 }
             } } }
             input = x
@@ -198,10 +235,20 @@ public final class Conv2D: Layer {
         precondition(gradOutput.shape == [n, outChannels, g.outHeight, g.outWidth],
                      "Conv2D: gradient shape \(gradOutput.shape) does not match output [\(n), \(outChannels), \(g.outHeight), \(g.outWidth)]")
         let pointwise = isPointwise
-        let winograd = usesWinograd
+        let winograd = usesWinograd, direct = usesDirect
         if winograd && winogradBackward == nil { winogradBackward = Winograd(weight: weight, transposedFlip: true) }
-        // col2im adds into dx; the pointwise GEMM and Winograd overwrite it.
-        var dx = pointwise || winograd ? Tensor(uninitializedShape: x.shape) : Tensor(shape: x.shape)
+        if direct && directBackward == nil { directBackward = DirectConv(weight: weight, transposedFlip: true) }
+        if direct && directForward == nil { directForward = DirectConv(weight: weight) }
+        let wantsInput = computesInputGradient
+        // col2im adds into dx; the pointwise GEMM, Winograd and direct convolution overwrite it.
+        var dx = !wantsInput ? Tensor(shape: [0])
+            : pointwise || winograd || direct ? Tensor(uninitializedShape: x.shape) : Tensor(shape: x.shape)
+        // The direct input gradient with reflection padding is that of the padded input, folded back.
+        let reflect = paddingMode == .reflect && padding > 0
+        var paddedGradient = (direct || winograd) && reflect && wantsInput
+            ? Tensor(uninitializedShape: [inChannels, g.height + 2 * padding, g.width + 2 * padding]) : nil
+        // Winograd's adjoint with reflection needs the output gradient with a zero border of one.
+        var borderedGradient = winograd && reflect && wantsInput ? Tensor(shape: [outChannels, g.outHeight + 2, g.outWidth + 2]) : nil
         let band = bandRows(g)
         let col = pointwise ? nil : workspace.buffer(count: k * band * g.outWidth)
         let params = computesParameterGradients
@@ -223,30 +270,76 @@ public final class Conv2D: Layer {
                                               a: gb, lda: pixels, b: xb, ldb: pixels,
                                               beta: 1, c: dwp.baseAddress!, ldc: k)
                             }
-                            GEMM.multiply(transposeA: true, m: k, n: pixels, k: outChannels,
-                                          a: wp.baseAddress!, lda: k, b: gb, ldb: pixels,
-                                          c: dxb, ldc: pixels)
+                            if wantsInput {
+                                GEMM.multiply(transposeA: true, m: k, n: pixels, k: outChannels,
+                                              a: wp.baseAddress!, lda: k, b: gb, ldb: pixels,
+                                              c: dxb, ldc: pixels)
+                            }
                             continue
                         }
-                        if winograd {
+                        if direct && wantsInput {
+                            if paddedGradient != nil {
+                                paddedGradient!.withUnsafeMutableBufferPointer { pg in
+                                    directBackward!.run(gb, height: g.outHeight, width: g.outWidth,
+                                                        padding: kernelSize - 1, mode: .zero, bias: nil,
+                                                        into: pg.baseAddress!, workspace: workspace,
+                                                        maxBandElements: maxColumnElements)
+                                    foldReflection(pg.baseAddress!, into: dxb, geometry: g)
+                                }
+                            } else {
+                                directBackward!.run(gb, height: g.outHeight, width: g.outWidth,
+                                                    padding: kernelSize - 1 - padding, mode: .zero, bias: nil,
+                                                    into: dxb, workspace: workspace, maxBandElements: maxColumnElements)
+                            }
+                        }
+                        if winograd && wantsInput {
                             // The input gradient is the convolution of the output gradient with the
                             // flipped, transposed kernels; the weight gradient still goes by im2col.
-                            winogradBackward!.run(gb, height: g.height, width: g.width, bias: nil, into: dxb,
-                                                  workspace: workspace, maxBandElements: maxColumnElements)
-                            guard params else { continue }
+                            // With reflection padding: the gradient of the padded input (a "full"
+                            // convolution, padding 2, done as padding 1 of a zero-bordered copy),
+                            // folded back onto the pixels the border mirrored.
+                            if borderedGradient != nil {
+                                let (oh, ow) = (g.outHeight, g.outWidth)
+                                borderedGradient!.withUnsafeMutableBufferPointer { bg in
+                                    paddedGradient!.withUnsafeMutableBufferPointer { pg in
+                                        for co in 0..<outChannels {
+                                            for y in 0..<oh {
+                                                (bg.baseAddress! + (co * (oh + 2) + y + 1) * (ow + 2) + 1)
+                                                    .update(from: gb + (co * oh + y) * ow, count: ow)
+                                            }
+                                        }
+                                        winogradBackward!.run(bg.baseAddress!, height: oh + 2, width: ow + 2, bias: nil,
+                                                              into: pg.baseAddress!, workspace: workspace,
+                                                              maxBandElements: maxColumnElements)
+                                        foldReflection(pg.baseAddress!, into: dxb, geometry: g)
+                                    }
+                                }
+                            } else {
+                                winogradBackward!.run(gb, height: g.height, width: g.width, bias: nil, into: dxb,
+                                                      workspace: workspace, maxBandElements: maxColumnElements)
+                            }
                         }
+                        if direct && params {
+                            directForward!.accumulateWeightGradient(
+                                xb, height: g.height, width: g.width, padding: padding, mode: paddingMode,
+                                gradOutput: gb, into: dwp.baseAddress!, workspace: workspace,
+                                maxBandElements: maxColumnElements)
+                        }
+                        let im2colInput = wantsInput && !winograd && !direct
+                        let im2colWeights = params && !direct
+                        if !im2colWeights && !im2colInput { continue }
                         var r0 = 0
                         while r0 < g.outHeight {
                             let rows = r0..<min(g.outHeight, r0 + band)
                             let cols = rows.count * g.outWidth
                             let gBand = gb + r0 * g.outWidth
-                            if params {
+                            if im2colWeights {
                                 g.im2col(xb, rows: rows, into: col)
                                 GEMM.multiply(transposeB: true, m: outChannels, n: k, k: cols,
                                               a: gBand, lda: pixels, b: col, ldb: cols,
                                               beta: 1, c: dwp.baseAddress!, ldc: k)
                             }
-                            if winograd { r0 = rows.upperBound; continue }
+                            if !im2colInput { r0 = rows.upperBound; continue }
                             GEMM.multiply(transposeA: true, m: k, n: cols, k: outChannels,
                                           a: wp.baseAddress!, lda: k, b: gBand, ldb: pixels,
                                           c: col, ldc: cols)
@@ -258,6 +351,27 @@ public final class Conv2D: Layer {
             } }
         } }
         return dx
+    }
+
+    /// dx = the gradient of the reflection-padded input (`padded`, channels x (h+2p) x (w+2p))
+    /// folded back: each padded position adds into the pixel it mirrored.
+    func foldReflection(_ padded: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, geometry g: ConvGeometry) {
+        let (h, w, p) = (g.height, g.width, padding)
+        let (ph, pw) = (h + 2 * p, w + 2 * p)
+        func mirror(_ i: Int, _ extent: Int) -> Int { i < 0 ? -i : i >= extent ? 2 * (extent - 1) - i : i }
+        Parallel.forEachChunk(inChannels, elementsPerItem: ph * pw) { range in
+            for ci in range {
+                let src = padded + ci * ph * pw, dst = dx + ci * h * w
+                for y in 0..<h { (dst + y * w).update(from: src + (y + p) * pw + p, count: w) }
+                for py in 0..<ph {
+                    let iy = mirror(py - p, h)
+                    let inner = py >= p && py < p + h
+                    for px in 0..<pw where !inner || px < p || px >= p + w {
+                        dst[iy * w + mirror(px - p, w)] += src[py * pw + px]
+                    }
+                }
+            }
+        }
     }
 
     public func zeroGradients() {

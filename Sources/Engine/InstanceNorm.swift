@@ -48,14 +48,13 @@ public final class InstanceNorm: Layer {
                         for p in range {
                             let src = xp.baseAddress! + p * pixels, dst = yp.baseAddress! + p * pixels
                             let m = Elementwise.total(src, count: pixels) / Double(pixels)
-                            var v = 0.0
-                            for i in 0..<pixels { let d = Double(src[i]) - m; v += d * d }
+                            let v = InstanceNorm.squaredDeviations(src, from: Float(m), count: pixels)
                             let inv = 1 / (v / Double(pixels) + eps).squareRoot()
                             mp[p] = Float(m); ip[p] = Float(inv)
                             let c = p % channels
                             let a = affine ? gp[c] * Float(inv) : Float(inv)
                             let b = (affine ? bp[c] : 0) - a * Float(m)
-                            for i in 0..<pixels { dst[i] = src[i] * a + b }
+                            InstanceNorm.scaleAndShift(src, by: a, b, into: dst, count: pixels)
                         }
                     }
                 } }
@@ -81,20 +80,14 @@ public final class InstanceNorm: Layer {
                             let src = xp.baseAddress! + p * pixels, g = gp.baseAddress! + p * pixels
                             let dst = dp.baseAddress! + p * pixels
                             let m = mp[p], inv = ip[p]
-                            var a = 0.0, b = 0.0
-                            for i in 0..<pixels {
-                                let xhat = (src[i] - m) * inv
-                                a += Double(g[i]); b += Double(g[i] * xhat)
-                            }
+                            let (a, b) = InstanceNorm.gradientSums(src, g, mean: m, inverseDeviation: inv, count: pixels)
                             s1[p] = a; s2[p] = b
                             // dx = gamma * inv * (dy - mean(dy) - xhat * mean(dy * xhat))
                             let gamma = affine ? sp[p % channels] : 1
-                            let k = gamma * inv
-                            let meanDy = Float(a / Double(pixels)), meanDyXhat = Float(b / Double(pixels))
-                            for i in 0..<pixels {
-                                let xhat = (src[i] - m) * inv
-                                dst[i] = k * (g[i] - meanDy - xhat * meanDyXhat)
-                            }
+                            InstanceNorm.inputGradient(src, g, mean: m, inverseDeviation: inv, scale: gamma * inv,
+                                                       meanDy: Float(a / Double(pixels)),
+                                                       meanDyXhat: Float(b / Double(pixels)),
+                                                       into: dst, count: pixels)
                         }
                     }
                 } }
@@ -120,5 +113,74 @@ public final class InstanceNorm: Layer {
         guard affine else { return }
         body(&scale, scaleGradient)
         body(&shift, shiftGradient)
+    }
+
+    // Plane loops in SIMD8 lanes; partial sums go to Double every 4096 elements so long planes
+    // (a 1080p channel is 2 M pixels) keep Float's rounding out of the statistics.
+
+    static func squaredDeviations(_ x: UnsafePointer<Float>, from mean: Float, count: Int) -> Double {
+        let raw = UnsafeRawPointer(x), m = SIMD8<Float>(repeating: mean)
+        var acc = SIMD8<Float>.zero, total = 0.0, i = 0
+        while i + 8 <= count {
+            let d = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - m
+            acc.addProduct(d, d)
+            i += 8
+            if i & 4095 == 0 { total += Double(acc.sum()); acc = .zero }
+        }
+        total += Double(acc.sum())
+        while i < count { let d = Double(x[i] - mean); total += d * d; i += 1 }
+        return total
+    }
+
+    static func scaleAndShift(_ x: UnsafePointer<Float>, by a: Float, _ b: Float,
+                              into y: UnsafeMutablePointer<Float>, count: Int) {
+        let src = UnsafeRawPointer(x), dst = UnsafeMutableRawPointer(y)
+        let va = SIMD8<Float>(repeating: a), vb = SIMD8<Float>(repeating: b)
+        var i = 0
+        while i + 8 <= count {
+            let v = src.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            dst.storeBytes(of: v * va + vb, toByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count { y[i] = x[i] * a + b; i += 1 }
+    }
+
+    /// (sum(dy), sum(dy * xhat)) over one plane.
+    static func gradientSums(_ x: UnsafePointer<Float>, _ g: UnsafePointer<Float>, mean: Float,
+                             inverseDeviation inv: Float, count: Int) -> (Double, Double) {
+        let px = UnsafeRawPointer(x), pg = UnsafeRawPointer(g)
+        let m = SIMD8<Float>(repeating: mean), k = SIMD8<Float>(repeating: inv)
+        var a = SIMD8<Float>.zero, b = SIMD8<Float>.zero
+        var ta = 0.0, tb = 0.0, i = 0
+        while i + 8 <= count {
+            let gv = pg.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            let xhat = (px.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - m) * k
+            a += gv
+            b.addProduct(gv, xhat)
+            i += 8
+            if i & 4095 == 0 { ta += Double(a.sum()); tb += Double(b.sum()); a = .zero; b = .zero }
+        }
+        ta += Double(a.sum()); tb += Double(b.sum())
+        while i < count {
+            ta += Double(g[i]); tb += Double(g[i] * ((x[i] - mean) * inv)); i += 1
+        }
+        return (ta, tb)
+    }
+
+    static func inputGradient(_ x: UnsafePointer<Float>, _ g: UnsafePointer<Float>, mean: Float,
+                              inverseDeviation inv: Float, scale: Float, meanDy: Float, meanDyXhat: Float,
+                              into dx: UnsafeMutablePointer<Float>, count: Int) {
+        let px = UnsafeRawPointer(x), pg = UnsafeRawPointer(g), pd = UnsafeMutableRawPointer(dx)
+        let m = SIMD8<Float>(repeating: mean), k = SIMD8<Float>(repeating: inv)
+        let s = SIMD8<Float>(repeating: scale), md = SIMD8<Float>(repeating: meanDy)
+        let mdx = SIMD8<Float>(repeating: meanDyXhat)
+        var i = 0
+        while i + 8 <= count {
+            let gv = pg.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            let xhat = (px.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - m) * k
+            pd.storeBytes(of: s * (gv - md - xhat * mdx), toByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count { dx[i] = scale * (g[i] - meanDy - (x[i] - mean) * inv * meanDyXhat); i += 1 }
     }
 }

@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Engine kernels; prints one JSON line per measurement.",
-        subcommands: [Layers.self, Network.self, Gatys.self, ReCoNetFrame.self],
+        subcommands: [Layers.self, Network.self, Gatys.self, ReCoNet.self, ReCoNetFrame.self],
         defaultSubcommand: Layers.self)
 
     /// Options every bench shares.
@@ -55,6 +55,19 @@ struct BenchCommand: ParsableCommand {
             common.applyThreads()
             let (w, h) = common.dimensions
             Bench.network(width: w, height: h, repeats: common.repeats) { print($0); fflush(stdout) }
+        }
+    }
+
+    struct ReCoNet: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reconet",
+            abstract: "A ReCoNet-shaped network (random weights): inference and one training pass on a frame.")
+        @OptionGroup var common: Common
+
+        func run() throws {
+            common.applyThreads()
+            let (w, h) = common.dimensions
+            Bench.reconet(width: w, height: h, repeats: common.repeats) { print($0); fflush(stdout) }
         }
     }
 

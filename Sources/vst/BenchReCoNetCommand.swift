@@ -3,10 +3,10 @@ import Engine
 import Foundation
 
 extension BenchCommand {
-    /// `vst bench reconet`: seconds of one ReCoNet frame (packed RGB in and out), as one JSON line.
+    /// `vst bench reconet-frame`: seconds of one ReCoNet frame (packed RGB in and out), as one JSON line.
     struct ReCoNetFrame: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "reconet",
+            commandName: "reconet-frame",
             abstract: "One ReCoNet frame (48/96/192 network, RGB bytes in and out): seconds, frames/s and peak memory.")
         @OptionGroup var common: Common
         @Option(help: "A .reconet model (default: a seeded random network of the paper's shape).")
@@ -15,7 +15,7 @@ extension BenchCommand {
         func run() throws {
             common.applyThreads()
             let (w, h) = common.dimensions
-            var network: ReCoNet?
+            var network: Engine.ReCoNet?
             if let model {
                 do { network = try StyleModelFile.read(path: model).makeNetwork() } catch {
                     printError("\(error)")

@@ -25,6 +25,7 @@ import Testing
         conv.weight = Tensor.random(conv.weight.shape, using: &rng)
         conv.bias = Tensor.random(conv.bias.shape, using: &rng)
         conv.maxColumnElements = c.band
+        conv.algorithm = .im2col      // Winograd and direct convolution have their own tests
         return conv
     }
 
@@ -91,5 +92,26 @@ import Testing
             let naive = NaiveConv2D.forward(x, conv.weight, bias: conv.bias, padding: 1)
             #expect(conv.forward(x).relativeError(to: naive) < Tolerance.forward)
         }
+    }
+
+    /// Every algorithm (im2col, pointwise, Winograd, direct) gives the same parameter gradients
+    /// with the input gradient switched off, and returns an empty tensor for it.
+    @Test(arguments: [(5, 4, 3, 1, Conv2D.Algorithm.im2col), (5, 4, 1, 0, .automatic),
+                      (3, 16, 3, 1, .winograd), (6, 3, 5, 2, .automatic)])
+    func inputGradientCanBeSkipped(_ cin: Int, _ cout: Int, _ k: Int, _ p: Int, _ algorithm: Conv2D.Algorithm) {
+        var rng = SplitMix64(seed: 9)
+        let conv = Conv2D(inChannels: cin, outChannels: cout, kernelSize: k, padding: p, paddingMode: .zero)
+        conv.algorithm = algorithm
+        conv.initialize(using: &rng)
+        let x = Tensor.random([2, cin, 7, 9], using: &rng)
+        let r = Tensor.random(conv.outputShape(for: x.shape), using: &rng)
+        _ = conv.forward(x)
+        #expect(conv.backward(r).shape == x.shape)
+        let (dw, db) = (conv.weightGradient, conv.biasGradient)
+        conv.zeroGradients()
+        conv.computesInputGradient = false
+        #expect(conv.backward(r).shape == [0])
+        #expect(conv.weightGradient == dw)
+        #expect(conv.biasGradient == db)
     }
 }

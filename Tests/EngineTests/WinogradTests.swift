@@ -6,7 +6,8 @@ import Testing
 @Suite struct WinogradTests {
     struct Case: CustomStringConvertible, Sendable {
         var input: [Int], out: Int, band: Int
-        var description: String { "\(input) -> \(out) band \(band)" }
+        var mode: PaddingMode = .zero
+        var description: String { "\(input) -> \(out) band \(band) \(mode)" }
     }
 
     static let cases: [Case] = [
@@ -15,10 +16,13 @@ import Testing
         Case(input: [1, 4, 9, 33], out: 3, band: 1),           // one tile row per band
         Case(input: [1, 17, 8, 8], out: 16, band: 1 << 22),   // automatic picks Winograd here
         Case(input: [1, 2, 1, 2], out: 2, band: 1 << 22),
+        Case(input: [1, 3, 6, 10], out: 2, band: 1 << 22),    // widths 2 mod 4 end on a partial tile
+        Case(input: [1, 3, 7, 6], out: 4, band: 1 << 22, mode: .reflect),
+        Case(input: [2, 2, 10, 13], out: 3, band: 1, mode: .reflect),
     ]
 
     func layer(_ c: Case, using rng: inout SplitMix64) -> Conv2D {
-        let conv = Conv2D(inChannels: c.input[1], outChannels: c.out, kernelSize: 3, padding: 1)
+        let conv = Conv2D(inChannels: c.input[1], outChannels: c.out, kernelSize: 3, padding: 1, paddingMode: c.mode)
         conv.weight = Tensor.random(conv.weight.shape, using: &rng)
         conv.bias = Tensor.random(conv.bias.shape, using: &rng)
         conv.algorithm = .winograd
@@ -31,7 +35,7 @@ import Testing
         let conv = layer(c, using: &rng)
         #expect(conv.usesWinograd)
         let x = Tensor.random(c.input, using: &rng)
-        let naive = NaiveConv2D.forward(x, conv.weight, bias: conv.bias, padding: 1)
+        let naive = NaiveConv2D.forward(x, conv.weight, bias: conv.bias, padding: 1, mode: c.mode)
         #expect(conv.forward(x).relativeError(to: naive) < Tolerance.winograd)
     }
 
@@ -59,7 +63,8 @@ import Testing
         #expect(!Conv2D(inChannels: 3, outChannels: 64, kernelSize: 3, padding: 1).usesWinograd)
         #expect(Conv2D(inChannels: 64, outChannels: 64, kernelSize: 3, padding: 1).usesWinograd)
         #expect(!Conv2D(inChannels: 64, outChannels: 64, kernelSize: 3, stride: 2, padding: 1).usesWinograd)
-        #expect(!Conv2D(inChannels: 64, outChannels: 64, kernelSize: 3, padding: 1, paddingMode: .reflect).usesWinograd)
+        let reflected = Conv2D(inChannels: 64, outChannels: 64, kernelSize: 3, padding: 1, paddingMode: .reflect)
+        #expect(reflected.usesWinograd)
         let conv = Conv2D(inChannels: 16, outChannels: 16, kernelSize: 3, padding: 1)
         let x = Tensor.random([1, 16, 6, 9], using: &rng)
         conv.weight = Tensor.random(conv.weight.shape, using: &rng)
