@@ -20,6 +20,10 @@ struct TrainCommand: ParsableCommand {
     var style: String
     @Option(name: .customLong("images"), help: "A folder of training photos (PNG or JPEG); repeatable.")
     var imageFolders: [String] = []
+    @Option(name: .customLong("video"), help: "A training video (consecutive frames, flow by DIS); repeatable.")
+    var videos: [String] = []
+    @Option(help: "Pairs taken from each video, evenly spread over it.")
+    var videoPairs = 60
     @Option(help: "The model to write (.reconet), rewritten at each checkpoint.")
     var out: String
     @Option(help: "Training frames are SIZE x SIZE pixels.")
@@ -53,7 +57,8 @@ struct TrainCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard !imageFolders.isEmpty else { throw ValidationError("give at least one --images folder of training photos") }
+        guard !imageFolders.isEmpty || !videos.isEmpty else { throw ValidationError("give at least one --images folder or --video") }
+        guard videoPairs > 0 else { throw ValidationError("--video-pairs must be positive") }
         guard size >= 16 && size % 4 == 0 else { throw ValidationError("--size must be a multiple of 4, at least 16") }
         guard styleSize >= 16, steps > 0, checkpointEvery > 0, learningRate > 0 else {
             throw ValidationError("--style-size, --steps, --checkpoint-every and --learning-rate must be positive")
@@ -76,7 +81,8 @@ struct TrainCommand: ParsableCommand {
             let t = try ImageIO.load(path: style).gatysTensor
             styleImage = GatysImage.resized(t, width: styleSize, height: max(1, styleSize * t.shape[2] / t.shape[3]))
         } catch { printError("\(error)"); throw ExitCode(2) }
-        let photos = try loadPhotos()
+        let photos = imageFolders.isEmpty ? [] : try loadPhotos()
+        let pairs = try loadVideoPairs()
 
         var options = ReCoNetTrainer.Options()
         options.learningRate = learningRate
@@ -105,16 +111,17 @@ struct TrainCommand: ParsableCommand {
         }
         let styleName = URL(fileURLWithPath: style).deletingPathExtension().lastPathComponent
         let settings = ["command": CommandLine.arguments.joined(separator: " "), "images": imageFolders.joined(separator: ","),
-                        "photos": "\(photos.count)", "style": URL(fileURLWithPath: style).lastPathComponent,
+                        "photos": "\(photos.count)", "videos": videos.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ","),
+                        "videoPairs": "\(pairs.count)", "style": URL(fileURLWithPath: style).lastPathComponent,
                         "styleSize": "\(styleSize)", "seed": "\(seed)", "temporal": noTemporal ? "no" : "yes"]
-        var session = TrainingSession(trainer: trainer, data: .init(photos: photos), size: size, steps: steps,
+        var session = TrainingSession(trainer: trainer, data: .init(photos: photos, pairs: pairs), size: size, steps: steps,
                                       checkpointEvery: checkpointEvery, checkpointPath: checkpointPath, modelPath: out,
                                       styleName: styleName, settings: settings, seed: seed &+ 0x5EED)
         if let resumeFile {
             do { try session.resume(from: resumeFile) } catch { printError("cannot resume: \(error)"); throw ExitCode(2) }
             log("resumed at step \(trainer.step) from \(checkpointPath)")
         }
-        log("training \(network.parameterCount) parameters on \(photos.count) photos at \(size)x\(size), style \(styleName) at width \(styleSize), temporal \(options.isTemporal)")
+        log("training \(network.parameterCount) parameters on \(photos.count) photos and \(pairs.count) video pairs at \(size)x\(size), style \(styleName) at width \(styleSize), temporal \(options.isTemporal)")
         let started = Date()
         do {
             try session.run { p in
@@ -148,6 +155,39 @@ struct TrainCommand: ParsableCommand {
         }
         guard !photos.isEmpty else { printError("no PNG or JPEG photos in \(imageFolders.joined(separator: ", "))"); throw ExitCode(2) }
         return photos
+    }
+}
+
+extension TrainCommand {
+    /// `videoPairs` pairs of consecutive frames from each video, evenly spread, decoded at 1.4x
+    /// the training size in height (room for random windows), with DIS flow and masks.
+    func loadVideoPairs() throws -> [TrainingPair] {
+        var pairs: [TrainingPair] = []
+        var rng = TrainingRandom(seed: seed &+ 0x71DE0)
+        for path in videos {
+            do {
+                let reader = try VideoReader(path: path, height: Int((1.4 * Double(size)).rounded(.up)) / 2 * 2)
+                let count = reader.info.frameCount
+                guard count >= 2 else { printError("\(path) has fewer than two frames"); throw ExitCode(2) }
+                let wanted = Set((0..<min(videoPairs, count - 1)).map { $0 * (count - 1) / min(videoPairs, count - 1) })
+                var previous: PlanarImage?
+                var index = 0
+                while let frame = try reader.nextFrame() {
+                    let image = PlanarImage(packedRGB: frame.image.pixels, width: frame.image.width, height: frame.image.height)
+                    if let previous, wanted.contains(index - 1) {
+                        pairs.append(try VideoPairs.pair(previous: previous, current: image, size: size, using: &rng))
+                    }
+                    previous = image
+                    index += 1
+                }
+                log("\(path): \(pairs.count) pairs so far")
+            } catch let error as ExitCode {
+                throw error
+            } catch {
+                printError("\(path): \(error)"); throw ExitCode(2)
+            }
+        }
+        return pairs
     }
 }
 

@@ -88,6 +88,8 @@ public final class ReCoNetTrainer {
         self.network = network
         self.options = options
         adam = NetworkAdam(learningRate: options.learningRate)
+        // The frames are data: nothing needs the gradient with respect to them.
+        (network.encoder.layers.first { $0 is Conv2D } as? Conv2D)?.computesInputGradient = false
     }
 
     /// One Adam step on `pair`; returns the terms measured before the update.
