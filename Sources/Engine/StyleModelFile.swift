@@ -81,7 +81,8 @@ public struct StyleModelFile: Sendable, Equatable {
     public func makeNetwork() throws(StyleModelFileError) -> ReCoNet {
         guard metadata.kind == "reconet" else { throw .unsupportedKind(metadata.kind) }
         guard metadata.configuration.isValid else { throw .badMetadata("invalid network configuration") }
-        var rng = SystemRandomNumberGenerator()
+        // Any initial weights do: every tensor is replaced below (a seeded generator is cheap).
+        var rng = TrainingRandom(seed: 0)
         let net = ReCoNet(configuration: metadata.configuration, using: &rng)
         let count = net.parameters.count
         var values: [Tensor] = []
