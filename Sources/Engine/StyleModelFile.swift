@@ -127,11 +127,12 @@ public struct StyleModelFile: Sendable, Equatable {
         func u32(_ at: Int) -> Int { (0..<4).reduce(0) { $0 | Int(bytes[at + $1]) << (8 * $1) } }
         let version = u32(Self.magic.count)
         guard version == Int(Self.version) else { throw .unsupportedVersion(version) }
+        // A file cut short inside its metadata says so; any other damage fails the checksum.
+        let jsonLength = u32(Self.magic.count + 4)
+        guard fixed + jsonLength <= bytes.count - 32 else { throw .truncated(bytes: bytes.count) }
         guard SHA256.hash(bytes[..<(bytes.count - 32)]) == Array(bytes[(bytes.count - 32)...]) else {
             throw .checksumMismatch
         }
-        let jsonLength = u32(Self.magic.count + 4)
-        guard fixed + jsonLength <= bytes.count - 32 else { throw .truncated(bytes: bytes.count) }
         struct Header: Decodable {
             var metadata: Metadata
             var tensors: [Entry]

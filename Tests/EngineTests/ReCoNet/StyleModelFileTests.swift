@@ -40,6 +40,7 @@ import Testing
         #expect(throws: StyleModelFileError.checksumMismatch) { try StyleModelFile(decoding: flipped) }
         #expect(throws: StyleModelFileError.checksumMismatch) { try StyleModelFile(decoding: Array(bytes.dropLast(7))) }
         #expect(throws: StyleModelFileError.truncated(bytes: 10)) { try StyleModelFile(decoding: Array(bytes.prefix(10))) }
+        #expect(throws: StyleModelFileError.truncated(bytes: 200)) { try StyleModelFile(decoding: Array(bytes.prefix(200))) }
         var magic = bytes
         magic[0] = UInt8(ascii: "X")
         #expect(throws: StyleModelFileError.notAModel) { try StyleModelFile(decoding: magic) }
