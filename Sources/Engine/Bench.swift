@@ -55,10 +55,7 @@ public enum Bench {
     }
 
     /// Configures both thread pools (OpenBLAS and Engine's own loops).
-    public static func setThreads(_ threads: Int) {
-        GEMM.setThreadCount(threads)
-        Parallel.threadCount = max(1, threads)
-    }
+    public static func setThreads(_ threads: Int) { Parallel.setThreads(threads) }
 
     /// For every VGG-16 conv shape: cblas_sgemm on the equivalent matrix product
     /// (Cout x Cin*9 times Cin*9 x H*W), then Conv2D forward, backward for the input gradient only
@@ -89,7 +86,7 @@ public enum Bench {
             let backwardInput = bestTime(repeats) { _ = conv.backward(gy) }
             conv.computesParameterGradients = true
             let backwardAll = bestTime(repeats) { _ = conv.backward(gy) }
-            let algorithm = conv.usesWinograd ? "winograd" : "im2col"
+            let algorithm = conv.usesWinograd ? "winograd" : conv.usesDirect ? "direct" : "im2col"
             for (name, time, flops) in [("conv_forward", forward, shape.flops),
                                         ("conv_backward_input", backwardInput, shape.flops),
                                         ("conv_backward_all", backwardAll, 2 * shape.flops)] {

@@ -28,16 +28,20 @@ public final class Conv2D: Layer {
             winogradBackward = nil
             directForward = nil
             directBackward = nil
+            augmentedWeight = nil
         }
     }
     /// Shape `[outChannels]`.
     public var bias: Tensor {
-        didSet { precondition(bias.shape == oldValue.shape, "Conv2D: bias shape changed to \(bias.shape)") }
+        didSet {
+            precondition(bias.shape == oldValue.shape, "Conv2D: bias shape changed to \(bias.shape)")
+            augmentedWeight = nil
+        }
     }
     /// Accumulated d(loss)/d(weight), shaped like `weight`.
-    public private(set) var weightGradient: Tensor
+    public internal(set) var weightGradient: Tensor
     /// Accumulated d(loss)/d(bias), shaped like `bias`.
-    public private(set) var biasGradient: Tensor
+    public internal(set) var biasGradient: Tensor
     /// When false, `backward` computes only the input gradient.
     public var computesParameterGradients = true
     /// When false, `backward` only accumulates the parameter gradients and returns an empty tensor
@@ -71,6 +75,9 @@ public final class Conv2D: Layer {
     var winogradForward: Winograd?
     var winogradBackward: Winograd?
     var directForward: DirectConv?
+    /// [out, patch + 1]: the weights with the bias as one more column, so that im2col's GEMM adds
+    /// the bias (against a row of ones) instead of a separate pass over the output.
+    var augmentedWeight: [Float]?
     var directBackward: DirectConv?
 
     /// True when forward runs as Winograd F(4x4, 3x3): 3x3, stride 1, padding 1 (zero or reflect).
@@ -84,15 +91,27 @@ public final class Conv2D: Layer {
     }
 
 
-    /// At most this many output channels, a stride-1 layer runs as direct convolution (`DirectConv`)
-    /// for forward and the input gradient: im2col would build Cin*k*k values per pixel for a GEMM
-    /// only a few rows tall.
-    public static let directMaximumOutputChannels = 4
+    /// Below this many output pixels per image the weight gradient of a Winograd layer goes by
+    /// im2col instead (too few tiles per point GEMM).
+    public static let winogradWeightGradientMinimumPixels = 1024
 
-    /// True when forward and the input gradient run as direct convolution.
+    /// With at most this many output or input channels, a stride-1 layer that is not Winograd's
+    /// runs as direct convolution (`DirectConv`): with few outputs, im2col would build Cin*k*k
+    /// values per pixel for a GEMM only a few rows tall; with few inputs, the input stays in cache.
+    public static let directMaximumChannels = 4
+
+    /// True when forward runs as direct convolution.
     public var usesDirect: Bool {
         guard stride == 1, kernelSize > 1, !usesWinograd, algorithm != .im2col else { return false }
-        return outChannels <= Conv2D.directMaximumOutputChannels
+        return min(inChannels, outChannels) <= Conv2D.directMaximumChannels
+    }
+
+    /// True when the input and weight gradients run as direct convolution too: only for few
+    /// output channels. With few input channels the adjoint has few *output* channels and a
+    /// short loop per tap; measured (one thread) for conv1_1's input gradient: 24.5 ms direct
+    /// against 12 ms by col2im, so those go by im2col.
+    public var usesDirectBackward: Bool {
+        usesDirect && outChannels <= Conv2D.directMaximumChannels
     }
 
     /// A convolution with zero weights and bias; load them or call `initialize(using:)`.
@@ -199,8 +218,17 @@ public final class Conv2D: Layer {
             return y
         }
         let band = bandRows(g)
-        let col = isPointwise ? nil : workspace.buffer(count: k * band * g.outWidth)
-        x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { wp in
+        let col = isPointwise ? nil : workspace.buffer(count: (k + 1) * band * g.outWidth)
+        if !isPointwise && augmentedWeight == nil {
+            var a = [Float](repeating: 0, count: outChannels * (k + 1))
+            for co in 0..<outChannels {
+                for i in 0..<k { a[co * (k + 1) + i] = weight[co * k + i] }
+                a[co * (k + 1) + k] = bias[co]
+            }
+            augmentedWeight = a
+        }
+        let augmented = augmentedWeight ?? []
+        x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { wp in augmented.withUnsafeBufferPointer { ap in
             bias.withUnsafeBufferPointer { bp in y.withUnsafeMutableBufferPointer { yp in
                 for b in 0..<n {
                     let xb = xp.baseAddress! + b * inChannels * g.height * g.width
@@ -211,167 +239,23 @@ public final class Conv2D: Layer {
                             let rows = r0..<min(g.outHeight, r0 + band)
                             let cols = rows.count * g.outWidth
                             g.im2col(xb, rows: rows, into: col)
-                            GEMM.multiply(m: outChannels, n: cols, k: k, a: wp.baseAddress!, lda: k,
+                            (col + k * cols).update(repeating: 1, count: cols)
+                            GEMM.multiply(m: outChannels, n: cols, k: k + 1, a: ap.baseAddress!, lda: k + 1,
                                           b: col, ldb: cols, c: yb + r0 * g.outWidth, ldc: pixels)
                             r0 = rows.upperBound
                         }
                     } else {
                         GEMM.multiply(m: outChannels, n: pixels, k: k, a: wp.baseAddress!, lda: k,
                                       b: xb, ldb: pixels, c: yb, ldc: pixels)
-                    }
-                    Parallel.forEachChunk(outChannels, elementsPerItem: pixels) { range in
-                        for co in range { Elementwise.addScalar(bp[co], to: yb + co * pixels, count: pixels) }
+                        Parallel.forEachChunk(outChannels, elementsPerItem: pixels) { range in
+                            for co in range { Elementwise.addScalar(bp[co], to: yb + co * pixels, count: pixels) }
+                        }
                     }
                 }
             } }
-        } }
+        } } }
         input = x
         return y
-    }
-
-    public func backward(_ gradOutput: Tensor) -> Tensor {
-        guard let x = input, let g = geometry else { preconditionFailure("Conv2D: backward before forward") }
-        let n = x.shape[0], k = g.patchSize, pixels = g.outPixels
-        precondition(gradOutput.shape == [n, outChannels, g.outHeight, g.outWidth],
-                     "Conv2D: gradient shape \(gradOutput.shape) does not match output [\(n), \(outChannels), \(g.outHeight), \(g.outWidth)]")
-        let pointwise = isPointwise
-        let winograd = usesWinograd, direct = usesDirect
-        if winograd && winogradBackward == nil { winogradBackward = Winograd(weight: weight, transposedFlip: true) }
-        if direct && directBackward == nil { directBackward = DirectConv(weight: weight, transposedFlip: true) }
-        if direct && directForward == nil { directForward = DirectConv(weight: weight) }
-        let wantsInput = computesInputGradient
-        // col2im adds into dx; the pointwise GEMM, Winograd and direct convolution overwrite it.
-        var dx = !wantsInput ? Tensor(shape: [0])
-            : pointwise || winograd || direct ? Tensor(uninitializedShape: x.shape) : Tensor(shape: x.shape)
-        // The direct input gradient with reflection padding is that of the padded input, folded back.
-        let reflect = paddingMode == .reflect && padding > 0
-        var paddedGradient = (direct || winograd) && reflect && wantsInput
-            ? Tensor(uninitializedShape: [inChannels, g.height + 2 * padding, g.width + 2 * padding]) : nil
-        // Winograd's adjoint with reflection needs the output gradient with a zero border of one.
-        var borderedGradient = winograd && reflect && wantsInput ? Tensor(shape: [outChannels, g.outHeight + 2, g.outWidth + 2]) : nil
-        let band = bandRows(g)
-        let col = pointwise ? nil : workspace.buffer(count: k * band * g.outWidth)
-        let params = computesParameterGradients
-        x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { wp in
-            gradOutput.withUnsafeBufferPointer { gp in dx.withUnsafeMutableBufferPointer { dxp in
-                weightGradient.withUnsafeMutableBufferPointer { dwp in biasGradient.withUnsafeMutableBufferPointer { dbp in
-                    for b in 0..<n {
-                        let xb = xp.baseAddress! + b * inChannels * g.height * g.width
-                        let dxb = dxp.baseAddress! + b * inChannels * g.height * g.width
-                        let gb = gp.baseAddress! + b * outChannels * pixels
-                        if params {
-                            Parallel.forEachChunk(outChannels, elementsPerItem: pixels) { range in
-                                for co in range { dbp[co] += Float(Elementwise.total(gb + co * pixels, count: pixels)) }
-                            }
-                        }
-                        guard let col else {
-                            if params {
-                                GEMM.multiply(transposeB: true, m: outChannels, n: k, k: pixels,
-                                              a: gb, lda: pixels, b: xb, ldb: pixels,
-                                              beta: 1, c: dwp.baseAddress!, ldc: k)
-                            }
-                            if wantsInput {
-                                GEMM.multiply(transposeA: true, m: k, n: pixels, k: outChannels,
-                                              a: wp.baseAddress!, lda: k, b: gb, ldb: pixels,
-                                              c: dxb, ldc: pixels)
-                            }
-                            continue
-                        }
-                        if direct && wantsInput {
-                            if paddedGradient != nil {
-                                paddedGradient!.withUnsafeMutableBufferPointer { pg in
-                                    directBackward!.run(gb, height: g.outHeight, width: g.outWidth,
-                                                        padding: kernelSize - 1, mode: .zero, bias: nil,
-                                                        into: pg.baseAddress!, workspace: workspace,
-                                                        maxBandElements: maxColumnElements)
-                                    foldReflection(pg.baseAddress!, into: dxb, geometry: g)
-                                }
-                            } else {
-                                directBackward!.run(gb, height: g.outHeight, width: g.outWidth,
-                                                    padding: kernelSize - 1 - padding, mode: .zero, bias: nil,
-                                                    into: dxb, workspace: workspace, maxBandElements: maxColumnElements)
-                            }
-                        }
-                        if winograd && wantsInput {
-                            // The input gradient is the convolution of the output gradient with the
-                            // flipped, transposed kernels; the weight gradient still goes by im2col.
-                            // With reflection padding: the gradient of the padded input (a "full"
-                            // convolution, padding 2, done as padding 1 of a zero-bordered copy),
-                            // folded back onto the pixels the border mirrored.
-                            if borderedGradient != nil {
-                                let (oh, ow) = (g.outHeight, g.outWidth)
-                                borderedGradient!.withUnsafeMutableBufferPointer { bg in
-                                    paddedGradient!.withUnsafeMutableBufferPointer { pg in
-                                        for co in 0..<outChannels {
-                                            for y in 0..<oh {
-                                                (bg.baseAddress! + (co * (oh + 2) + y + 1) * (ow + 2) + 1)
-                                                    .update(from: gb + (co * oh + y) * ow, count: ow)
-                                            }
-                                        }
-                                        winogradBackward!.run(bg.baseAddress!, height: oh + 2, width: ow + 2, bias: nil,
-                                                              into: pg.baseAddress!, workspace: workspace,
-                                                              maxBandElements: maxColumnElements)
-                                        foldReflection(pg.baseAddress!, into: dxb, geometry: g)
-                                    }
-                                }
-                            } else {
-                                winogradBackward!.run(gb, height: g.height, width: g.width, bias: nil, into: dxb,
-                                                      workspace: workspace, maxBandElements: maxColumnElements)
-                            }
-                        }
-                        if direct && params {
-                            directForward!.accumulateWeightGradient(
-                                xb, height: g.height, width: g.width, padding: padding, mode: paddingMode,
-                                gradOutput: gb, into: dwp.baseAddress!, workspace: workspace,
-                                maxBandElements: maxColumnElements)
-                        }
-                        let im2colInput = wantsInput && !winograd && !direct
-                        let im2colWeights = params && !direct
-                        if !im2colWeights && !im2colInput { continue }
-                        var r0 = 0
-                        while r0 < g.outHeight {
-                            let rows = r0..<min(g.outHeight, r0 + band)
-                            let cols = rows.count * g.outWidth
-                            let gBand = gb + r0 * g.outWidth
-                            if im2colWeights {
-                                g.im2col(xb, rows: rows, into: col)
-                                GEMM.multiply(transposeB: true, m: outChannels, n: k, k: cols,
-                                              a: gBand, lda: pixels, b: col, ldb: cols,
-                                              beta: 1, c: dwp.baseAddress!, ldc: k)
-                            }
-                            if !im2colInput { r0 = rows.upperBound; continue }
-                            GEMM.multiply(transposeA: true, m: k, n: cols, k: outChannels,
-                                          a: wp.baseAddress!, lda: k, b: gBand, ldb: pixels,
-                                          c: col, ldc: cols)
-                            g.col2imAdd(col, rows: rows, into: dxb)
-                            r0 = rows.upperBound
-                        }
-                    }
-                } }
-            } }
-        } }
-        return dx
-    }
-
-    /// dx = the gradient of the reflection-padded input (`padded`, channels x (h+2p) x (w+2p))
-    /// folded back: each padded position adds into the pixel it mirrored.
-    func foldReflection(_ padded: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, geometry g: ConvGeometry) {
-        let (h, w, p) = (g.height, g.width, padding)
-        let (ph, pw) = (h + 2 * p, w + 2 * p)
-        func mirror(_ i: Int, _ extent: Int) -> Int { i < 0 ? -i : i >= extent ? 2 * (extent - 1) - i : i }
-        Parallel.forEachChunk(inChannels, elementsPerItem: ph * pw) { range in
-            for ci in range {
-                let src = padded + ci * ph * pw, dst = dx + ci * h * w
-                for y in 0..<h { (dst + y * w).update(from: src + (y + p) * pw + p, count: w) }
-                for py in 0..<ph {
-                    let iy = mirror(py - p, h)
-                    let inner = py >= p && py < p + h
-                    for px in 0..<pw where !inner || px < p || px >= p + w {
-                        dst[iy * w + mirror(px - p, w)] += src[py * pw + px]
-                    }
-                }
-            }
-        }
     }
 
     public func zeroGradients() {
@@ -383,28 +267,4 @@ public final class Conv2D: Layer {
         body(&weight, weightGradient)
         body(&bias, biasGradient)
     }
-}
-
-/// Reusable scratch memory for convolution bands (im2col columns, Winograd tiles). Each slot grows
-/// to its largest request and is kept, so repeated iterations allocate nothing. Not thread-safe:
-/// layers that share one must not run at the same time.
-public final class ConvWorkspace: @unchecked Sendable {
-    private var slots: [(pointer: UnsafeMutablePointer<Float>, capacity: Int)?] = [nil, nil, nil, nil]
-
-    public init() {}
-
-    /// Bytes currently held.
-    public var byteCount: Int { slots.reduce(0) { $0 + ($1?.capacity ?? 0) * 4 } }
-
-    /// At least `count` floats in slot `slot` (0..<4: 0 im2col, 1-3 Winograd), valid until the next call for that slot.
-    func buffer(_ slot: Int = 0, count: Int) -> UnsafeMutablePointer<Float> {
-        if let s = slots[slot], s.capacity >= count { return s.pointer }
-        slots[slot]?.pointer.deallocate()
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * 4, alignment: 64)
-        let p = raw.bindMemory(to: Float.self, capacity: max(1, count))
-        slots[slot] = (p, count)
-        return p
-    }
-
-    deinit { for s in slots { s?.pointer.deallocate() } }
 }

@@ -9,6 +9,13 @@ public enum Parallel {
     /// Workers used by Engine's own loops; 1 runs everything on the calling thread.
     nonisolated(unsafe) public static var threadCount: Int = defaultThreadCount()
 
+    /// Sets the threads of both pools: OpenBLAS's (every GEMM) and Engine's own loops. A worker
+    /// given `--threads N` calls this once before rendering.
+    public static func setThreads(_ threads: Int) {
+        GEMM.setThreadCount(threads)
+        threadCount = max(1, threads)
+    }
+
     /// Below this many elements of work a loop stays on one thread: dispatching costs more.
     public static let minimumElementsPerTask = 16_384
 

@@ -116,61 +116,10 @@ struct Winograd {
             while ty0 < tilesHigh {
                 let rows = min(bandRows, tilesHigh - ty0)
                 let n = rows * tilesWide
-                // 1. Phase planes of the band's padded input rows.
-                Parallel.forEachChunk(cin, elementsPerItem: phaseRows * phaseWidth * 4) { range in
-                    for ci in range {
-                        let plane = x + ci * height * width
-                        let out = phases + ci * 4 * phaseRows * phaseWidth
-                        for rr in 0..<(rows * 4 + 2) {
-                            let iy = Winograd.source(ty0 * 4 - 1 + rr, extent: height, reflect: reflect)
-                            let p0 = out + rr * phaseWidth, step = phaseRows * phaseWidth
-                            if iy < 0 {
-                                for c in 0..<4 { (p0 + c * step).update(repeating: 0, count: phaseWidth) }
-                                continue
-                            }
-                            let src = plane + iy * width
-                            let (p1, p2, p3) = (p0 + step, p0 + 2 * step, p0 + 3 * step)
-                            // Interior: all four columns 4q-1 ... 4q+2 inside the row.
-                            let inner = width < 3 ? 1 : max(1, min(phaseWidth, (width - 3) / 4 + 1))
-                            var q = 1
-                            while q + 8 <= inner {     // eight q at a time: 32 floats, de-interleaved
-                                let v = UnsafeRawPointer(src + 4 * q - 1).loadUnaligned(as: SIMD32<Float>.self)
-                                let (even, odd) = (v.evenHalf, v.oddHalf)
-                                Winograd.store(even.evenHalf, p0 + q); Winograd.store(odd.evenHalf, p1 + q)
-                                Winograd.store(even.oddHalf, p2 + q); Winograd.store(odd.oddHalf, p3 + q)
-                                q += 8
-                            }
-                            while q < inner {
-                                let s = src + 4 * q - 1
-                                p0[q] = s[0]; p1[q] = s[1]; p2[q] = s[2]; p3[q] = s[3]
-                                q += 1
-                            }
-                            q = 0
-                            while q < phaseWidth {     // edges: column 0 and from `inner` on
-                                for c in 0..<4 {
-                                    let ix = Winograd.source(4 * q + c - 1, extent: width, reflect: reflect)
-                                    p0[c * step + q] = ix >= 0 ? src[ix] : 0
-                                }
-                                q = q == 0 ? max(1, inner) : q + 1
-                            }
-                        }
-                    }
-                }
-                // 2. V = B^T d B, eight tiles at a time.
-                Parallel.forEachChunk(cin, elementsPerItem: n * 36) { range in
-                    for ci in range {
-                        let base = phases + ci * 4 * phaseRows * phaseWidth
-                        let step = phaseRows * phaseWidth
-                        for lty in 0..<rows {
-                            for tx in stride(from: 0, to: tilesWide, by: 8) {
-                                Winograd.transformInputTiles(base, step: step, phaseWidth: phaseWidth,
-                                                             row: lty * 4, tile: tx,
-                                                             into: v + ci * n + lty * tilesWide + tx,
-                                                             pointStride: vStride)
-                            }
-                        }
-                    }
-                }
+                // 1-2. V = B^T d B for the band's tiles.
+                Winograd.transformInputBand(x, channels: cin, height: height, width: width, reflect: reflect,
+                                            firstTileRow: ty0, tileRows: rows, tilesWide: tilesWide,
+                                            phases: phases, phaseRows: phaseRows, into: v, pointStride: vStride)
                 // 3. M[xi] = U[xi] V[xi].
                 for xi in 0..<Winograd.points {
                     GEMM.multiply(m: cout, n: n, k: cin, a: up.baseAddress! + xi * cout * cin, lda: cin,
@@ -191,6 +140,72 @@ struct Winograd {
                     }
                 }
                 ty0 += rows
+            }
+        }
+    }
+
+    /// V = B^T d B for tile rows firstTileRow ..< firstTileRow + tileRows of every channel of `x`:
+    /// point xi of channel ci, tile (row, column) goes to v[xi * pointStride + ci * n + row * tilesWide + column]
+    /// with n = tileRows * tilesWide. `phases` is scratch for the phase planes.
+    static func transformInputBand(_ x: UnsafePointer<Float>, channels cin: Int, height: Int, width: Int,
+                                   reflect: Bool, firstTileRow ty0: Int, tileRows rows: Int, tilesWide: Int,
+                                   phases: UnsafeMutablePointer<Float>, phaseRows: Int,
+                                   into v: UnsafeMutablePointer<Float>, pointStride vStride: Int) {
+        let phaseWidth = tilesWide + 1
+        let n = rows * tilesWide
+        // 1. Phase planes of the band's padded input rows.
+        Parallel.forEachChunk(cin, elementsPerItem: phaseRows * phaseWidth * 4) { range in
+            for ci in range {
+                let plane = x + ci * height * width
+                let out = phases + ci * 4 * phaseRows * phaseWidth
+                for rr in 0..<(rows * 4 + 2) {
+                    let iy = Winograd.source(ty0 * 4 - 1 + rr, extent: height, reflect: reflect)
+                    let p0 = out + rr * phaseWidth, step = phaseRows * phaseWidth
+                    if iy < 0 {
+                        for c in 0..<4 { (p0 + c * step).update(repeating: 0, count: phaseWidth) }
+                        continue
+                    }
+                    let src = plane + iy * width
+                    let (p1, p2, p3) = (p0 + step, p0 + 2 * step, p0 + 3 * step)
+                    // Interior: all four columns 4q-1 ... 4q+2 inside the row.
+                    let inner = width < 3 ? 1 : max(1, min(phaseWidth, (width - 3) / 4 + 1))
+                    var q = 1
+                    while q + 8 <= inner {     // eight q at a time: 32 floats, de-interleaved
+                        let v = UnsafeRawPointer(src + 4 * q - 1).loadUnaligned(as: SIMD32<Float>.self)
+                        let (even, odd) = (v.evenHalf, v.oddHalf)
+                        Winograd.store(even.evenHalf, p0 + q); Winograd.store(odd.evenHalf, p1 + q)
+                        Winograd.store(even.oddHalf, p2 + q); Winograd.store(odd.oddHalf, p3 + q)
+                        q += 8
+                    }
+                    while q < inner {
+                        let s = src + 4 * q - 1
+                        p0[q] = s[0]; p1[q] = s[1]; p2[q] = s[2]; p3[q] = s[3]
+                        q += 1
+                    }
+                    q = 0
+                    while q < phaseWidth {     // edges: column 0 and from `inner` on
+                        for c in 0..<4 {
+                            let ix = Winograd.source(4 * q + c - 1, extent: width, reflect: reflect)
+                            p0[c * step + q] = ix >= 0 ? src[ix] : 0
+                        }
+                        q = q == 0 ? max(1, inner) : q + 1
+                    }
+                }
+            }
+        }
+        // 2. V = B^T d B, eight tiles at a time.
+        Parallel.forEachChunk(cin, elementsPerItem: n * 36) { range in
+            for ci in range {
+                let base = phases + ci * 4 * phaseRows * phaseWidth
+                let step = phaseRows * phaseWidth
+                for lty in 0..<rows {
+                    for tx in stride(from: 0, to: tilesWide, by: 8) {
+                        Winograd.transformInputTiles(base, step: step, phaseWidth: phaseWidth,
+                                                     row: lty * 4, tile: tx,
+                                                     into: v + ci * n + lty * tilesWide + tx,
+                                                     pointStride: vStride)
+                    }
+                }
             }
         }
     }

@@ -84,6 +84,20 @@ import Testing
         #expect(conv.biasGradient.scalars.allSatisfy { $0 == 0 })
     }
 
+    /// The im2col path folds the bias into its GEMM; a new weight or bias must be picked up.
+    @Test func parameterChangesAfterForwardAreSeen() {
+        var rng = SplitMix64(seed: 6)
+        let conv = layer(Self.cases[0], using: &rng)
+        let x = Tensor.random(Self.cases[0].input, using: &rng)
+        _ = conv.forward(x)
+        conv.bias = Tensor.random(conv.bias.shape, using: &rng)
+        var naive = NaiveConv2D.forward(x, conv.weight, bias: conv.bias, padding: 1)
+        #expect(conv.forward(x).relativeError(to: naive) < Tolerance.forward)
+        conv.updateParameters { value, _ in value = value * 0.5 }
+        naive = NaiveConv2D.forward(x, conv.weight, bias: conv.bias, padding: 1)
+        #expect(conv.forward(x).relativeError(to: naive) < Tolerance.forward)
+    }
+
     @Test func reusedLayerHandlesChangingInputSizes() {
         var rng = SplitMix64(seed: 5)
         let conv = layer(Self.cases[0], using: &rng)

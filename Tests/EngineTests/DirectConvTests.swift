@@ -16,6 +16,8 @@ import Testing
         Case(input: [1, 4, 9, 35], out: 4, kernel: 5, padding: 2, mode: .zero, band: 200),
         Case(input: [1, 2, 6, 5], out: 1, kernel: 2, padding: 0, mode: .zero),
         Case(input: [1, 3, 8, 17], out: 3, kernel: 3, padding: 1, mode: .reflect, band: 1),
+        Case(input: [1, 3, 9, 20], out: 10, kernel: 3, padding: 1, mode: .zero),      // few inputs, 3 groups
+        Case(input: [2, 2, 11, 19], out: 6, kernel: 5, padding: 2, mode: .reflect),
     ]
 
     func layer(_ c: Case, using rng: inout SplitMix64) -> Conv2D {
@@ -55,9 +57,13 @@ import Testing
         #expect(db.relativeError(to: conv.biasGradient) < Tolerance.forward)
     }
 
-    @Test func chosenOnlyForFewOutputChannelsAtStrideOne() {
+    @Test func chosenForFewChannelsAtStrideOne() {
         #expect(Conv2D(inChannels: 32, outChannels: 3, kernelSize: 9, padding: 4, paddingMode: .reflect).usesDirect)
-        #expect(!Conv2D(inChannels: 3, outChannels: 32, kernelSize: 9, padding: 4).usesDirect)
+        #expect(Conv2D(inChannels: 3, outChannels: 32, kernelSize: 9, padding: 4).usesDirect)
+        let few = Conv2D(inChannels: 3, outChannels: 64, kernelSize: 3, padding: 1)
+        #expect(few.usesDirect && !few.usesDirectBackward)
+        #expect(Conv2D(inChannels: 32, outChannels: 3, kernelSize: 9, padding: 4).usesDirectBackward)
+        #expect(!Conv2D(inChannels: 32, outChannels: 32, kernelSize: 5, padding: 2).usesDirect)
         #expect(!Conv2D(inChannels: 32, outChannels: 3, kernelSize: 3, stride: 2, padding: 1).usesDirect)
         #expect(!Conv2D(inChannels: 32, outChannels: 3, kernelSize: 1).usesDirect)
     }

@@ -50,11 +50,11 @@ import Testing
         conv.algorithm = .im2col
         let numeric = GradientCheck.numericGradient(of: { conv.forward($0) }, at: x, projection: r)
         #expect(dx.relativeError(to: numeric) < Tolerance.gradient)
-        // The weight gradient is im2col's in both modes; check it agrees after Winograd's backward.
+        // Winograd's weight gradient against im2col's.
         conv.zeroGradients()
         _ = conv.forward(x)
         let dxIm2col = conv.backward(r)
-        #expect(dw.relativeError(to: conv.weightGradient) < 1e-6)
+        #expect(dw.relativeError(to: conv.weightGradient) < Tolerance.winograd)
         #expect(dx.relativeError(to: dxIm2col) < Tolerance.winograd)
     }
 
@@ -72,5 +72,27 @@ import Testing
         conv.weight = Tensor.random(conv.weight.shape, using: &rng)     // cached transform must go
         let naive = NaiveConv2D.forward(x, conv.weight, bias: conv.bias, padding: 1)
         #expect(conv.forward(x).relativeError(to: naive) < Tolerance.winograd)
+    }
+
+    /// Images of at least `Conv2D.winogradWeightGradientMinimumPixels` take the Winograd-domain
+    /// weight gradient; it must agree with im2col's (itself checked against finite differences).
+    @Test(arguments: [PaddingMode.zero, .reflect])
+    func weightGradientOnLargerImagesMatchesIm2col(_ mode: PaddingMode) {
+        var rng = SplitMix64(seed: 64)
+        let conv = Conv2D(inChannels: 5, outChannels: 6, kernelSize: 3, padding: 1, paddingMode: mode)
+        conv.algorithm = .winograd
+        conv.initialize(using: &rng)
+        let x = Tensor.random([2, 5, 34, 37], using: &rng)
+        #expect(34 * 37 >= Conv2D.winogradWeightGradientMinimumPixels)
+        let r = Tensor.random([2, 6, 34, 37], using: &rng)
+        _ = conv.forward(x)
+        let dx = conv.backward(r)
+        let (dw, db) = (conv.weightGradient, conv.biasGradient)
+        conv.algorithm = .im2col
+        conv.zeroGradients()
+        _ = conv.forward(x)
+        #expect(dx.relativeError(to: conv.backward(r)) < Tolerance.winograd)
+        #expect(dw.relativeError(to: conv.weightGradient) < Tolerance.winograd)
+        #expect(db.relativeError(to: conv.biasGradient) < Tolerance.forward)
     }
 }
