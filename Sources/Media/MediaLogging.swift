@@ -4,7 +4,7 @@ import Foundation
 /// FFmpeg prints warnings and errors to stderr by default. vst reports every failure itself as
 /// one `error:` line, so FFmpeg's own log is silenced unless `VST_FFMPEG_LOG` asks for it
 /// (quiet, panic, fatal, error, warning, info, verbose, debug) while diagnosing a file.
-public enum MediaLogging {
+enum MediaLogging {
     private static let once: Void = {
         let levels: [String: Int32] = [
             "quiet": AV_LOG_QUIET, "panic": AV_LOG_PANIC, "fatal": AV_LOG_FATAL, "error": AV_LOG_ERROR,

@@ -54,6 +54,11 @@ public final class VideoReader {
             throw MediaError.invalidMedia(path: path, reason: "the video stream has no picture size")
         }
 
+        let index = survey.indexEntriesPastEnd(ofStream: streamIndex)
+        if index.past > 0 {
+            throw MediaError.invalidMedia(path: path, reason: "truncated: \(index.past) of \(index.total) frames lie past the end of the file")
+        }
+
         // The counting pass: every packet of the video stream is one frame.
         let packet = try Packet()
         var count = 0, timestamps: [Int64] = [], timestampsComplete = true
@@ -72,12 +77,6 @@ public final class VideoReader {
             }
         }
         guard count > 0 else { throw MediaError.invalidMedia(path: path, reason: "the video stream has no frames") }
-        // MP4 and MOV state their exact frame count up front; fewer packets means the file was
-        // cut. (AVI's count is in time-base slots, other containers rarely state one.)
-        let declared = Int(stream.pointee.nb_frames)
-        if survey.formatName.contains("mov"), declared > count {
-            throw MediaError.invalidMedia(path: path, reason: "truncated: \(count) of \(declared) frames present")
-        }
         if count == 1 && ImageIO.isImageDemuxer(survey.formatName) { throw MediaError.stillImage(path: path) }
 
         var frameRate = Rational(stream.pointee.avg_frame_rate)
@@ -155,13 +154,29 @@ public final class VideoReader {
             return
         }
         if !framePTS.isEmpty, remaining > Int(info.frameRate.doubleValue.rounded(.up)) {
-            if try seek(toFrame: target) { return }
+            if try seekDecoder(toFrame: target) { return }
             try reopen()
         }
         while nextIndex < target, try decodeRaw() {
             _ = currentPTS()
             nextIndex += 1
         }
+    }
+
+    /// Positions the reader so that the next `nextFrame()` returns frame `index`, forwards or
+    /// backwards (a chunk that starts inside the previous chunk's overlap re-reads frames).
+    /// An index at or past `info.frameCount` leaves nothing to read.
+    public func seek(toFrame index: Int) throws(MediaError) {
+        guard index >= 0 else { throw MediaError.invalidArgument("frame \(index) is negative") }
+        if index >= nextIndex {
+            try skip(frames: index - nextIndex)
+            return
+        }
+        exhausted = false
+        pending = nil
+        if !framePTS.isEmpty, try seekDecoder(toFrame: index) { return }
+        try reopen()
+        try skip(frames: index)
     }
 
     // MARK: - Decoding
@@ -203,7 +218,7 @@ public final class VideoReader {
     }
 
     /// Seeks so that the next decoded frame is `target`; false if the seek landed past it.
-    private func seek(toFrame target: Int) throws(MediaError) -> Bool {
+    private func seekDecoder(toFrame target: Int) throws(MediaError) -> Bool {
         let targetPTS = framePTS[target]
         do throws(MediaError) { try demuxer.seek(stream: streamIndex, to: targetPTS) } catch { return false }
         decoder.flush()

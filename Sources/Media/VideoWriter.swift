@@ -3,8 +3,9 @@ import Foundation
 
 /// Encodes RGB frames into a film, copying the sound and subtitles of a source film.
 ///
-/// The container comes from the output name (.mkv, .mp4, .mov, .webm, .avi, or anything else
-/// FFmpeg can mux). The picture is H.264 (VP9 in .webm), or FFV1 in RGB with
+/// The container comes from the output name (.mkv, .mp4, .mov, .webm, .avi, .nut, or anything
+/// else FFmpeg can mux). Matroska stores pts in milliseconds; MP4, MOV and NUT keep the
+/// given time base, so their pts equal the input's exactly. The picture is H.264 (VP9 in .webm), or FFV1 in RGB with
 /// `EncoderOptions.lossless`; see `EncoderOptions` for the defaults and why.
 ///
 /// Composition: a `PixelConverter` turns each `RGBImage` into the encoder's pixel format, an

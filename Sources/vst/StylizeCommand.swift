@@ -60,22 +60,22 @@ struct StylizeCommand: ParsableCommand {
     var model: String?
 
     func validate() throws {
-        guard !styles.isEmpty || model != nil else { throw ValidationError("give at least one --style picture, or a --model") }
-        guard size > 0 else { throw ValidationError("--size must be positive") }
-        guard iters > 0 else { throw ValidationError("--iters must be positive") }
-        guard ["lbfgs", "adam"].contains(optimizer) else { throw ValidationError("--optimizer must be lbfgs or adam") }
-        guard LossNormalization(rawValue: normalization) != nil else { throw ValidationError("--normalization must be mean or gatys") }
+        guard !styles.isEmpty || model != nil else { try usageError("give at least one --style picture, or a --model") }
+        guard size > 0 else { try usageError("--size must be positive") }
+        guard iters > 0 else { try usageError("--iters must be positive") }
+        guard ["lbfgs", "adam"].contains(optimizer) else { try usageError("--optimizer must be lbfgs or adam") }
+        guard LossNormalization(rawValue: normalization) != nil else { try usageError("--normalization must be mean or gatys") }
         if let o = originalColors, ColorTransfer.Mode(rawValue: o) == nil {
-            throw ValidationError("--original-colors must be luminance or histogram")
+            try usageError("--original-colors must be luminance or histogram")
         }
         if let w = styleWeights {
             let values = w.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
             guard values.allSatisfy({ $0 != nil && $0! >= 0 }), values.count == styles.count else {
-                throw ValidationError("--style-weights needs \(styles.count) non-negative numbers, comma-separated")
+                try usageError("--style-weights needs \(styles.count) non-negative numbers, comma-separated")
             }
         }
         guard history > 0, learningRate > 0, styleScale > 0, printEvery > 0 else {
-            throw ValidationError("--history, --learning-rate, --style-scale and --print-every must be positive")
+            try usageError("--history, --learning-rate, --style-scale and --print-every must be positive")
         }
     }
 

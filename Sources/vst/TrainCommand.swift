@@ -57,17 +57,17 @@ struct TrainCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard !imageFolders.isEmpty || !videos.isEmpty else { throw ValidationError("give at least one --images folder or --video") }
-        guard videoPairs > 0 else { throw ValidationError("--video-pairs must be positive") }
-        guard size >= 16 && size % 4 == 0 else { throw ValidationError("--size must be a multiple of 4, at least 16") }
+        guard !imageFolders.isEmpty || !videos.isEmpty else { try usageError("give at least one --images folder or --video") }
+        guard videoPairs > 0 else { try usageError("--video-pairs must be positive") }
+        guard size >= 16 && size % 4 == 0 else { try usageError("--size must be a multiple of 4, at least 16") }
         guard styleSize >= 16, steps > 0, checkpointEvery > 0, learningRate > 0 else {
-            throw ValidationError("--style-size, --steps, --checkpoint-every and --learning-rate must be positive")
+            try usageError("--style-size, --steps, --checkpoint-every and --learning-rate must be positive")
         }
         guard [contentWeight, styleWeight, tvWeight, outputTemporalWeight, featureTemporalWeight].allSatisfy({ $0 >= 0 }) else {
-            throw ValidationError("loss weights must be non-negative")
+            try usageError("loss weights must be non-negative")
         }
-        guard parsedWidths != nil else { throw ValidationError("--widths must be three positive integers, e.g. 48,96,192") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        guard parsedWidths != nil else { try usageError("--widths must be three positive integers, e.g. 48,96,192") }
+        if let threads, threads < 1 { try usageError("--threads must be at least 1") }
     }
 
     func run() throws {

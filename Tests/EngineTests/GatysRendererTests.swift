@@ -78,8 +78,36 @@ import Testing
         #expect(seen == Array(1...r.iterations) && r.iterations > 0)
         #expect(r.final.total < 0.5 * r.initial.total)
         #expect(r.image.shape == [1, 3, 6, 8])
+        #expect(throws: GatysError.imageTooSmall(width: 8, height: 1, minimum: 2)) {
+            try renderer.render(content: Self.picture(8, 1, seed: 1), iterations: 1)
+        }
         #expect(throws: GatysError.initialShapeMismatch(content: [1, 3, 6, 8], initial: [1, 3, 5, 8])) {
             try renderer.render(content: content, initial: Self.picture(8, 5, seed: 1), iterations: 1)
         }
+    }
+}
+
+@Suite struct GatysStillTests {
+    @Test func resizesScalesRecoloursAndChecksItsInput() throws {
+        let weights = VGGNetworkTests.randomWeights(GatysRendererTests.tiny, seed: 34)
+        var still = GatysStill(content: GatysRendererTests.picture(20, 10, seed: 1),
+                               styles: [GatysRendererTests.picture(9, 9, seed: 2), GatysRendererTests.picture(12, 7, seed: 3)])
+        still.options = GatysRendererTests.options()
+        still.width = 12
+        still.styleScale = 1.5
+        still.iterations = 3
+        still.styleBlendWeights = [2, 1]
+        for colours in [nil, ColorTransfer.Mode.luminance, .histogram] {
+            still.originalColors = colours
+            still.initial = colours == nil ? .noise(seed: 4) : .image(GatysRendererTests.picture(5, 5, seed: 5))
+            let r = try still.render(weights: weights)
+            #expect(r.image.shape == [1, 3, 6, 12])
+            #expect(r.final.total <= r.initial.total)
+        }
+        still.styleBlendWeights = [1]
+        #expect(throws: GatysError.blendWeightCount(styles: 2, weights: 1)) { try still.render(weights: weights) }
+        still.styleBlendWeights = nil
+        still.styleScale = 0
+        #expect(throws: GatysError.badStyleScale(0)) { try still.render(weights: weights) }
     }
 }

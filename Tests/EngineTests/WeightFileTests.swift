@@ -49,13 +49,20 @@ import Testing
         let path = Self.temporaryPath("bad.vstw")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data(bytes.prefix(bytes.count / 2)).write(to: URL(fileURLWithPath: path))
-        #expect(throws: WeightFileError.checksumMismatch(path: path)) { try WeightFile.read(path: path) }
+        #expect(throws: WeightFileError.truncated(path: path, bytes: bytes.count / 2)) { try WeightFile.read(path: path) }
+        #expect(WeightFileError.truncated(path: path, bytes: 1).description.contains("run `vst models fetch`"))
         try Data(bytes.prefix(20)).write(to: URL(fileURLWithPath: path))
         #expect(throws: WeightFileError.truncated(path: path, bytes: 20)) { try WeightFile.read(path: path) }
         var flipped = bytes
         flipped[bytes.count / 2] ^= 0x40
         #expect(throws: WeightFileError.checksumMismatch(path: "f")) { try WeightFile(decoding: flipped, path: "f") }
         #expect(throws: WeightFileError.notAWeightFile(path: "g")) { try WeightFile(decoding: [UInt8](repeating: 7, count: 64), path: "g") }
+        // A header whose shape claims 4 billion values is a cut-off file, not a crash.
+        let huge = WeightFile(architecture: "vgg16", inputConvention: "", entries: [.init(name: "x", shape: [1], values: [0])]).encoded()
+        var corrupt = huge
+        let dims = corrupt.count - 32 - 4 - 8 - 4  // the one dim, before the offset and the payload
+        for i in 0..<4 { corrupt[dims + i] = 0xff }
+        #expect(throws: WeightFileError.truncated(path: "h", bytes: corrupt.count)) { try WeightFile(decoding: corrupt, path: "h") }
 
         // vgg16's conv1_1 stored as 5x5: the loader names the tensor and both shapes.
         var wrong = Self.sample()

@@ -73,6 +73,25 @@ import Testing
         #expect(TestMedia.psnr(frame.image, reference) > 45)
     }
 
+    /// Full-range JPEG video, full-range tagged BT.709, and 10-bit 4:4:4, each made by FFmpeg's
+    /// command line (skipped without it) and compared with its own conversion to RGB.
+    @Test(arguments: [
+        ["-c:v", "mjpeg", "-pix_fmt", "yuvj420p", "-q:v", "3", "film.avi"],
+        ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-color_range", "pc", "-colorspace", "bt709", "film.mkv"],
+        ["-c:v", "libx264", "-pix_fmt", "yuv444p10le", "film.mkv"],
+    ])
+    func readsColourRangesAndDepthsLikeFFmpeg(encoding: [String]) throws {
+        guard let source = TestMedia.tears else { return }
+        let directory = TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent(encoding.last!).path
+        guard Tools.run("ffmpeg", ["-v", "error", "-i", source, "-frames:v", "3"] + encoding.dropLast() + [path]) != nil,
+              let raw = Tools.run("ffmpeg", ["-v", "error", "-i", path, "-frames:v", "1", "-sws_flags", "bicubic+accurate_rnd+full_chroma_int",
+                                             "-pix_fmt", "rgb24", "-f", "rawvideo", "-"]) else { return }
+        let frame = try #require(try VideoReader(path: path).nextFrame())
+        #expect(TestMedia.psnr(frame.image, RGBImage(width: 640, height: 360, pixels: [UInt8](raw))) > 45)
+    }
+
     @Test func startsAtAFrame() throws {
         guard let path = TestMedia.tears else { return }
         let sequential = try VideoReader(path: path, height: 64)
@@ -91,6 +110,15 @@ import Testing
         #expect(try reader.nextFrame()?.pts == frames[101].pts)
         let past = try VideoReader(path: path, height: 64, startFrame: 240)
         #expect(try past.nextFrame() == nil)
+        // Backwards and forwards on one reader, including after it ran out.
+        for index in [10, 120, 5, 0, 66] {
+            try past.seek(toFrame: index)
+            #expect(past.nextIndex == index)
+            #expect(try past.nextFrame() == frames[index])
+        }
+        while try past.nextFrame() != nil {}
+        try past.seek(toFrame: 1)
+        #expect(try past.nextFrame() == frames[1])
     }
 
     @Test func missingFile() {
@@ -114,7 +142,7 @@ import Testing
 
     @Test func truncatedFileWithItsIndexUpFront() throws {
         // VideoWriter writes MP4 with the index first (faststart): cut, it still opens, and
-        // only the missing frames tell.
+        // only the index pointing past the end of the file tells.
         let directory = TestMedia.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         var rng = SplitMix64(seed: 9)
@@ -129,7 +157,7 @@ import Testing
         try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: cut))
         #expect { try VideoReader(path: cut) } throws: { error in
             guard case MediaError.invalidMedia(let p, let reason) = error else { return false }
-            return p == cut && reason.hasPrefix("truncated: ") && reason.hasSuffix(" of 30 frames present")
+            return p == cut && reason.hasPrefix("truncated: ") && reason.hasSuffix(" of 30 frames lie past the end of the file")
         }
     }
 
