@@ -14,7 +14,7 @@ public enum ReCoNetBench {
         public var model: String
 
         public var json: String {
-            String(format: "{\"bench\": \"reconet\", \"size\": \"%dx%d\", \"seconds_per_frame\": %.4f, \"frames_per_second\": %.3f, \"gflop_per_frame\": %.1f, \"gflops\": %.1f, \"peak_memory_mb\": %.1f, ",
+            String(format: "{\"bench\": \"reconet_frame\", \"size\": \"%dx%d\", \"seconds_per_frame\": %.4f, \"frames_per_second\": %.3f, \"gflop_per_frame\": %.1f, \"gflops\": %.1f, \"peak_memory_mb\": %.1f, ",
                    width, height, secondsPerFrame, 1 / secondsPerFrame, gflop, gflop / secondsPerFrame, peakMemoryMB)
                 + "\"model\": \"\(model)\"}"
         }
