@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Engine kernels; prints one JSON line per measurement.",
-        subcommands: [Layers.self, Network.self, ReCoNet.self, Gatys.self],
+        subcommands: [Layers.self, Network.self, ReCoNet.self, Gatys.self, ReCoNetFrame.self],
         defaultSubcommand: Layers.self)
 
     /// Options every bench shares.

@@ -56,9 +56,11 @@ struct StylizeCommand: ParsableCommand {
     var printEvery = 10
     @Option(help: "VGG weight file (default: models/vgg16.vstw, or $VST_MODELS/vgg16.vstw).")
     var weights: String?
+    @Option(help: "A trained .reconet model: one feed-forward pass instead of optimisation (--style not needed).")
+    var model: String?
 
     func validate() throws {
-        guard !styles.isEmpty else { try usageError("give at least one --style picture") }
+        guard !styles.isEmpty || model != nil else { try usageError("give at least one --style picture, or a --model") }
         guard size > 0 else { try usageError("--size must be positive") }
         guard iters > 0 else { try usageError("--iters must be positive") }
         guard ["lbfgs", "adam"].contains(optimizer) else { try usageError("--optimizer must be lbfgs or adam") }
@@ -78,6 +80,7 @@ struct StylizeCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let model { return try stylize(model: model) }
         func load(_ path: String) throws -> Tensor {
             do { return try ImageIO.load(path: path).gatysTensor } catch {
                 printError("\(error)")

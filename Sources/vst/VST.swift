@@ -7,7 +7,8 @@ import Foundation
     static let configuration = CommandConfiguration(
         commandName: "vst",
         abstract: "vst's single-machine tools.",
-        subcommands: [StylizeCommand.self, FlowCommand.self, EvalCommand.self, ModelsCommand.self, BenchCommand.self])
+        subcommands: [StylizeCommand.self, FlowCommand.self, EvalCommand.self, TrainCommand.self, TrainPlotCommand.self,
+                      ModelsCommand.self, BenchCommand.self])
 
     /// Subcommands report their own failures (one `error:` line, then an `ExitCode`); this catches
     /// what ArgumentParser rejects before they run, so a usage error exits 2 (not its 64) on one line.

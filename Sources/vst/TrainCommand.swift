@@ -1,0 +1,196 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Media
+
+/// `vst train`: trains a ReCoNet style model (or Johnson's network with `--no-temporal`).
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a ReCoNet feed-forward style model.",
+        discussion: """
+            Two-frame training (Gao et al. 2018): content (relu3_3), style (relu1_2, relu2_2, relu3_3, \
+            relu4_3), total variation, and the output and feature-map temporal losses, with Adam. Pairs \
+            are photos from --images moved by random known motions (exact flow and mask). Content and \
+            style are divided by their first-batch values. One progress line per step on stderr; a \
+            checkpoint (weights and optimiser) every --checkpoint-every steps, and the model at --out.
+            """)
+
+    @Option(help: "The style picture (PNG or JPEG).")
+    var style: String
+    @Option(name: .customLong("images"), help: "A folder of training photos (PNG or JPEG); repeatable.")
+    var imageFolders: [String] = []
+    @Option(name: .customLong("video"), help: "A training video (consecutive frames, flow by DIS); repeatable.")
+    var videos: [String] = []
+    @Option(help: "Pairs taken from each video, evenly spread over it.")
+    var videoPairs = 60
+    @Option(help: "The model to write (.reconet), rewritten at each checkpoint.")
+    var out: String
+    @Option(help: "Training frames are SIZE x SIZE pixels.")
+    var size = 192
+    @Option(help: "Width of the style picture as VGG sees it (its strokes' scale).")
+    var styleSize = 256
+    @Option(help: "Steps to reach (a resumed run continues up to this).")
+    var steps = 1000
+    @Option(help: "Checkpoint file (default: OUT.ckpt).")
+    var checkpoint: String?
+    @Option(help: "Write a checkpoint every N steps.")
+    var checkpointEvery = 20
+    @Flag(help: "Continue from the checkpoint file.")
+    var resume = false
+    @Flag(help: "No temporal losses: Johnson et al.'s network.")
+    var noTemporal = false
+    @Option(help: "Adam learning rate.") var learningRate = 1e-3
+    @Option(help: "Content weight (relative to the first batch).") var contentWeight = 1.0
+    @Option(help: "Style weight (relative to the first batch).") var styleWeight = 5.0
+    @Option(help: "Total-variation weight (outputs in 0...1).") var tvWeight = 2.0
+    @Option(help: "Output temporal loss weight (outputs in 0...1).") var outputTemporalWeight = 100.0
+    @Option(help: "Feature-map temporal loss weight.") var featureTemporalWeight = 0.5
+    @Option(help: "Encoder widths, comma-separated (the paper's: 48,96,192).") var widths = "48,96,192"
+    @Option(help: "Seed of the initial weights and of the pairs.") var seed: UInt64 = 1
+    @Option(help: "Threads for OpenBLAS and Engine's loops (default: all cores).") var threads: Int?
+    @Option(help: "VGG weight file (default: models/vgg16.vstw, or $VST_MODELS/vgg16.vstw).") var weights: String?
+
+    var parsedWidths: [Int]? {
+        let w = widths.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        return w.count == 3 && w.allSatisfy({ $0 > 0 && $0 <= 1024 }) ? w : nil
+    }
+
+    func validate() throws {
+        guard !imageFolders.isEmpty || !videos.isEmpty else { try usageError("give at least one --images folder or --video") }
+        guard videoPairs > 0 else { try usageError("--video-pairs must be positive") }
+        guard size >= 16 && size % 4 == 0 else { try usageError("--size must be a multiple of 4, at least 16") }
+        guard styleSize >= 16, steps > 0, checkpointEvery > 0, learningRate > 0 else {
+            try usageError("--style-size, --steps, --checkpoint-every and --learning-rate must be positive")
+        }
+        guard [contentWeight, styleWeight, tvWeight, outputTemporalWeight, featureTemporalWeight].allSatisfy({ $0 >= 0 }) else {
+            try usageError("loss weights must be non-negative")
+        }
+        guard parsedWidths != nil else { try usageError("--widths must be three positive integers, e.g. 48,96,192") }
+        if let threads, threads < 1 { try usageError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        if let threads { Bench.setThreads(threads) }
+        let vggPath = weights ?? ModelStore.defaultWeightsPath()
+        let vgg: VGGWeights
+        do { vgg = try VGGWeights.load(path: vggPath) } catch { printError("\(error)"); throw ExitCode(1) }
+
+        let styleImage: Tensor
+        do {
+            let t = try ImageIO.load(path: style).gatysTensor
+            styleImage = GatysImage.resized(t, width: styleSize, height: max(1, styleSize * t.shape[2] / t.shape[3]))
+        } catch { printError("\(error)"); throw ExitCode(2) }
+        let photos = imageFolders.isEmpty ? [] : try loadPhotos()
+        let pairs = try loadVideoPairs()
+
+        var options = ReCoNetTrainer.Options()
+        options.learningRate = learningRate
+        options.contentWeight = contentWeight
+        options.styleWeight = styleWeight
+        options.totalVariationWeight = tvWeight
+        options.outputTemporalWeight = noTemporal ? 0 : outputTemporalWeight
+        options.featureTemporalWeight = noTemporal ? 0 : featureTemporalWeight
+
+        let checkpointPath = checkpoint ?? out + ".ckpt"
+        let network: ReCoNet
+        var resumeFile: StyleModelFile?
+        if resume {
+            do {
+                let file = try StyleModelFile.read(path: checkpointPath)
+                network = try file.makeNetwork()
+                resumeFile = file
+            } catch { printError("cannot resume: \(error)"); throw ExitCode(2) }
+        } else {
+            var rng = TrainingRandom(seed: seed)
+            network = ReCoNet(configuration: .init(widths: parsedWidths!, residualBlocks: 4), using: &rng)
+        }
+        let trainer: ReCoNetTrainer
+        do { trainer = try ReCoNetTrainer(network: network, vggWeights: vgg, style: styleImage, options: options) } catch {
+            printError("\(error)"); throw ExitCode(2)
+        }
+        let styleName = URL(fileURLWithPath: style).deletingPathExtension().lastPathComponent
+        let settings = ["command": CommandLine.arguments.joined(separator: " "), "images": imageFolders.joined(separator: ","),
+                        "photos": "\(photos.count)", "videos": videos.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ","),
+                        "videoPairs": "\(pairs.count)", "style": URL(fileURLWithPath: style).lastPathComponent,
+                        "styleSize": "\(styleSize)", "seed": "\(seed)", "temporal": noTemporal ? "no" : "yes"]
+        var session = TrainingSession(trainer: trainer, data: .init(photos: photos, pairs: pairs), size: size, steps: steps,
+                                      checkpointEvery: checkpointEvery, checkpointPath: checkpointPath, modelPath: out,
+                                      styleName: styleName, settings: settings, seed: seed &+ 0x5EED)
+        if let resumeFile {
+            do { try session.resume(from: resumeFile) } catch { printError("cannot resume: \(error)"); throw ExitCode(2) }
+            log("resumed at step \(trainer.step) from \(checkpointPath)")
+        }
+        log("training \(network.parameterCount) parameters on \(photos.count) photos and \(pairs.count) video pairs at \(size)x\(size), style \(styleName) at width \(styleSize), temporal \(options.isTemporal)")
+        let started = Date()
+        do {
+            try session.run { p in
+                let l = p.losses
+                log(String(format: "step %d/%d total %.4f content %.4e style %.4e tv %.4e otemp %.4e ftemp %.4e %.1fs/step %.0fs%@",
+                           p.step, p.steps, l.total, l.content, l.style, l.totalVariation, l.outputTemporal, l.featureTemporal,
+                           p.seconds, Date().timeIntervalSince(started), p.checkpointed ? " checkpoint" : ""))
+                return true
+            }
+        } catch { printError("\(error)"); throw ExitCode(1) }
+        log("done: step \(trainer.step), model \(out), checkpoint \(checkpointPath)")
+    }
+
+    /// Every PNG or JPEG in the folders, resized so its short side is 1.4x the training size
+    /// (room for the random crops and zooms of `SyntheticMotion`).
+    func loadPhotos() throws -> [Tensor] {
+        var photos: [Tensor] = []
+        for folder in imageFolders {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+                printError("cannot list --images folder \(folder)"); throw ExitCode(2)
+            }
+            for name in names.sorted() where ["png", "jpg", "jpeg"].contains(URL(fileURLWithPath: name).pathExtension.lowercased()) {
+                let t: Tensor
+                do { t = try ImageIO.load(path: folder + "/" + name).gatysTensor } catch { printError("\(error)"); throw ExitCode(2) }
+                let (h, w) = (t.shape[2], t.shape[3])
+                let short = Double(min(h, w)), target = 1.4 * Double(size)
+                let k = target / short
+                photos.append(GatysImage.resized(t, width: max(size, Int((Double(w) * k).rounded())),
+                                                 height: max(size, Int((Double(h) * k).rounded()))))
+            }
+        }
+        guard !photos.isEmpty else { printError("no PNG or JPEG photos in \(imageFolders.joined(separator: ", "))"); throw ExitCode(2) }
+        return photos
+    }
+}
+
+extension TrainCommand {
+    /// `videoPairs` pairs of consecutive frames from each video, evenly spread, decoded at 1.4x
+    /// the training size in height (room for random windows), with DIS flow and masks.
+    func loadVideoPairs() throws -> [TrainingPair] {
+        var pairs: [TrainingPair] = []
+        var rng = TrainingRandom(seed: seed &+ 0x71DE0)
+        for path in videos {
+            do {
+                let reader = try VideoReader(path: path, height: Int((1.4 * Double(size)).rounded(.up)) / 2 * 2)
+                let count = reader.info.frameCount
+                guard count >= 2 else { printError("\(path) has fewer than two frames"); throw ExitCode(2) }
+                let wanted = Set((0..<min(videoPairs, count - 1)).map { $0 * (count - 1) / min(videoPairs, count - 1) })
+                var previous: PlanarImage?
+                var index = 0
+                while let frame = try reader.nextFrame() {
+                    let image = PlanarImage(packedRGB: frame.image.pixels, width: frame.image.width, height: frame.image.height)
+                    if let previous, wanted.contains(index - 1) {
+                        pairs.append(try VideoPairs.pair(previous: previous, current: image, size: size, using: &rng))
+                    }
+                    previous = image
+                    index += 1
+                }
+                log("\(path): \(pairs.count) pairs so far")
+            } catch let error as ExitCode {
+                throw error
+            } catch {
+                printError("\(path): \(error)"); throw ExitCode(2)
+            }
+        }
+        return pairs
+    }
+}
+
+private func log(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
