@@ -14,7 +14,7 @@ import Foundation
 ///   difference to the style's Gram matrix (Grams divided by the pixel count), summed over the
 ///   layers and averaged over the two frames.
 /// - Ltv: mean squared neighbour difference of the outputs scaled to 0...1.
-/// - Lo, Lf: `TemporalLoss.output` and `TemporalLoss.feature`.
+/// - Lo, Lf: `ReCoNetTemporalLoss.output` and `ReCoNetTemporalLoss.feature`.
 /// - Nc, Ns: Lc and Ls of the very first batch (the untrained network). The raw terms differ by
 ///   orders of magnitude between layers, styles and normalisations, which is why published loss
 ///   weights do not transfer; dividing by the first values makes the content and style weights
@@ -176,9 +176,9 @@ public final class ReCoNetTrainer {
         var featureGrad: Tensor?
         if options.isTemporal {
             let o = ReCoNetTrainer.split(output), fm = ReCoNetTrainer.split(features)
-            let ot = TemporalLoss.output(previous: o.0, current: o.1, previousInput: pair.previous, currentInput: pair.current,
+            let ot = ReCoNetTemporalLoss.output(previous: o.0, current: o.1, previousInput: pair.previous, currentInput: pair.current,
                                          flow: pair.flow, mask: pair.mask)
-            let ft = TemporalLoss.feature(previous: fm.0, current: fm.1, flow: pair.flow, mask: pair.mask)
+            let ft = ReCoNetTemporalLoss.feature(previous: fm.0, current: fm.1, flow: pair.flow, mask: pair.mask)
             losses.outputTemporal = ot.loss
             losses.featureTemporal = ft.loss
             outputGrad += ReCoNetTrainer.join(ot.previousGradient, ot.currentGradient) * Float(options.outputTemporalWeight)

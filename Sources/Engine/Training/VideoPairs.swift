@@ -11,7 +11,7 @@ public enum VideoPairs {
         guard previous.width >= size, previous.height >= size else { throw .tooSmall(width: previous.width, height: previous.height) }
         let backward = try flow.flow(from: current, to: previous)
         let forward = try flow.flow(from: previous, to: current)
-        let mask = OcclusionMask.reliability(backward: backward, forward: forward)
+        let mask = OcclusionMask.reliability(of: backward, reverse: forward)
         let x0 = Int.random(in: 0...(current.width - size), using: &rng), y0 = Int.random(in: 0...(current.height - size), using: &rng)
         func window(_ plane: [Float], channels: Int, width: Int, height: Int) -> [Float] {
             var out = [Float](repeating: 0, count: channels * size * size)

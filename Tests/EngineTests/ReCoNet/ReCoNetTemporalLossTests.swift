@@ -3,21 +3,21 @@ import Testing
 
 /// The temporal losses: zero for a static pair, positive for flicker, the luminance term, and
 /// gradients against central finite differences.
-@Suite struct TemporalLossTests {
+@Suite struct ReCoNetTemporalLossTests {
     @Test func outputLossIsZeroForAStaticPairAndPositiveForFlicker() {
         var rng = SplitMix64(seed: 31)
         let frame = Tensor.random([1, 3, 6, 7], in: 0...255, using: &rng)
         let styled = Tensor.random([1, 3, 6, 7], in: 0...255, using: &rng)
         let still = FlowField(width: 7, height: 6)
         let mask = [Float](repeating: 1, count: 42)
-        let s = TemporalLoss.output(previous: styled, current: styled, previousInput: frame, currentInput: frame, flow: still, mask: mask)
+        let s = ReCoNetTemporalLoss.output(previous: styled, current: styled, previousInput: frame, currentInput: frame, flow: still, mask: mask)
         #expect(s.loss == 0)
         #expect(s.currentGradient.scalars.allSatisfy { $0 == 0 })
         let flicker = styled.map { min(255, $0 + 20) }
-        let f = TemporalLoss.output(previous: styled, current: flicker, previousInput: frame, currentInput: frame, flow: still, mask: mask)
+        let f = ReCoNetTemporalLoss.output(previous: styled, current: flicker, previousInput: frame, currentInput: frame, flow: still, mask: mask)
         #expect(f.loss > 0)
         // A masked-out frame counts nothing.
-        let none = TemporalLoss.output(previous: styled, current: flicker, previousInput: frame, currentInput: frame,
+        let none = ReCoNetTemporalLoss.output(previous: styled, current: flicker, previousInput: frame, currentInput: frame,
                                        flow: still, mask: [Float](repeating: 0, count: 42))
         #expect(none.loss == 0)
     }
@@ -28,7 +28,7 @@ import Testing
         let styled = Tensor.random([1, 3, 5, 5], in: 50...200, using: &rng)
         let flow = FlowField(width: 5, height: 5), mask = [Float](repeating: 1, count: 25)
         // Inputs and outputs both brighten by 10 in every channel: luminance rises by exactly 10.
-        let l = TemporalLoss.output(previous: styled, current: styled.map { $0 + 10 },
+        let l = ReCoNetTemporalLoss.output(previous: styled, current: styled.map { $0 + 10 },
                                     previousInput: frame, currentInput: frame.map { $0 + 10 }, flow: flow, mask: mask)
         #expect(l.loss < 1e-10)
     }
@@ -40,9 +40,9 @@ import Testing
         let previous = ramp(0), current = ramp(20)
         let flow = FlowField.constant(width: w, height: h, u: 2, v: 0)
         let mask = Warp.insideMask(flow)
-        let l = TemporalLoss.output(previous: previous, current: current, previousInput: previous, currentInput: current, flow: flow, mask: mask)
+        let l = ReCoNetTemporalLoss.output(previous: previous, current: current, previousInput: previous, currentInput: current, flow: flow, mask: mask)
         #expect(l.loss < 1e-10)
-        let f = TemporalLoss.feature(previous: previous, current: current, flow: flow, mask: mask)
+        let f = ReCoNetTemporalLoss.feature(previous: previous, current: current, flow: flow, mask: mask)
         #expect(f.loss >= 0)
     }
 
@@ -54,13 +54,13 @@ import Testing
         let mask = (0..<30).map { _ in Float.random(in: 0...1, using: &rng) }
         let ip = Tensor.random([1, 3, h, w], in: 0...255, using: &rng), ic = Tensor.random([1, 3, h, w], in: 0...255, using: &rng)
         let op = Tensor.random([1, 3, h, w], in: 0...255, using: &rng), oc = Tensor.random([1, 3, h, w], in: 0...255, using: &rng)
-        let out = TemporalLoss.output(previous: op, current: oc, previousInput: ip, currentInput: ic, flow: flow, mask: mask)
+        let out = ReCoNetTemporalLoss.output(previous: op, current: oc, previousInput: ip, currentInput: ic, flow: flow, mask: mask)
         let numericPrev = GradientCheck.numericGradient(of: { p in
-            Tensor(shape: [1], scalars: [Float(TemporalLoss.output(previous: p, current: oc, previousInput: ip, currentInput: ic, flow: flow, mask: mask).loss)])
+            Tensor(shape: [1], scalars: [Float(ReCoNetTemporalLoss.output(previous: p, current: oc, previousInput: ip, currentInput: ic, flow: flow, mask: mask).loss)])
         }, at: op, projection: Tensor(shape: [1], scalars: [1]), step: 0.5)
         #expect(out.previousGradient.relativeError(to: numericPrev) < 1e-2)
         let numericCur = GradientCheck.numericGradient(of: { c in
-            Tensor(shape: [1], scalars: [Float(TemporalLoss.output(previous: op, current: c, previousInput: ip, currentInput: ic, flow: flow, mask: mask).loss)])
+            Tensor(shape: [1], scalars: [Float(ReCoNetTemporalLoss.output(previous: op, current: c, previousInput: ip, currentInput: ic, flow: flow, mask: mask).loss)])
         }, at: oc, projection: Tensor(shape: [1], scalars: [1]), step: 0.5)
         #expect(out.currentGradient.relativeError(to: numericCur) < 1e-2)
 
@@ -69,9 +69,9 @@ import Testing
                             v: (0..<480).map { _ in Float.random(in: -4...4, using: &rng) })
         let bigMask = (0..<480).map { _ in Float(Int.random(in: 0...1, using: &rng)) }
         let fp = Tensor.random([1, 2, 5, 6], using: &rng), fc = Tensor.random([1, 2, 5, 6], using: &rng)
-        let feat = TemporalLoss.feature(previous: fp, current: fc, flow: big, mask: bigMask)
+        let feat = ReCoNetTemporalLoss.feature(previous: fp, current: fc, flow: big, mask: bigMask)
         let numericF = GradientCheck.numericGradient(of: { p in
-            Tensor(shape: [1], scalars: [Float(TemporalLoss.feature(previous: p, current: fc, flow: big, mask: bigMask).loss)])
+            Tensor(shape: [1], scalars: [Float(ReCoNetTemporalLoss.feature(previous: p, current: fc, flow: big, mask: bigMask).loss)])
         }, at: fp, projection: Tensor(shape: [1], scalars: [1]), step: 1e-2)
         #expect(feat.previousGradient.relativeError(to: numericF) < 1e-2)
     }

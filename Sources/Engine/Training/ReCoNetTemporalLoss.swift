@@ -11,7 +11,7 @@
 ///
 /// Both return the gradient with respect to each frame's tensor, the previous frame's through the
 /// warp's transpose.
-public enum TemporalLoss {
+public enum ReCoNetTemporalLoss {
     /// Relative luminance weights (ITU-R BT.709).
     public static let luminance: (Float, Float, Float) = (0.2126, 0.7152, 0.0722)
 
@@ -21,7 +21,7 @@ public enum TemporalLoss {
         let (h, w) = (current.shape[2], current.shape[3])
         precondition(previous.shape == current.shape && previousInput.shape == current.shape && currentInput.shape == current.shape
                      && current.shape[1] == 3 && flow.width == w && flow.height == h && mask.count == w * h,
-                     "TemporalLoss.output: shapes disagree")
+                     "ReCoNetTemporalLoss.output: shapes disagree")
         let n = w * h
         let warpedOutput = Warp.backward(planar(previous), by: flow).data
         let warpedInput = Warp.backward(planar(previousInput), by: flow).data
@@ -52,7 +52,7 @@ public enum TemporalLoss {
     public static func feature(previous: Tensor, current: Tensor, flow: FlowField,
                                mask: [Float]) -> (loss: Double, previousGradient: Tensor, currentGradient: Tensor) {
         precondition(previous.shape == current.shape && current.shape.count == 4 && current.shape[0] == 1,
-                     "TemporalLoss.feature: shapes disagree")
+                     "ReCoNetTemporalLoss.feature: shapes disagree")
         let (c, h, w) = (current.shape[1], current.shape[2], current.shape[3])
         let n = w * h
         let smallFlow = flow.resized(width: w, height: h)
