@@ -218,3 +218,47 @@ extension FaultTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".out.mkv.vst").path))
     }
 }
+
+extension FaultTests {
+    static let weights = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("models/vgg16.vstw").path
+
+    /// `gatys` carries each frame into the next, so a chunk cut short must go on from its last
+    /// stored frame: one worker renders part of a one-chunk job and is SIGKILLed; a second,
+    /// started only then, gets the chunk at its first missing frame with the last stored one as
+    /// warm start. Were the warm start not sent, the chunk would start over and the stored
+    /// frames would arrive twice.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: weights), "needs models/vgg16.vstw (vst models fetch)"))
+    func gatysChunkOfAKilledWorkerResumesWarmAtItsFirstMissingFrame() throws {
+        let folder = try Tools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let frames = 12
+        let input = try Tools.syntheticClip(in: folder, frames: frames, width: 48, height: 32)
+        let style = folder.appendingPathComponent("style.png").path
+        _ = try Tools.ffmpeg(["-v", "error", "-f", "lavfi", "-i", "testsrc=size=32x32", "-frames:v", "1", style])
+        let output = folder.appendingPathComponent("g.mkv").path
+        let farm = try Farm(folder: folder, workers: 1)
+        let submitted = try farm.client(["submit", input, "--style", style, "--chunk", "\(frames)", "--overlap", "2",
+                                         "--iters", "3", "--iters-next", "2", "--detach", "--out", output])
+        #expect(submitted.stdout == "1\n", "\(submitted.stderr)")
+        Self.waitForRenders(farm, 3)
+        kill(farm.workers[0].pid, SIGKILL)
+        let storedAtKill = farm.count("frames", suffix: ".rgb.lz4")
+        #expect(storedAtKill >= 1 && storedAtKill < frames, "\(storedAtKill) of \(frames) frames stored at the kill")
+        farm.workers.append(try ChildProcess(Tools.vstWorker, ["--connect", farm.workerEndpoint, "--insecure"]))
+
+        let end = try farm.waitForEnd(of: 1)
+        #expect(end.contains("1\tdone\t\(frames)/\(frames)"), "\(end) \(farm.serve!.stderr)")
+        let log = farm.serve!.stderr
+        #expect(log.contains("silent past its lease"), "\(log)")
+        // Resumed after the frames stored before the kill, never at the chunk's start.
+        let resumed = log.split(separator: "\n").first { $0.contains("resumes at frame") }
+        let at = resumed.flatMap { line in line.split(separator: " ").drop { $0 != "frame" }.dropFirst().first.flatMap { Int($0) } }
+        #expect(at.map { $0 >= storedAtKill && $0 < frames } == true, "\(log)")
+        farm.stop()
+        // Each frame of the chunk arrived exactly once: none stored before the kill was rendered again.
+        let counts = try Self.extraArrivals(farm, frames: frames, chunk: frames, overlap: 2)
+        #expect(counts.extra == 0 && counts.missing == 0, "\(counts)")
+        #expect(try Tools.videoTimes(output).count == frames)
+    }
+}
