@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Protocol
 import Worker
 
 @main struct VSTWorker: ParsableCommand {

@@ -1,8 +1,9 @@
 import Dispatch
 import Foundation
 
-/// SIGTERM and SIGINT as a flag the worker loop polls, so that systemd's stop or Ctrl-C ends
-/// the worker cleanly (BYE sent, socket closed) instead of killing it mid-message.
+/// SIGTERM and SIGINT as a flag the coordinator's and the worker's loops poll, so that systemd's
+/// stop or Ctrl-C ends either cleanly (BYE sent, local workers stopped, sockets closed) instead of
+/// killing it mid-message. Both sides use it, so it lives beside `Liveness` in Protocol.
 public final class StopSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var raised = false
