@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Media"], swiftSettings: numericFlags + v5),
         .testTarget(name: "MediaTests", dependencies: ["Media"], swiftSettings: cpuFlags + v5),
         .testTarget(name: "ProtocolTests", dependencies: ["Protocol"], swiftSettings: v5),
-        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Media", "Protocol"], swiftSettings: cpuFlags + v5),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Protocol"], swiftSettings: cpuFlags + v5),
+        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Engine", "Media", "Protocol"], swiftSettings: cpuFlags + v5),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Engine", "Protocol"], swiftSettings: cpuFlags + v5),
     ]
 )

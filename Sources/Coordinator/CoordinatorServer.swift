@@ -324,11 +324,15 @@ public final class CoordinatorServer {
                     try runner.open()
                     set(runner, .running, "running")
                 }
-                let task = try runner.task(for: assignment, keepAlive: heartbeatIfDue)
+                let (task, model) = try runner.task(for: assignment, keepAlive: heartbeatIfDue)
+                if let model {
+                    settings.log("job \(runner.id): model \(model.sha256.prefix(12)) (\(model.byteCount) bytes) sent to worker \(names[assignment.worker] ?? "\(assignment.worker)")")
+                }
                 if assignment.isResumption {
                     settings.log("\(assignment.chunk) resumes at frame \(runner.request.start + assignment.firstFrame) on worker \(names[assignment.worker] ?? "\(assignment.worker)")")
                 }
                 if !send(task, to: assignment.worker) {
+                    runner.forgetModel(of: assignment.worker)
                     scheduler.release(assignment.worker)
                 }
             } catch {
@@ -405,6 +409,7 @@ public final class CoordinatorServer {
             let chunk = Scheduler.ChunkID(job: header.job, chunk: Int(header.chunk))
             guard scheduler.holder(of: chunk) == worker else { return } // a stale report
             let name = names[worker] ?? "\(worker)"
+            jobs[header.job]?.forgetModel(of: worker)
             let givenUp = scheduler.chunkFailed(chunk, by: worker)
             settings.log("\(chunk) failed on worker \(name): \(reason)")
             store.workerFinishedChunk(identity: worker.bytes, failed: true)
@@ -419,6 +424,7 @@ public final class CoordinatorServer {
             }
         case .bye:
             store.workerLeft(identity: worker.bytes, why: "\(names[worker] ?? "\(worker)") said BYE")
+            for runner in jobs.values { runner.forgetModel(of: worker) }
             let chunks = scheduler.release(worker)
             settings.log("worker \(names[worker] ?? "\(worker)") left" + (chunks.isEmpty ? "" : "; \(chunks.map(\.description).joined(separator: ", ")) back to the queue"))
             names[worker] = nil

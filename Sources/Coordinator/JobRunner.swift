@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Media
 import Protocol
@@ -34,6 +35,8 @@ final class JobRunner {
     private var joining: SegmentJoin?
     private let styles: [[UInt8]]
     private let styleWeights: [Double]
+    /// The network of a `reconet` job, sent once to each worker.
+    private var model: JobModel?
     /// Final frames from their renders: overlaps stitched in time along the input's motion, read
     /// by a second forward reader of the input (the first serves the tasks).
     private lazy var stitcher: SeamStitcher = {
@@ -91,7 +94,15 @@ final class JobRunner {
         }
         styles = loaded
         styleWeights = request.styleWeights.isEmpty ? Array(repeating: 1, count: loaded.count) : request.styleWeights
-        parameters = request.parameters
+        if request.method == "reconet" {
+            guard min(source.info.width, source.info.height) >= ReCoNet.minimumSide else {
+                throw .invalidOption("method reconet needs frames of at least \(ReCoNet.minimumSide) pixels a side, the job's are \(source.info.width)x\(source.info.height)")
+            }
+            guard let path = request.parameters["model"] else { throw .invalidOption("method reconet needs --model FILE.reconet") }
+            model = try JobModel(path: path)
+        }
+        // The model's path means nothing on a worker's host: it travels by content instead.
+        parameters = request.parameters.filter { $0.key != "model" }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try Data(JSONPayload.encode(request)).write(to: directory.appendingPathComponent("request.json"))
@@ -192,8 +203,10 @@ final class JobRunner {
     }
 
     /// The TASK for `assignment`: the chunk's input frames from where it (re)starts, with the
-    /// last frame it delivered as warm start when it resumes.
-    func task(for assignment: Scheduler.Assignment, keepAlive: () -> Void = {}) throws(CoordinatorError) -> Message {
+    /// last frame it delivered as warm start when it resumes, and the job's model when this
+    /// worker has not been sent it yet (`modelAttached`).
+    func task(for assignment: Scheduler.Assignment, keepAlive: () -> Void = {}) throws(CoordinatorError)
+        -> (message: Message, modelAttached: ModelReference?) {
         let chunk = plan.chunks[assignment.chunk.chunk]
         var warm: (frame: Int, payload: [UInt8])?
         if assignment.isResumption {
@@ -212,10 +225,20 @@ final class JobRunner {
                             ownStart: absolute(chunk.ownStart), end: absolute(chunk.end),
                             width: source.info.width, height: source.info.height, method: request.method,
                             parameters: parameters, styleCount: styles.count, styleWeights: styleWeights,
-                            frameCount: images.count, warmStartFrame: warm.map { absolute($0.frame) })
+                            frameCount: images.count, warmStartFrame: warm.map { absolute($0.frame) },
+                            model: nil)
         let frames = images.map { FramePayload.encode(width: $0.width, height: $0.height, pixels: $0.pixels) }
-        return .task(TaskPayload(spec: spec, styles: styles, frames: frames, warmStart: warm?.payload))
+        var payload = TaskPayload(spec: spec, styles: styles, frames: frames, warmStart: warm?.payload)
+        if let next = model?.next(for: assignment.worker) {
+            payload.spec.model = next.reference
+            payload.model = next.bytes
+        }
+        return (.task(payload), payload.model == nil ? nil : payload.spec.model)
     }
+
+    /// `worker` may no longer hold this job's model (it failed a chunk, left, or its TASK was
+    /// not sent): its next TASK carries the model again.
+    func forgetModel(of worker: WorkerID) { model?.forget(worker) }
 
     /// Where a result can resume a chunk: the first relative frame not delivered in order.
     func resumePoint(chunk: Int) -> Int {

@@ -75,7 +75,7 @@ public enum ScaleBench {
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let film = status.framesTotal
-        let rendered = ChunkPlan(frameCount: film, chunkFrames: chunk, overlapFrames: options.overlap).chunks.map(\.renderRange.count).reduce(0, +)
+        let rendered = ChunkPlan(frameCount: film, chunkFrames: chunk, overlapFrames: options.overlap ?? 0).chunks.map(\.renderRange.count).reduce(0, +)
         let ideal = Double(rendered) * Double(frameMilliseconds) / 1000 / Double(count)
         return Row(workers: count, frames: film, rendered: rendered, seconds: seconds, framesPerSecond: Double(film) / seconds,
                    efficiency: ideal / seconds, coordinatorMillisecondsPerFrame: cpu * 1000 / Double(film))

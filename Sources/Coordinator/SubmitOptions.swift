@@ -14,7 +14,8 @@ public struct SubmitOptions: Sendable {
     public var start = 0
     public var frames: Int?
     public var chunk = ChunkPlan.defaultChunkFrames
-    public var overlap = ChunkPlan.defaultOverlapFrames
+    /// nil: `defaultOverlap(for: method)`.
+    public var overlap: Int?
     public var iters: Int?
     public var itersNext: Int?
     public var temporalWeight: Double?
@@ -47,7 +48,10 @@ public struct SubmitOptions: Sendable {
     public func makeRequest() throws(CoordinatorError) -> JobRequest {
         try Self.validateMethod(method)
         if method == "gatys" && styles.isEmpty { throw .invalidOption("method gatys needs at least one --style image") }
-        if method == "reconet" && model == nil && styles.isEmpty { throw .invalidOption("method reconet needs --model (or a --style to train for)") }
+        if method == "reconet" && model == nil {
+            throw .invalidOption("method reconet needs --model FILE.reconet (vst train makes one; models/starry.reconet is in the repository)")
+        }
+        if method != "reconet" && model != nil { throw .invalidOption("--model is for method reconet, not \(method)") }
         if !styleWeights.isEmpty && styleWeights.count != styles.count {
             throw .invalidOption("--style-weights has \(styleWeights.count) values for \(styles.count) --style images")
         }
@@ -56,6 +60,7 @@ public struct SubmitOptions: Sendable {
         if start < 0 { throw .invalidOption("--start \(start) is negative") }
         if let frames, frames < 1 { throw .invalidOption("--frames \(frames) must be at least 1") }
         if chunk < 1 { throw .invalidOption("--chunk \(chunk) must be at least 1") }
+        let overlap = self.overlap ?? Self.defaultOverlap(for: method, chunk: chunk)
         if overlap < 0 || overlap >= chunk { throw .invalidOption("--overlap \(overlap) must be in 0..<\(chunk) (below --chunk)") }
         if let iters, iters < 1 { throw .invalidOption("--iters \(iters) must be at least 1") }
         if let itersNext, itersNext < 1 { throw .invalidOption("--iters-next \(itersNext) must be at least 1") }
@@ -109,6 +114,13 @@ public struct SubmitOptions: Sendable {
         return JobRequest(input: input, output: output, styles: styles, styleWeights: styleWeights, method: method,
                           parameters: parameters, height: height, start: start, frames: frames, chunk: chunk,
                           overlap: overlap, crf: crf, preset: preset, lossless: lossless, priority: priority == 0 ? nil : priority)
+    }
+
+    /// Overlap when `--overlap` is not given: none for `reconet`, whose frames are independent
+    /// (its network was trained to be stable in time, so neighbouring chunks already agree);
+    /// `ChunkPlan.defaultOverlapFrames` (below the chunk size) for the others.
+    public static func defaultOverlap(for method: String, chunk: Int) -> Int {
+        method == "reconet" ? 0 : min(ChunkPlan.defaultOverlapFrames, max(0, chunk - 1))
     }
 
     /// `gatys`, `reconet`, `copy` or `sleep:MS` with MS in 0...600000.

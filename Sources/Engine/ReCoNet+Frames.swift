@@ -1,6 +1,11 @@
 /// Frames in and out as the decoder and encoder hold them (packed 8-bit RGB, row-major), so a
 /// worker renders a frame with one call and no tensor code of its own.
 extension ReCoNet {
+    /// The smallest frame side the network takes: the first layer pads by reflecting 4 pixels
+    /// and the residual blocks, at a quarter of the size, by reflecting 1, which needs more
+    /// pixels than that on every side. 16 leaves a margin at every stage.
+    public static let minimumSide = 16
+
     /// The stylisation of one packed RGB frame (`width * height * 3` bytes), same size, rounded.
     public func stylize(packedRGB bytes: [UInt8], width: Int, height: Int) -> [UInt8] {
         precondition(bytes.count == width * height * 3 && width > 0 && height > 0,

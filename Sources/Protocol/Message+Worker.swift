@@ -19,19 +19,24 @@ extension Message {
     public static func heartbeat() -> Message { Message(.heartbeat) }
 
     /// C->W: a chunk to render. `styles`, `frames` and `warmStart` are `FramePayload`s whose
-    /// counts match the spec (a programmer error otherwise). header.frame is the first input frame.
+    /// counts match the spec, and `model` is there exactly when the spec says it is attached (a
+    /// programmer error otherwise). header.frame is the first input frame.
     public static func task(_ payload: TaskPayload) -> Message {
         let spec = payload.spec
         precondition(payload.styles.count == spec.styleCount && payload.frames.count == spec.frameCount
-                     && (payload.warmStart == nil) == (spec.warmStartFrame == nil),
+                     && (payload.warmStart == nil) == (spec.warmStartFrame == nil)
+                     && (payload.model == nil) == !(spec.model?.attached ?? false),
                      "TASK payload counts disagree with its spec")
-        var frames = [JSONPayload.encode(spec)] + payload.styles + payload.frames
+        var frames = [JSONPayload.encode(spec)] + payload.styles
+        if let model = payload.model { frames.append(model) }
+        frames += payload.frames
         if let warm = payload.warmStart { frames.append(warm) }
         return Message(.task, job: spec.job, chunk: spec.chunk, frame: UInt32(clamping: spec.firstInputFrame), payload: frames)
     }
 
     /// Splits a TASK after checking the spec, that it agrees with the header, and that the
-    /// payload holds exactly the frames the spec announces. Frames are not decompressed here.
+    /// payload holds exactly the frames the spec announces (an attached model of the announced
+    /// size). Frames are not decompressed and the model's hash is not checked here.
     public func decodeTask() throws(DecodeError) -> TaskPayload {
         try expect(.task)
         let spec = try JSONPayload.decode(TaskSpec.self, from: payload[0])
@@ -40,13 +45,21 @@ extension Message {
             throw .badPayload("task spec names job \(spec.job) chunk \(spec.chunk), header job \(header.job) chunk \(header.chunk)")
         }
         let warmCount = spec.warmStartFrame == nil ? 0 : 1
-        let expected = 1 + spec.styleCount + spec.frameCount + warmCount
+        let modelCount = spec.model?.attached == true ? 1 : 0
+        let expected = 1 + spec.styleCount + modelCount + spec.frameCount + warmCount
         guard payload.count == expected else {
             throw .badPayload("task spec announces \(expected) payload frames, message has \(payload.count)")
         }
-        let stylesEnd = 1 + spec.styleCount, framesEnd = stylesEnd + spec.frameCount
-        return TaskPayload(spec: spec, styles: Array(payload[1..<stylesEnd]), frames: Array(payload[stylesEnd..<framesEnd]),
-                           warmStart: warmCount == 1 ? payload[framesEnd] : nil)
+        let stylesEnd = 1 + spec.styleCount, framesStart = stylesEnd + modelCount, framesEnd = framesStart + spec.frameCount
+        var model: [UInt8]?
+        if modelCount == 1, let reference = spec.model {
+            model = payload[stylesEnd]
+            guard model!.count == reference.byteCount else {
+                throw .badPayload("task model is \(model!.count) bytes, its spec says \(reference.byteCount)")
+            }
+        }
+        return TaskPayload(spec: spec, styles: Array(payload[1..<stylesEnd]), frames: Array(payload[framesStart..<framesEnd]),
+                           warmStart: warmCount == 1 ? payload[framesEnd] : nil, model: model)
     }
 
     /// W->C: styled frame `frame` (absolute index), already encoded with `FramePayload.encode`.

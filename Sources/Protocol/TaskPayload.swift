@@ -9,12 +9,15 @@ public struct TaskPayload: Sendable, Equatable {
     public var frames: [[UInt8]]
     /// The already-styled frame `spec.warmStartFrame`, when there is one.
     public var warmStart: [UInt8]?
+    /// The model file's bytes, when `spec.model` is attached.
+    public var model: [UInt8]?
 
-    public init(spec: TaskSpec, styles: [[UInt8]], frames: [[UInt8]], warmStart: [UInt8]? = nil) {
+    public init(spec: TaskSpec, styles: [[UInt8]], frames: [[UInt8]], warmStart: [UInt8]? = nil, model: [UInt8]? = nil) {
         self.spec = spec
         self.styles = styles
         self.frames = frames
         self.warmStart = warmStart
+        self.model = model
     }
 }
 
@@ -43,5 +46,6 @@ extension TaskSpec {
         guard frameCount == expectedFrameCount else {
             throw .badPayload("task carries \(frameCount) input frames, its range needs \(expectedFrameCount)")
         }
+        try model?.validate()
     }
 }

@@ -2,9 +2,10 @@
 ///
 /// Frame indices are absolute in the input film. The worker renders [renderStart, end) and sends
 /// RESULT for every frame in [ownStart, end) plus the overlap [renderStart, ownStart) that the
-/// stitcher blends. The TASK's remaining payload frames are `styleCount` style images, then
-/// `frameCount` input frames starting at renderStart (or just after `warmStartFrame`), then the
-/// warm-start frame if there is one, all as `FramePayload`s.
+/// stitcher blends. The TASK's remaining payload frames are `styleCount` style images, then the
+/// model file's bytes when `model` is attached, then `frameCount` input frames starting at
+/// renderStart (or at `warmStartFrame`), then the warm-start frame if there is one; images and
+/// frames as `FramePayload`s.
 public struct TaskSpec: Codable, Sendable, Equatable {
     public var job: UInt32
     public var chunk: UInt32
@@ -29,10 +30,12 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     /// Absolute index of an already-styled frame sent as the last payload, when the chunk resumes
     /// after its previous worker died: rendering continues after it, warm-started from it.
     public var warmStartFrame: Int?
+    /// The network of a `reconet` TASK (nil for every other method).
+    public var model: ModelReference?
 
     public init(job: UInt32, chunk: UInt32, renderStart: Int, ownStart: Int, end: Int, width: Int, height: Int,
                 method: String, parameters: [String: String] = [:], styleCount: Int, styleWeights: [Double],
-                frameCount: Int, warmStartFrame: Int? = nil) {
+                frameCount: Int, warmStartFrame: Int? = nil, model: ModelReference? = nil) {
         self.job = job
         self.chunk = chunk
         self.renderStart = renderStart
@@ -46,5 +49,6 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         self.styleWeights = styleWeights
         self.frameCount = frameCount
         self.warmStartFrame = warmStartFrame
+        self.model = model
     }
 }

@@ -124,6 +124,6 @@ final class ChunkJob: @unchecked Sendable {
             throw WorkerError.badTask("frame \(spec.firstInputFrame + i) is \(frame.width)x\(frame.height), the task says \(spec.width)x\(spec.height)")
         }
         let warm = try task.warmStart.map { try image($0, "warm-start frame") }
-        return ChunkInput(spec: spec, styles: styles, frames: frames, warmStart: warm)
+        return ChunkInput(spec: spec, styles: styles, frames: frames, warmStart: warm, model: task.model)
     }
 }

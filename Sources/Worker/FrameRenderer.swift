@@ -10,12 +10,15 @@ public struct ChunkInput: Sendable {
     /// The already-styled frame `spec.warmStartFrame` when the chunk resumes after another
     /// worker died; rendering continues with the frame after it.
     public var warmStart: RGBImage?
+    /// The model file's bytes when the TASK carried them (`spec.model` attached).
+    public var model: [UInt8]?
 
-    public init(spec: TaskSpec, styles: [RGBImage], frames: [RGBImage], warmStart: RGBImage? = nil) {
+    public init(spec: TaskSpec, styles: [RGBImage], frames: [RGBImage], warmStart: RGBImage? = nil, model: [UInt8]? = nil) {
         self.spec = spec
         self.styles = styles
         self.frames = frames
         self.warmStart = warmStart
+        self.model = model
     }
 
     /// The absolute index of `frames[i]`.
@@ -30,7 +33,7 @@ public struct ChunkInput: Sendable {
 /// coordinator stores it (and a dying worker loses as little as possible).
 ///
 /// `emit` throws `WorkerError.cancelled` once the coordinator takes the chunk back; a renderer
-/// lets that error through and stops. `GatysChunkRenderer` (and ReCoNet's when it lands) implement this
+/// lets that error through and stops. `GatysChunkRenderer` and `ReCoNetChunkRenderer` implement this
 /// protocol; `RendererFactory` is the dispatch.
 public protocol FrameRenderer: Sendable {
     func render(_ chunk: ChunkInput, emit: (_ frame: Int, _ image: RGBImage) throws -> Void) throws

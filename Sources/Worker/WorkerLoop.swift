@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Protocol
 
@@ -14,6 +15,8 @@ public final class WorkerLoop: @unchecked Sendable {
     public let stop: StopSignal
     private let name: String
     private var sessions = 0
+    /// ReCoNet models sent by the coordinator, kept across chunks and reconnections.
+    private let models = ModelCache()
 
     public init(configuration: WorkerConfiguration, stop: StopSignal = StopSignal()) {
         self.configuration = configuration
@@ -24,6 +27,8 @@ public final class WorkerLoop: @unchecked Sendable {
     /// Runs until a stop signal (or the parent named in the configuration is gone); throws only
     /// for a malformed endpoint.
     public func run() throws {
+        // --threads bounds both OpenBLAS's pool and Engine's own loops, for every method.
+        if let threads = configuration.threads { Parallel.setThreads(threads) }
         if let parent = configuration.parentProcess {
             let stop = self.stop
             Thread.detachNewThread {
@@ -121,7 +126,7 @@ public final class WorkerLoop: @unchecked Sendable {
                     do {
                         let task = try message.decodeTask()
                         do {
-                            job.start(task, renderer: try RendererFactory.renderer(for: task.spec.method), failure: nil)
+                            job.start(task, renderer: try RendererFactory.renderer(for: task.spec.method, models: models), failure: nil)
                         } catch {
                             job.start(task, renderer: nil, failure: error)
                         }

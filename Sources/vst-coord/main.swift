@@ -74,7 +74,7 @@ extension VSTCoord {
         @Option(help: "First input frame to render.") var start = 0
         @Option(help: "Number of frames to render (default: to the end).") var frames: Int?
         @Option(help: "Frames per chunk.") var chunk = ChunkPlan.defaultChunkFrames
-        @Option(help: "Frames each chunk also renders before its own, for stitching.") var overlap = ChunkPlan.defaultOverlapFrames
+        @Option(help: "Frames each chunk also renders before its own, for stitching (default 4; 0 for reconet).") var overlap: Int?
         @Option(help: "Optimiser iterations of a chunk's first frame (gatys; default 100).") var iters: Int?
         @Option(help: "Iterations of every later frame (gatys; default 50).") var itersNext: Int?
         @Option(help: "Weight of the short-term temporal loss, 0 for none (gatys; default 200).") var temporalWeight: Double?

@@ -8,7 +8,7 @@ import Protocol
         #expect(try RendererFactory.renderer(for: "copy") is CopyRenderer)
         #expect((try RendererFactory.renderer(for: "sleep:25") as? SleepRenderer)?.milliseconds == 25)
         #expect(try RendererFactory.renderer(for: "gatys") is GatysChunkRenderer)
-        #expect(throws: WorkerError.methodUnavailable("reconet")) { try RendererFactory.renderer(for: "reconet") }
+        #expect(try RendererFactory.renderer(for: "reconet") is ReCoNetChunkRenderer)
         #expect(throws: WorkerError.unknownMethod("paint")) { try RendererFactory.renderer(for: "paint") }
         #expect(throws: WorkerError.unknownMethod("sleep:x")) { try RendererFactory.renderer(for: "sleep:x") }
         #expect(WorkerError.methodUnavailable("reconet").description == "method reconet is not available in this build yet")

@@ -71,15 +71,60 @@ import Protocol
         #expect(try harness.next()?.kind == .ready)
     }
 
-    @Test func unknownOrUnavailableMethodFailsTheChunkWithAOneLineReason() throws {
+    @Test func unknownMethodOrMissingModelFailsTheChunkWithAOneLineReason() throws {
         let harness = try Harness()
         defer { harness.finish() }
         #expect(try harness.next()?.kind == .ready)
-        try harness.send(Self.task(method: "reconet"))
+        try harness.send(Self.task(method: "paint"))
         let failed = try #require(try harness.next())
         #expect(failed.kind == .chunkFailed)
-        #expect(try failed.decodeReason() == "method reconet is not available in this build yet")
+        #expect(try failed.decodeReason() == "unknown method paint (use gatys, reconet, copy or sleep:MS)")
         #expect(try harness.next()?.kind == .ready)
+        try harness.send(Self.task(method: "reconet"))
+        let noModel = try #require(try harness.next())
+        #expect(try noModel.decodeReason() == "bad task: method reconet needs a model (vst-coord submit --model FILE.reconet)")
+        #expect(try harness.next()?.kind == .ready)
+    }
+
+    /// The model travels with the first TASK only; the worker keeps it for the next one, and
+    /// says so in one line when a TASK names a model it never got.
+    @Test func reconetKeepsTheModelItWasSentForLaterChunks() throws {
+        let harness = try Harness()
+        defer { harness.finish() }
+        let model = ReCoNetChunkRendererTests.tinyModel()
+        func task(chunk: UInt32, attached: Bool, reference: ModelReference? = nil) -> Message {
+            let frames = (0..<2).map { i in FramePayload.encode(width: 20, height: 16, pixels: [UInt8](repeating: UInt8(40 * i + 30), count: 960)) }
+            let spec = TaskSpec(job: 5, chunk: chunk, renderStart: 2 * Int(chunk), ownStart: 2 * Int(chunk), end: 2 * Int(chunk) + 2,
+                                width: 20, height: 16, method: "reconet", styleCount: 0, styleWeights: [], frameCount: 2,
+                                model: (reference ?? model.reference).with(attached: attached))
+            return .task(TaskPayload(spec: spec, styles: [], frames: frames, model: attached ? model.bytes : nil))
+        }
+        func results(until end: MessageKind) throws -> (frames: [UInt32], last: Message?) {
+            var frames: [UInt32] = []
+            while let message = try harness.next() {
+                if message.kind == .result {
+                    frames.append(message.header.frame)
+                    try harness.send(.ack(job: 5, chunk: message.header.chunk, frame: message.header.frame))
+                } else if message.kind == end || message.kind == .chunkFailed {
+                    return (frames, message)
+                }
+            }
+            return (frames, nil)
+        }
+        #expect(try harness.next()?.kind == .ready)
+        try harness.send(task(chunk: 0, attached: true))
+        let first = try results(until: .chunkDone)
+        #expect(first.frames == [0, 1] && first.last?.kind == .chunkDone)
+        #expect(try harness.next()?.kind == .ready)
+        try harness.send(task(chunk: 1, attached: false))
+        let second = try results(until: .chunkDone)
+        #expect(second.frames == [2, 3] && second.last?.kind == .chunkDone)
+        #expect(try harness.next()?.kind == .ready)
+        let unknown = ModelReference(sha256: String(repeating: "ab", count: 32), byteCount: 10, attached: false)
+        try harness.send(task(chunk: 2, attached: false, reference: unknown))
+        let third = try results(until: .chunkDone)
+        #expect(third.last?.kind == .chunkFailed)
+        #expect(try third.last?.decodeReason() == "bad task: model \(unknown.sha256) was not sent to this worker")
     }
 
     @Test func cancelStopsTheChunkAndTheWorkerAsksForMore() throws {
