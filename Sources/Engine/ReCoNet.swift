@@ -89,8 +89,28 @@ public final class ReCoNet {
         return (features, ReCoNet.crop(decoded, to: x.shape))
     }
 
-    /// Stylises frames; the same as `forward(_:).output`.
-    public func stylize(_ x: Tensor) -> Tensor { forward(x).output }
+    /// Stylises frames: `forward(_:).output`, computed for inference. Each nearest upsampling
+    /// and the convolution after it run fused at the lower resolution
+    /// (`Conv2D.forwardAfterNearestUpsample`, 2.25x fewer multiply-adds), and nothing is kept for
+    /// `backward`.
+    public func stylize(_ x: Tensor) -> Tensor {
+        precondition(x.shape.count == 4 && x.shape[1] == 3 && x.shape[2] > 0 && x.shape[3] > 0,
+                     "ReCoNet: expected [n, 3, h, w], got \(x.shape)")
+        var y = encoder.forward(x)
+        let layers = decoder.layers
+        var i = 0
+        while i < layers.count {
+            if let up = layers[i] as? Upsample, up.factor == 2, i + 1 < layers.count,
+               let conv = layers[i + 1] as? Conv2D, conv.fusesNearestUpsample {
+                y = conv.forwardAfterNearestUpsample(y)
+                i += 2
+            } else {
+                y = layers[i].forward(y)
+                i += 1
+            }
+        }
+        return ReCoNet.crop(y, to: x.shape)
+    }
 
     /// Back-propagates the gradient with respect to the last `forward`'s output, plus optionally one
     /// with respect to its encoder features (the feature temporal loss), accumulating every

@@ -11,6 +11,8 @@ extension BenchCommand {
         @OptionGroup var common: Common
         @Option(help: "A .reconet model (default: a seeded random network of the paper's shape).")
         var model: String?
+        @Flag(help: "Also time every layer alone, one JSON line each.")
+        var layers = false
 
         func run() throws {
             common.applyThreads()
@@ -23,6 +25,9 @@ extension BenchCommand {
                 }
             }
             print(ReCoNetBench.frame(width: w, height: h, network: network, repeats: common.repeats).json)
+            if layers {
+                for line in ReCoNetBench.layerProfile(width: w, height: h, network: network, repeats: common.repeats) { print(line) }
+            }
         }
     }
 }
