@@ -13,9 +13,9 @@ trap 'kill $workers $serve 2>/dev/null || true; wait 2>/dev/null || true; rm -rf
 sleep 1
 workers=""
 for i in 1 2; do "$bin/vst-worker" --connect tcp://127.0.0.1:7555 --insecure 2>"$work/worker$i.log" & workers="$workers $!"; done
-job=$("$bin/vst-coord" submit "$clip" --method sleep:150 --height 270 --chunk 16 --overlap 4 \
+job=$("$bin/vst-coord" submit "$clip" --method sleep:${3:-400} --height 270 --chunk 16 --overlap 4 \
     --coordinator tcp://127.0.0.1:7556 --insecure --detach --out "$work/out.mkv")
-sleep "${2:-12}"
+sleep "${2:-10}"
 mkdir -p docs/images
 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --virtual-time-budget=3000 \
     --screenshot=docs/images/dashboard-job.png --window-size=1280,900 "http://127.0.0.1:8080/jobs/$job"
