@@ -18,7 +18,7 @@ let dashboardDependencies: [Target.Dependency] = [
     .product(name: "Metrics", package: "swift-metrics"),
 ]
 let coordinatorTestDependencies: [Target.Dependency] = [
-    "Coordinator", "Dashboard", "Media", "Protocol", .product(name: "HummingbirdTesting", package: "hummingbird"),
+    "Coordinator", "Dashboard", "Media", "Protocol", .product(name: "Hummingbird", package: "hummingbird"),
 ]
 
 let packageDependencies: [Package.Dependency] = [

@@ -1,14 +1,13 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
 import NIOCore
 import Testing
 @testable import Coordinator
-import Dashboard
+@testable import Dashboard
 import Protocol
 
-/// The dashboard's routes in memory (`app.test(.router)`) over a real coordinator with a real
+/// The dashboard's routes in memory (`InMemoryRouter`) over a real coordinator with a real
 /// job (no workers: it stays queued until paused or cancelled), its loop driven by a thread as
 /// `serve` drives it. In-memory requests have no peer address, so they count as remote: every
 /// one needs the token.
@@ -56,32 +55,36 @@ import Protocol
         }
     }
 
-    static func json(_ response: TestResponse) throws -> [String: Any] {
+    static func json(_ response: InMemoryRouter.Reply) throws -> [String: Any] {
         try #require(JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
     }
 
     @Test func everyEndpointAnswersWithTheJobsData() async throws {
         let farm = try Farm()
-        let app = Application(router: buildDashboardRouter(state: farm.companion.state))
-        try await app.test(.router) { client in
+        let client = InMemoryRouter(buildDashboardRouter(state: farm.companion.state))
+        do {
             // Without the token: 401 with a JSON error, for reading (not loopback) and control alike.
             for (uri, method) in [("/api/jobs", HTTPRequest.Method.get), ("/", .get), ("/api/jobs/1/pause", .post)] {
-                try await client.execute(uri: uri, method: method) { response in
+                do {
+                    let response = try await client.execute(uri: uri, method: method)
                     #expect(response.status == .unauthorized, "\(uri)")
                     #expect(try Self.json(response)["error"] as? String != nil)
                 }
             }
-            try await client.execute(uri: "/api/jobs", method: .get, headers: [.authorization: "Bearer wrong-token-0000000000"]) { response in
+            do {
+                let response = try await client.execute(uri: "/api/jobs", method: .get, headers: [.authorization: "Bearer wrong-token-0000000000"])
                 #expect(response.status == .unauthorized)
             }
-            try await client.execute(uri: "/api/jobs", method: .get, headers: Self.auth) { response in
+            do {
+                let response = try await client.execute(uri: "/api/jobs", method: .get, headers: Self.auth)
                 #expect(response.status == .ok)
                 let jobs = try #require(try Self.json(response)["jobs"] as? [[String: Any]])
                 #expect(jobs.count == 1)
                 #expect(jobs.first?["id"] as? Int == 1 && jobs.first?["state"] as? String == "queued")
                 #expect(jobs.first?["framesTotal"] as? Int == 30 && jobs.first?["method"] as? String == "sleep:10")
             }
-            try await client.execute(uri: "/api/jobs/1", method: .get, headers: Self.auth) { response in
+            do {
+                let response = try await client.execute(uri: "/api/jobs/1", method: .get, headers: Self.auth)
                 #expect(response.status == .ok)
                 let job = try Self.json(response)
                 let chunks = try #require(job["chunks"] as? [[String: Any]])
@@ -97,59 +100,71 @@ import Protocol
             for (uri, status) in [("/api/jobs/99", HTTPResponse.Status.notFound), ("/api/jobs/abc", .badRequest),
                                   ("/api/jobs/1/preview/styled.jpg", .notFound), ("/api/jobs/1/warping-error.png", .notFound),
                                   ("/api/jobs/1/preview/input.jpg?frame=500", .badRequest)] {
-                try await client.execute(uri: uri, method: .get, headers: Self.auth) { response in
+                do {
+                    let response = try await client.execute(uri: uri, method: .get, headers: Self.auth)
                     #expect(response.status == status, "\(uri)")
                     #expect(try Self.json(response)["error"] as? String != nil, "\(uri)")
                 }
             }
-            try await client.execute(uri: "/api/jobs/1/preview/input.jpg?frame=4", method: .get, headers: Self.auth) { response in
+            do {
+                let response = try await client.execute(uri: "/api/jobs/1/preview/input.jpg?frame=4", method: .get, headers: Self.auth)
                 #expect(response.status == .ok && response.headers[.contentType] == "image/jpeg")
                 #expect(Array(response.body.readableBytesView.prefix(2)) == [0xFF, 0xD8])
             }
-            try await client.execute(uri: "/api/workers", method: .get, headers: Self.auth) { response in
+            do {
+                let response = try await client.execute(uri: "/api/workers", method: .get, headers: Self.auth)
                 #expect(response.status == .ok)
                 #expect((try Self.json(response)["workers"] as? [Any])?.isEmpty == true)
             }
             for (uri, needle) in [("/", "data-page=\"jobs\""), ("/workers", "data-page=\"workers\""), ("/jobs/1", "data-job=\"1\""),
                                   ("/assets/dashboard.js", "function drawStrip"), ("/assets/dashboard.css", "--stitched")] {
-                try await client.execute(uri: uri, method: .get, headers: Self.auth) { response in
+                do {
+                    let response = try await client.execute(uri: uri, method: .get, headers: Self.auth)
                     #expect(response.status == .ok, "\(uri)")
                     #expect(String(buffer: response.body).contains(needle), "\(uri)")
                 }
             }
-            try await client.execute(uri: "/jobs/7", method: .get, headers: Self.auth) { response in #expect(response.status == .notFound) }
+            #expect(try await client.execute(uri: "/jobs/7", method: .get, headers: Self.auth).status == .notFound)
 
             // Controls go through the loop, as `vst-coord pause` does: same answers, same refusals.
-            try await client.execute(uri: "/api/jobs/1/pause", method: .post, headers: Self.auth) { response in
+            do {
+                let response = try await client.execute(uri: "/api/jobs/1/pause", method: .post, headers: Self.auth)
                 #expect(response.status == .ok)
                 #expect(try Self.json(response)["state"] as? String == "paused")
             }
-            try await client.execute(uri: "/api/jobs/1/pause", method: .post, headers: Self.auth) { response in
+            do {
+                let response = try await client.execute(uri: "/api/jobs/1/pause", method: .post, headers: Self.auth)
                 #expect(response.status == .conflict)
-                #expect((try Self.json(response)["error"] as? String)?.hasPrefix("job 1 is paused") == true)
+                #expect(try (Self.json(response)["error"] as? String)?.hasPrefix("job 1 is paused") == true)
             }
-            try await client.execute(uri: "/api/jobs/1/priority", method: .post, headers: Self.auth,
-                                     body: ByteBuffer(string: #"{"priority": 5}"#)) { response in
+            do {
+                let response = try await client.execute(uri: "/api/jobs/1/priority", method: .post, headers: Self.auth,
+                                                        body: ByteBuffer(string: #"{"priority": 5}"#))
                 #expect(response.status == .ok)
                 #expect(try Self.json(response)["priority"] as? Int == 5)
             }
-            try await client.execute(uri: "/api/jobs/1/priority", method: .post, headers: Self.auth, body: ByteBuffer(string: "five")) { response in
+            do {
+                let response = try await client.execute(uri: "/api/jobs/1/priority", method: .post, headers: Self.auth, body: ByteBuffer(string: "five"))
                 #expect(response.status == .badRequest)
             }
-            try await client.execute(uri: "/api/jobs/99/cancel", method: .post, headers: Self.auth) { response in
+            do {
+                let response = try await client.execute(uri: "/api/jobs/99/cancel", method: .post, headers: Self.auth)
                 #expect(response.status == .notFound)
             }
-            try await client.execute(uri: "/api/jobs/1/cancel", method: .post, headers: Self.auth) { response in
+            do {
+                let response = try await client.execute(uri: "/api/jobs/1/cancel", method: .post, headers: Self.auth)
                 #expect(try Self.json(response)["state"] as? String == "cancelled")
             }
-            try await client.execute(uri: "/api/jobs/1", method: .get, headers: Self.auth) { response in
+            do {
+                let response = try await client.execute(uri: "/api/jobs/1", method: .get, headers: Self.auth)
                 let job = try Self.json(response)
                 #expect(job["state"] as? String == "cancelled" && job["priority"] as? Int == 5)
                 #expect((job["strip"] as? [String: Any]).flatMap { ($0["runs"] as? [[String: Any]])?.first?["state"] as? String } == "queued")
                 let kinds = (job["events"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } ?? []
                 #expect(kinds.contains("paused") && kinds.contains("priority") && kinds.contains("cancelled"), "\(kinds)")
             }
-            try await client.execute(uri: "/metrics", method: .get, headers: Self.auth) { response in
+            do {
+                let response = try await client.execute(uri: "/metrics", method: .get, headers: Self.auth)
                 #expect(response.status == .ok)
                 let samples = try PrometheusText.parse(String(buffer: response.body))
                 #expect(PrometheusText.value(samples, "vst_frames_stored_total") == 0)
@@ -162,16 +177,15 @@ import Protocol
 
     @Test func aTokenInTheQueryLetsABrowserInWithACookieForGETsOnly() async throws {
         let farm = try Farm()
-        let app = Application(router: buildDashboardRouter(state: farm.companion.state))
-        try await app.test(.router) { client in
-            let cookie = try await client.execute(uri: "/jobs/1?token=\(Self.token)", method: .get) { response in
-                #expect(response.status == .ok)
-                return try #require(response.headers[.setCookie])
-            }
+        let client = InMemoryRouter(buildDashboardRouter(state: farm.companion.state))
+        do {
+            let first = try await client.execute(uri: "/jobs/1?token=\(Self.token)", method: .get)
+            #expect(first.status == .ok)
+            let cookie = try #require(first.headers[.setCookie])
             #expect(cookie.hasPrefix("vst_token=\(Self.token)") && cookie.contains("HttpOnly"))
             let header: HTTPFields = [.cookie: "vst_token=\(Self.token)"]
-            try await client.execute(uri: "/api/jobs/1", method: .get, headers: header) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/api/jobs/1/cancel", method: .post, headers: header) { #expect($0.status == .unauthorized) }
+            #expect(try await client.execute(uri: "/api/jobs/1", method: .get, headers: header).status == .ok)
+            #expect(try await client.execute(uri: "/api/jobs/1/cancel", method: .post, headers: header).status == .unauthorized)
         }
     }
 }

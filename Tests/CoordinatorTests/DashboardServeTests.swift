@@ -1,7 +1,5 @@
 import Foundation
 import HTTPTypes
-import HummingbirdTesting
-import NIOCore
 import Testing
 
 /// `vst-coord serve --http` with two workers and a sleep job, all on 127.0.0.1, read over real
@@ -16,11 +14,22 @@ import Testing
         func json() throws -> [String: Any] { try #require(JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]) }
     }
 
+    /// One request with curl (body to a file, so images stay bytes), bounded to 10 s.
     static func request(_ port: Int, _ uri: String, method: HTTPRequest.Method = .get, headers: HTTPFields = [:]) async throws -> Reply {
-        try await TestClient.withClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(10))) { client in
-            let response = try await client.execute(TestClient.Request(uri, method: method, headers: headers, body: method == .post ? ByteBuffer() : nil))
-            return Reply(status: response.status, headers: response.headers, body: response.body.map { Array($0.readableBytesView) } ?? [])
+        let bodyFile = FileManager.default.temporaryDirectory.appendingPathComponent("vst-http-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: bodyFile) }
+        var arguments = ["-s", "--max-time", "10", "-X", method.rawValue, "-o", bodyFile.path, "-D", "-"]
+        for field in headers { arguments += ["-H", "\(field.name.rawName): \(field.value)"] }
+        let result = try ChildProcess.run("/usr/bin/curl", arguments + ["http://127.0.0.1:\(port)\(uri)"], timeout: .seconds(15))
+        guard result.status == 0 else { throw Tools.ToolError.failed("curl \(uri): exit \(result.status.map(String.init) ?? "?")") }
+        let lines = result.stdout.components(separatedBy: "\r\n")
+        let code = Int(lines.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
+        var fields = HTTPFields()
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":"), let name = HTTPField.Name(String(line[..<colon])) else { continue }
+            fields.append(HTTPField(name: name, value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
+        return Reply(status: .init(code: code), headers: fields, body: Array((try? Data(contentsOf: bodyFile)) ?? Data()))
     }
 
     @Test func aRunningJobSeenOverHTTP() async throws {
@@ -55,7 +64,7 @@ import Testing
         let metricsBefore = try PrometheusText.parse(try await Self.request(port, "/metrics").text)
 
         let jobs = try await Self.request(port, "/api/jobs")
-        #expect(jobs.status == .ok && (try jobs.json()["jobs"] as? [[String: Any]])?.first?["id"] as? Int == 1)
+        #expect(try jobs.status == .ok && (jobs.json()["jobs"] as? [[String: Any]])?.first?["id"] as? Int == 1)
         let page = try await Self.request(port, "/jobs/1")
         #expect(page.status == .ok && page.text.contains("data-job=\"1\"") && page.headers[.contentType]?.hasPrefix("text/html") == true)
         for uri in ["/", "/workers", "/assets/dashboard.js", "/assets/dashboard.css"] {
@@ -68,7 +77,7 @@ import Testing
         let original = try await Self.request(port, "/api/jobs/1/preview/input.jpg?frame=\(frame)")
         #expect(original.status == .ok && original.body.prefix(2) == [0xFF, 0xD8])
         let plot = try await Self.request(port, "/api/jobs/1/warping-error.png")
-        #expect(plot.status == .notFound && (try plot.json()["error"] as? String)?.hasPrefix("not available") == true)
+        #expect(try plot.status == .notFound && (plot.json()["error"] as? String)?.hasPrefix("not available") == true)
         let workerList = try await Self.request(port, "/api/workers").json()
         let connected = try #require(workerList["workers"] as? [[String: Any]])
         #expect(connected.count == 2)
@@ -82,7 +91,7 @@ import Testing
         let token = try String(contentsOf: data.appendingPathComponent("http-token"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let auth: HTTPFields = [.authorization: "Bearer \(token)"]
         let paused = try await Self.request(port, "/api/jobs/1/pause", method: .post, headers: auth)
-        #expect(paused.status == .ok && (try paused.json()["state"] as? String) == "paused", "\(paused.text)")
+        #expect(try paused.status == .ok && (paused.json()["state"] as? String) == "paused", "\(paused.text)")
         #expect(try await Self.request(port, "/api/jobs/1/resume", method: .post, headers: auth).json()["state"] as? String == "running")
         #expect(try await Self.request(port, "/api/jobs/1/bogus", method: .post, headers: auth).status == .notFound)
 

@@ -16,7 +16,8 @@ enum DashboardStyle {
     .figures { display: flex; flex-wrap: wrap; gap: 1.6em; margin-top: .5em; color: var(--muted); }
     .figures b { color: var(--fg); }
     .state { display: inline-block; padding: 0 .5em; border-radius: 3px; background: var(--queued); font-size: .9em; }
-    .state.running, .state.busy { background: var(--rendering); } .state.done { background: var(--stitched); color: #fff; }
+    .state.running, .state.busy, .state.rendering { background: var(--rendering); }
+    .state.done, .state.sealed { background: var(--stitched); color: #fff; } .state.delivered { background: var(--stored); color: #fff; }
     .state.failed, .state.cancelled { background: var(--failed); color: #fff; } .state.paused { background: #9aa5b1; color: #fff; }
     canvas.strip { width: 100%; height: 46px; display: block; }
     .legend { display: flex; gap: 1.2em; margin-top: .4em; color: var(--muted); font-size: .9em; }
