@@ -19,6 +19,7 @@ let dashboardDependencies: [Target.Dependency] = [
 ]
 let coordinatorTestDependencies: [Target.Dependency] = [
     "Coordinator", "Dashboard", "Media", "Protocol", .product(name: "Hummingbird", package: "hummingbird"),
+    .product(name: "HummingbirdTesting", package: "hummingbird"),
 ]
 
 let packageDependencies: [Package.Dependency] = [

@@ -34,15 +34,18 @@ public final class ControlInbox: @unchecked Sendable {
         }
     }
 
-    /// On the loop thread: carries out every waiting request with `perform`; returns how many.
-    @discardableResult
-    public func drain(_ perform: (Request) -> Result<JobStatus, CoordinatorError>) -> Int {
+    /// On the loop thread: carries out every waiting request with `perform`, then, when there
+    /// was any, runs `afterwards` (the companion publishes a snapshot there) before it answers
+    /// the handlers, so that a page reading right after its control sees the new state.
+    public func drain(_ perform: (Request) -> Result<JobStatus, CoordinatorError>, afterwards: () -> Void) {
         lock.lock()
         let batch = waiting
         waiting.removeAll()
         lock.unlock()
-        for (request, continuation) in batch { continuation.resume(returning: perform(request)) }
-        return batch.count
+        guard !batch.isEmpty else { return }
+        let outcomes = batch.map { perform($0.0) }
+        afterwards()
+        for ((_, continuation), outcome) in zip(batch, outcomes) { continuation.resume(returning: outcome) }
     }
 
     /// Refuses every waiting and later request (the coordinator is stopping).

@@ -26,7 +26,7 @@ public enum Dashboard {
         let logger = LineLogHandler.logger("vst-coord", level: configuration.logLevel)
         let log: @Sendable (String) -> Void = { logger.notice("\($0)") }
         if !dashboard.address.isLoopback {
-            log("the dashboard listens on \(dashboard.address), beyond loopback: every request needs the token in \(path)")
+            log("the dashboard listens on \(dashboard.address), beyond loopback: requests from other hosts need the token in \(path)")
         } else {
             log("dashboard token in \(path) (job controls need it)")
         }

@@ -32,13 +32,16 @@ public final class DashboardCompanion: ServeCompanion {
     }
 
     public func afterStep(_ server: CoordinatorServer) {
-        let handled = state.inbox.drain { request in
+        state.inbox.drain({ request in
             do { return .success(try server.control(request.job, request.action, priority: request.priority)) } catch {
                 return .failure(error as? CoordinatorError ?? .rejected("\(error)"))
             }
-        }
-        // After a control, at once: the page that asked reads the new state next.
-        if handled > 0 || lastPublished.map({ ContinuousClock.now - $0 >= interval }) ?? true {
+        }, afterwards: {
+            // After a control, at once: the page that asked reads the new state next.
+            state.publish(server.snapshot())
+            lastPublished = .now
+        })
+        if lastPublished.map({ ContinuousClock.now - $0 >= interval }) ?? true {
             state.publish(server.snapshot())
             lastPublished = .now
         }

@@ -1,5 +1,4 @@
 import Hummingbird
-import Logging
 import NIOCore
 
 /// Hummingbird's basic context plus the peer's address, which `BearerTokenMiddleware` needs
@@ -12,16 +11,6 @@ public struct DashboardRequestContext: RequestContext, RemoteAddressRequestConte
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
-    }
-
-    /// A request that came over no socket (the in-memory tests): it counts as remote.
-    init(inMemory logger: Logger) {
-        coreContext = .init(source: InMemorySource(logger: logger))
-        remoteAddress = nil
-    }
-
-    private struct InMemorySource: RequestContextSource {
-        let logger: Logger
     }
 
     /// True when the request came over a loopback connection.

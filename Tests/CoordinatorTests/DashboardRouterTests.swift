@@ -1,13 +1,14 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdTesting
 import NIOCore
 import Testing
 @testable import Coordinator
 @testable import Dashboard
 import Protocol
 
-/// The dashboard's routes in memory (`InMemoryRouter`) over a real coordinator with a real
+/// The dashboard's routes in memory (`app.test(.router)`) over a real coordinator with a real
 /// job (no workers: it stays queued until paused or cancelled), its loop driven by a thread as
 /// `serve` drives it. In-memory requests have no peer address, so they count as remote: every
 /// one needs the token.
@@ -55,14 +56,14 @@ import Protocol
         }
     }
 
-    static func json(_ response: InMemoryRouter.Reply) throws -> [String: Any] {
+    static func json(_ response: TestResponse) throws -> [String: Any] {
         try #require(JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
     }
 
     @Test func everyEndpointAnswersWithTheJobsData() async throws {
         let farm = try Farm()
-        let client = InMemoryRouter(buildDashboardRouter(state: farm.companion.state))
-        do {
+        let app = Application(router: buildDashboardRouter(state: farm.companion.state))
+        try await app.test(.router) { client in
             // Without the token: 401 with a JSON error, for reading (not loopback) and control alike.
             for (uri, method) in [("/api/jobs", HTTPRequest.Method.get), ("/", .get), ("/api/jobs/1/pause", .post)] {
                 do {
@@ -177,8 +178,8 @@ import Protocol
 
     @Test func aTokenInTheQueryLetsABrowserInWithACookieForGETsOnly() async throws {
         let farm = try Farm()
-        let client = InMemoryRouter(buildDashboardRouter(state: farm.companion.state))
-        do {
+        let app = Application(router: buildDashboardRouter(state: farm.companion.state))
+        try await app.test(.router) { client in
             let first = try await client.execute(uri: "/jobs/1?token=\(Self.token)", method: .get)
             #expect(first.status == .ok)
             let cookie = try #require(first.headers[.setCookie])
