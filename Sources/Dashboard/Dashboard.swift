@@ -22,7 +22,12 @@ public enum Dashboard {
     public static func serve(_ configuration: ServeConfiguration, dashboard: Configuration?) throws(CoordinatorError) {
         guard let dashboard else { return try Coordinator.serve(configuration) }
         let (token, path) = try DashboardToken.load(file: dashboard.tokenFile, dataDirectory: configuration.dataDirectory)
-        let state = DashboardState(token: token, dataDirectory: URL(fileURLWithPath: configuration.dataDirectory))
+        var keyNames: [String: String] = [:]
+        if let authorized = configuration.security.authorized, let data = FileManager.default.contents(atPath: authorized),
+           let entries = try? CurveKeyFile.parseEntries(String(decoding: data, as: UTF8.self), path: authorized) {
+            for entry in entries where !entry.note.isEmpty { keyNames[entry.key.z85] = entry.note }
+        }
+        let state = DashboardState(token: token, dataDirectory: URL(fileURLWithPath: configuration.dataDirectory), keyNames: keyNames)
         let logger = LineLogHandler.logger("vst-coord", level: configuration.logLevel)
         let log: @Sendable (String) -> Void = { logger.notice("\($0)") }
         if !dashboard.address.isLoopback {

@@ -27,7 +27,8 @@ struct DashboardAPI {
         }
         router.get("/api/workers") { _, _ in
             guard let snapshot = state.snapshot else { return notReady }
-            return JSONResponse.ok(WorkersDocument(workers: snapshot.workers, history: state.store?.workers() ?? []))
+            return JSONResponse.ok(WorkersDocument(workers: snapshot.workers.map { .init(worker: $0, keyName: $0.key.flatMap { state.keyNames[$0] }) },
+                                                   history: state.store?.workers() ?? []))
         }
         router.get("/api/jobs/:id/preview/styled.jpg") { _, context in
             let found = job(context)
@@ -119,6 +120,20 @@ struct DashboardAPI {
 
 /// `GET /api/workers`: the connected workers, and every connection the store remembers.
 struct WorkersDocument: Encodable {
-    var workers: [FarmSnapshot.Worker]
+    /// A connected worker with the note its key has in `--authorized`, when it has one.
+    struct Worker: Encodable {
+        var worker: FarmSnapshot.Worker
+        var keyName: String?
+
+        private enum Keys: String, CodingKey { case keyName }
+
+        func encode(to encoder: any Encoder) throws {
+            try worker.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encodeIfPresent(keyName, forKey: .keyName)
+        }
+    }
+
+    var workers: [Worker]
     var history: [JobStoreReader.WorkerRecord]
 }

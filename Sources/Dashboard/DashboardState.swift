@@ -10,13 +10,16 @@ public final class DashboardState: @unchecked Sendable {
     public let metrics: FarmMetrics
     /// `DATA/`: job folders hold the warping-error plot when one was made.
     public let dataDirectory: URL
+    /// The note beside each public key (Z85) in `--authorized`: what the workers page calls a key.
+    public let keyNames: [String: String]
     let inputFrames = InputFramePreview()
     private let lock = NSLock()
     private var latest: FarmSnapshot?
     private var reader: JobStoreReader?
 
-    public init(token: String, dataDirectory: URL, metrics: FarmMetrics = FarmMetrics()) {
+    public init(token: String, dataDirectory: URL, keyNames: [String: String] = [:], metrics: FarmMetrics = FarmMetrics()) {
         self.token = token
+        self.keyNames = keyNames
         self.dataDirectory = dataDirectory
         self.metrics = metrics
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Coordinator
 @testable import Dashboard
 
 struct HTTPAddressTests {
@@ -26,5 +27,18 @@ struct HTTPAddressTests {
         try "abc\n".write(toFile: short, atomically: true, encoding: .utf8)
         #expect(throws: (any Error).self) { try DashboardToken.load(file: short, dataDirectory: folder.path) }
         #expect(DashboardToken.matches(made.token, made.token) && !DashboardToken.matches(made.token + "x", made.token))
+    }
+}
+
+struct WorkersDocumentTests {
+    @Test func aKeysNoteJoinsTheWorkersFields() throws {
+        let worker = FarmSnapshot.Worker(identity: "01", name: "node7-42", address: "10.0.0.7", key: "KEY", state: "idle", job: nil, chunk: nil,
+                                         framesDelivered: nil, framesTotal: nil, framesPerSecond: 0, secondsSinceHeard: 0.5, failures: 1)
+        let document = WorkersDocument(workers: [.init(worker: worker, keyName: "render-node-7"), .init(worker: worker, keyName: nil)], history: [])
+        let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(document)) as? [String: Any])
+        let workers = try #require(object["workers"] as? [[String: Any]])
+        #expect(workers[0]["keyName"] as? String == "render-node-7" && workers[0]["name"] as? String == "node7-42")
+        #expect(workers[0]["address"] as? String == "10.0.0.7" && workers[0]["failures"] as? Int == 1)
+        #expect(workers[1]["keyName"] == nil && workers[1]["key"] as? String == "KEY")
     }
 }

@@ -132,7 +132,7 @@ enum DashboardScript {
     async function workersPage() {
       const { workers, history } = await getJSON("/api/workers");
       $("workers").innerHTML = `<tr><th>name</th><th>address</th><th>key</th><th>state</th><th>chunk</th><th class="num">frames/s</th><th class="num">last heard</th><th class="num">failures</th></tr>`
-        + workers.map((w) => `<tr><td>${esc(w.name)}</td><td>${esc(w.address || "-")}</td><td title="${esc(w.key || "")}">${esc(w.key ? w.key.slice(0, 10) + "\u2026" : "-")}</td><td>${state(w.state)}</td>`
+        + workers.map((w) => `<tr><td>${esc(w.name)}</td><td>${esc(w.address || "-")}</td><td title="${esc(w.key || "")}">${esc(w.keyName || (w.key ? w.key.slice(0, 10) + "\u2026" : "-"))}</td><td>${state(w.state)}</td>`
           + `<td>${w.job != null ? `<a href="/jobs/${w.job}">job ${w.job}</a> chunk ${w.chunk} (${w.framesDelivered}/${w.framesTotal})` : "-"}</td>`
           + `<td class="num">${w.framesPerSecond.toFixed(2)}</td><td class="num">${w.secondsSinceHeard.toFixed(1)} s ago</td><td class="num">${w.failures}</td></tr>`).join("");
       $("history").innerHTML = `<tr><th>name</th><th>joined</th><th>left</th><th class="num">chunks done</th><th class="num">chunks failed</th></tr>`
