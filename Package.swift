@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // Pixel and tensor loops need AVX2/FMA to approach C; haswell is the floor we require (never AVX-512).
@@ -7,44 +7,71 @@ let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell", "-Xcc", 
 let numericFlags: [SwiftSetting] = cpuFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]
 let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 
+// Typed apart: one literal holding every target is too much for the manifest's type checker.
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let coordinatorDependencies: [Target.Dependency] = ["Engine", "Media", "Protocol", .product(name: "GRDB", package: "GRDB.swift"), logging]
+let workerDependencies: [Target.Dependency] = ["Engine", "Media", "Protocol", logging]
+let executableDependencies: [Target.Dependency] = [.product(name: "ArgumentParser", package: "swift-argument-parser"), logging]
+let dashboardDependencies: [Target.Dependency] = [
+    "Coordinator", "Media", "Protocol", logging,
+    .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Prometheus", package: "swift-prometheus"),
+    .product(name: "Metrics", package: "swift-metrics"),
+]
+let coordinatorTestDependencies: [Target.Dependency] = [
+    "Coordinator", "Dashboard", "Engine", "Media", "Protocol", .product(name: "Hummingbird", package: "hummingbird"),
+    .product(name: "HummingbirdTesting", package: "hummingbird"),
+]
+
+let packageDependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The dashboard's HTTP server; its default traits would pull swift-configuration in for nothing.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+]
+
+let libraryTargets: [Target] = [
+    .systemLibrary(name: "CFFmpeg", path: "Sources/CFFmpeg"),
+    .systemLibrary(name: "CZMQ", path: "Sources/CZMQ"),
+    .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+    .systemLibrary(name: "CLZ4", path: "Sources/CLZ4"),
+
+    .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: numericFlags + v5),
+    .target(name: "Media", dependencies: ["CFFmpeg"], swiftSettings: numericFlags + v5),
+    .target(name: "Protocol", dependencies: ["CZMQ", "CLZ4", logging], swiftSettings: v5),
+    .target(name: "Coordinator", dependencies: coordinatorDependencies, swiftSettings: cpuFlags + v5),
+    .target(name: "Worker", dependencies: workerDependencies, swiftSettings: cpuFlags + v5),
+        // The web dashboard, JSON API and /metrics of `serve --http`: apart from Coordinator so that
+    // an embedded submit and `vst` never link an HTTP server.
+    .target(name: "Dashboard", dependencies: dashboardDependencies, swiftSettings: v5),
+]
+
+let executableTargets: [Target] = [
+    .executableTarget(name: "vst-coord", dependencies: ["Coordinator", "Dashboard"] + executableDependencies, swiftSettings: v5),
+    .executableTarget(name: "vst-worker", dependencies: ["Worker"] + executableDependencies, swiftSettings: v5),
+    .executableTarget(name: "vst", dependencies: [
+        "Engine", "Media", "Coordinator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ], swiftSettings: v5),
+]
+
+let testTargets: [Target] = [
+    .testTarget(name: "EngineTests", dependencies: ["Engine", "Media"], swiftSettings: numericFlags + v5),
+    .testTarget(name: "MediaTests", dependencies: ["Media"], swiftSettings: cpuFlags + v5),
+    .testTarget(name: "ProtocolTests", dependencies: ["Protocol"], swiftSettings: v5),
+    .testTarget(name: "CoordinatorTests", dependencies: coordinatorTestDependencies, swiftSettings: cpuFlags + v5),
+    .testTarget(name: "WorkerTests", dependencies: ["Worker", "Engine", "Protocol"], swiftSettings: cpuFlags + v5),
+]
+
 let package = Package(
     name: "vst",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "vst-coord", targets: ["vst-coord"]),
-        .executable(name: "vst-worker", targets: ["vst-worker"]),
-        .executable(name: "vst", targets: ["vst"]),
+    .executable(name: "vst-coord", targets: ["vst-coord"]),
+    .executable(name: "vst-worker", targets: ["vst-worker"]),
+    .executable(name: "vst", targets: ["vst"]),
     ],
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-    ],
-    targets: [
-        .systemLibrary(name: "CFFmpeg", path: "Sources/CFFmpeg"),
-        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ"),
-        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
-        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4"),
-
-        .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: numericFlags + v5),
-        .target(name: "Media", dependencies: ["CFFmpeg"], swiftSettings: numericFlags + v5),
-        .target(name: "Protocol", dependencies: ["CZMQ", "CLZ4"], swiftSettings: v5),
-        .target(name: "Coordinator", dependencies: ["Engine", "Media", "Protocol", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: cpuFlags + v5),
-        .target(name: "Worker", dependencies: ["Engine", "Media", "Protocol"], swiftSettings: cpuFlags + v5),
-
-        .executableTarget(name: "vst-coord", dependencies: [
-            "Coordinator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: v5),
-        .executableTarget(name: "vst-worker", dependencies: [
-            "Worker", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: v5),
-        .executableTarget(name: "vst", dependencies: [
-            "Engine", "Media", "Coordinator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: v5),
-
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Media"], swiftSettings: numericFlags + v5),
-        .testTarget(name: "MediaTests", dependencies: ["Media"], swiftSettings: cpuFlags + v5),
-        .testTarget(name: "ProtocolTests", dependencies: ["Protocol"], swiftSettings: v5),
-        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Engine", "Media", "Protocol"], swiftSettings: cpuFlags + v5),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Engine", "Protocol"], swiftSettings: cpuFlags + v5),
-    ]
+    dependencies: packageDependencies,
+    targets: libraryTargets + executableTargets + testTargets
 )

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(pkg-config libzmq3-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
-          libopenblas-dev liblz4-dev ffmpeg python3-pip)
+          libopenblas-dev liblz4-dev ffmpeg python3-pip curl)  # curl: the dashboard test's HTTP client
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -45,8 +45,8 @@ public final class ControlClient {
         do { return try reply.decodeStatusReply() } catch { throw .rejected("bad reply to STATUS: \(error)") }
     }
 
-    public func control(job: UInt32, action: ControlRequest.Action) throws(CoordinatorError) -> JobStatus {
-        let reply = try exchange(.control(job: job, action: action))
+    public func control(job: UInt32, action: ControlRequest.Action, priority: Int? = nil) throws(CoordinatorError) -> JobStatus {
+        let reply = try exchange(.control(job: job, action: action, priority: priority))
         do { return try reply.decodeControlReply() } catch { throw .rejected("bad reply to CONTROL: \(error)") }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Protocol
 
 /// The entry points of `vst-coord`: each subcommand builds a configuration and calls one of
@@ -21,22 +22,29 @@ public enum Coordinator {
         try runEmbedded(request, configuration)
     }
 
-    /// `serve`: a long-running coordinator with a job queue, until SIGTERM or SIGINT.
-    public static func serve(_ configuration: ServeConfiguration) throws(CoordinatorError) {
+    /// `serve`: a long-running coordinator with a job queue, until SIGTERM or SIGINT; with a
+    /// `companion` (the dashboard) called after every step.
+    public static func serve(_ configuration: ServeConfiguration, companion: (any ServeCompanion)? = nil) throws(CoordinatorError) {
         let security = try configuration.security.server(endpoints: [configuration.bind, configuration.control])
         let stop = StopSignal()
         stop.install()
+        let logger = LineLogHandler.logger("vst-coord", level: configuration.logLevel)
         let server = try CoordinatorServer(bind: configuration.bind, control: configuration.control, settings: .init(
             lease: configuration.lease ?? defaultLease(), dataDirectory: URL(fileURLWithPath: configuration.dataDirectory),
-            security: security, log: { log($0) }))
+            security: security, log: { logger.info("\($0)") }))
         let link: String
         switch security {
         case .plain: link = "plain TCP, no encryption"
         case .curve(let keys, let authorized): link = "CURVE, server key \(keys.publicKey), \(authorized.count) authorized keys"
         }
-        log("serving workers on \(server.workerEndpoint), clients on \(server.controlEndpoint ?? "-"), data in \(configuration.dataDirectory) (\(link))")
-        while !stop.isRaised { server.step() }
-        log("stopping")
+        logger.notice("serving workers on \(server.workerEndpoint), clients on \(server.controlEndpoint ?? "-"), data in \(configuration.dataDirectory) (\(link))")
+        try companion?.start(server)
+        while !stop.isRaised {
+            server.step()
+            companion?.afterStep(server)
+        }
+        logger.notice("stopping")
+        companion?.stop()
         server.shutdown()
     }
 
@@ -46,11 +54,11 @@ public enum Coordinator {
         print(StatusTable.render(jobs), terminator: "")
     }
 
-    /// `cancel`, `pause`, `resume`, `retry`: prints the job's state after the action.
-    public static func control(job: UInt32, action: ControlRequest.Action, coordinator: String,
+    /// `cancel`, `pause`, `resume`, `retry`, `priority`: prints the job's state after the action.
+    public static func control(job: UInt32, action: ControlRequest.Action, priority: Int? = nil, coordinator: String,
                                security: LinkSecurity) throws(CoordinatorError) {
         let status = try ControlClient(endpoint: coordinator, security: security.client(endpoint: coordinator))
-            .control(job: job, action: action)
+            .control(job: job, action: action, priority: priority)
         print(StatusTable.render([status]), terminator: "")
     }
 

@@ -45,19 +45,25 @@ public final class CoordinatorServer {
     private let workerSocket: Socket
     private let controlSocket: Socket?
     private let authenticator: CurveAuthenticator?
-    private var scheduler: Scheduler
+    var scheduler: Scheduler
     /// Jobs, chunks, frames, workers and events, in `DATA/vst.sqlite`.
     let store: JobStore
-    private var jobs: [UInt32: JobRunner] = [:]
-    private var order: [UInt32] = []
-    private var names: [WorkerID: String] = [:]
-    private let clock = ContinuousClock()
-    private let origin: ContinuousClock.Instant
+    var jobs: [UInt32: JobRunner] = [:]
+    var order: [UInt32] = []
+    var names: [WorkerID: String] = [:]
+    let clock = ContinuousClock()
+    let origin: ContinuousClock.Instant
     private var lastHeartbeat: ContinuousClock.Instant
     /// Network messages that failed to decode or made no sense, dropped.
     public private(set) var malformedMessages = 0
     /// Chunks taken from workers whose lease ran out.
     public private(set) var reassignedChunks = 0
+    /// Frames, failures, expiries and bytes since start, for the dashboard's metrics.
+    public internal(set) var counters = FarmCounters()
+    /// What the dashboard shows per worker: recent frames/s, where it connected from, failures.
+    var throughput = WorkerThroughput<WorkerID>()
+    var peers: [WorkerID: (address: String?, key: String?)] = [:]
+    var failuresByName: [String: Int] = [:]
 
     /// Binds the worker endpoint (and the control endpoint when given).
     public init(bind: String, control: String?, settings: Settings) throws(CoordinatorError) {
@@ -215,10 +221,18 @@ public final class CoordinatorServer {
     /// Stored renders waiting to be encoded, for the tests of the no-pile-up rule.
     func storedFrameCount(of job: UInt32) -> Int { jobs[job]?.storedFrameCount ?? 0 }
 
-    /// Cancel, pause, resume or retry a job; returns its state after the action.
-    public func control(_ job: UInt32, _ action: ControlRequest.Action) throws(CoordinatorError) -> JobStatus {
+    /// Cancel, pause, resume or retry a job, or set its `priority`; returns its state after the action.
+    public func control(_ job: UInt32, _ action: ControlRequest.Action, priority: Int? = nil) throws(CoordinatorError) -> JobStatus {
         guard let runner = jobs[job] else { throw .rejected("no job \(job)") }
         switch action {
+        case .priority:
+            guard let priority else { throw .rejected("a priority change needs a priority") }
+            guard [.queued, .running, .paused].contains(runner.state) else {
+                throw .rejected("job \(job) is \(runner.state.rawValue); only queued, running or paused jobs can change priority")
+            }
+            runner.priority = priority
+            scheduler.setPriority(job, priority)
+            try store.setPriority(job, priority)
         case .cancel:
             guard [.queued, .running, .paused].contains(runner.state) else {
                 throw .rejected("job \(job) is \(runner.state.rawValue); only queued, running or paused jobs can be cancelled")
@@ -261,22 +275,27 @@ public final class CoordinatorServer {
         _ = try? Socket.poll(sockets, timeout: timeout)
         for _ in 0..<512 {
             guard let frames = try? workerSocket.receive(timeout: .zero) else { break }
+            counters.bytesReceived += frames.reduce(0) { $0 + $1.count }
             handleWorker(frames)
         }
         if let controlSocket {
             for _ in 0..<64 {
                 guard let frames = try? controlSocket.receive(timeout: .zero) else { break }
+                counters.bytesReceived += frames.reduce(0) { $0 + $1.count }
                 handleClient(frames, on: controlSocket)
             }
         }
         let now = clock.now - origin
         for (worker, chunks) in scheduler.expire(now: now) {
             reassignedChunks += chunks.count
+            counters.leaseExpiries += 1
+            throughput.remove(worker)
             settings.log("worker \(names[worker] ?? "\(worker)") silent past its lease of \(settings.lease); "
                          + (chunks.isEmpty ? "it held no chunk" : "\(chunks.map(\.description).joined(separator: ", ")) back to the queue"))
             for chunk in chunks { send(.cancel(job: chunk.job, chunk: UInt32(chunk.chunk)), to: worker) }
             store.workerLeft(identity: worker.bytes, why: "\(names[worker] ?? "\(worker)") silent past its lease")
             names[worker] = nil
+            peers[worker] = nil
         }
         heartbeatIfDue()
         assign()
@@ -284,7 +303,7 @@ public final class CoordinatorServer {
         for id in order {
             guard let runner = jobs[id], runner.state == .running else { continue }
             do {
-                try runner.assemble(budget: .milliseconds(150), keepAlive: heartbeatIfDue)
+                counters.framesStitched += try runner.assemble(budget: .milliseconds(150), keepAlive: heartbeatIfDue)
                 if runner.isComplete {
                     set(runner, .done, "done: \(runner.request.output)")
                     settings.log("job \(id) done: \(runner.frameCount) frames in \(runner.request.output)")
@@ -360,6 +379,7 @@ public final class CoordinatorServer {
                     store.workerJoined(identity: worker.bytes, name: hello.name)
                 }
                 names[worker] = hello.name
+                peers[worker] = (workerSocket.lastPeer.address, workerSocket.lastPeer.user)
                 scheduler.name(worker, hello.name)
                 let orphaned = scheduler.ready(worker, credit: Int(credit), now: now)
                 if !orphaned.isEmpty {
@@ -378,7 +398,10 @@ public final class CoordinatorServer {
             }
             do {
                 let chunk = Scheduler.ChunkID(job: header.job, chunk: Int(header.chunk))
+                let storedBefore = runner.storedResults
                 let frame = try runner.accept(chunk: Int(header.chunk), absoluteFrame: Int(header.frame), payload: message.payload[0])
+                counters.framesStored += runner.storedResults - storedBefore
+                throughput.record(worker, now: now)
                 if scheduler.holder(of: chunk) != worker {
                     // Stored is stored; but a sender that does not hold the chunk either goes on
                     // with it (nobody else has it and it is exactly where the chunk stands) or drops it.
@@ -412,6 +435,8 @@ public final class CoordinatorServer {
             jobs[header.job]?.forgetModel(of: worker)
             let givenUp = scheduler.chunkFailed(chunk, by: worker)
             settings.log("\(chunk) failed on worker \(name): \(reason)")
+            counters.chunkFailures += 1
+            failuresByName[name, default: 0] += 1
             store.workerFinishedChunk(identity: worker.bytes, failed: true)
             let failures = (try? store.recordChunkFailure(job: header.job, chunk: chunk.chunk, worker: name, reason: reason)) ?? []
             if scheduler.isBlocklisted(worker, for: header.job) && scheduler.failures(of: worker, in: header.job) == Scheduler.maxWorkerFailuresPerJob {
@@ -422,12 +447,24 @@ public final class CoordinatorServer {
                 let summary = failures.isEmpty ? reason : failures.joined(separator: "; ")
                 fail(runner, reason: "chunk \(chunk.chunk) failed \(Scheduler.maxChunkFailures) times: \(summary)")
             }
+        case .log:
+            scheduler.heard(worker, now: now)
+            do {
+                let line = try message.decodeLog()
+                guard jobs[header.job] != nil else { return }
+                store.event("worker-\(line.level)", job: header.job, chunk: Int(header.chunk),
+                            detail: "\(names[worker] ?? "\(worker)"): \(line.message)")
+            } catch {
+                dropMalformed("LOG: \(error)")
+            }
         case .bye:
             store.workerLeft(identity: worker.bytes, why: "\(names[worker] ?? "\(worker)") said BYE")
             for runner in jobs.values { runner.forgetModel(of: worker) }
             let chunks = scheduler.release(worker)
             settings.log("worker \(names[worker] ?? "\(worker)") left" + (chunks.isEmpty ? "" : "; \(chunks.map(\.description).joined(separator: ", ")) back to the queue"))
             names[worker] = nil
+            peers[worker] = nil
+            throughput.remove(worker)
         default:
             dropMalformed("\(message.kind) is not a worker-channel message")
         }
@@ -440,7 +477,10 @@ public final class CoordinatorServer {
             return
         }
         let message = envelope.message
-        func reply(_ answer: Message) { try? socket.send(Envelope(peer: envelope.peer, message: answer).frames()) }
+        func reply(_ answer: Message) {
+            let frames = Envelope(peer: envelope.peer, message: answer).frames()
+            if (try? socket.send(frames)) != nil { counters.bytesSent += frames.reduce(0) { $0 + $1.count } }
+        }
         switch message.kind {
         case .submit:
             do {
@@ -474,7 +514,7 @@ public final class CoordinatorServer {
         case .control:
             do {
                 let request = try message.decodeControl()
-                do { reply(.controlReply(try control(message.header.job, request.action))) } catch {
+                do { reply(.controlReply(try control(message.header.job, request.action, priority: request.priority))) } catch {
                     reply(.error(error.description, job: message.header.job))
                 }
             } catch {
@@ -492,7 +532,9 @@ public final class CoordinatorServer {
     @discardableResult
     private func send(_ message: Message, to worker: WorkerID) -> Bool {
         do {
-            try workerSocket.send(Envelope(peer: worker.bytes, message: message).frames())
+            let frames = Envelope(peer: worker.bytes, message: message).frames()
+            try workerSocket.send(frames)
+            counters.bytesSent += frames.reduce(0) { $0 + $1.count }
             return true
         } catch {
             return false

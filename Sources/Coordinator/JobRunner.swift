@@ -57,6 +57,10 @@ final class JobRunner {
     var priority = 0
     var message = ""
     private(set) var renderStarted: ContinuousClock.Instant?
+    /// RESULTs stored so far by this process (duplicates only counted are not), and the newest
+    /// one, for the dashboard's counters and preview.
+    private(set) var storedResults = 0
+    private(set) var latestStored: (chunk: Int, frame: Int, payload: [UInt8])?
     private(set) var renderEnded: ContinuousClock.Instant?
 
     var frameCount: Int { plan.frameCount }
@@ -271,6 +275,8 @@ final class JobRunner {
         }
         try store.write(payload, chunk: chunk, frame: frame, durable: durable)
         try journal.recordStored(render)
+        storedResults += 1
+        latestStored = (chunk, absoluteFrame, payload)
         return frame
     }
 

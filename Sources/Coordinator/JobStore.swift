@@ -132,6 +132,14 @@ final class JobStore {
         }
     }
 
+    func setPriority(_ job: UInt32, _ priority: Int) throws(CoordinatorError) {
+        try write { db in
+            try db.execute(sql: "UPDATE job SET priority = ? WHERE id = ?", arguments: [priority, job])
+            try db.execute(sql: "INSERT INTO event (time, job, kind, detail) VALUES (?, ?, 'priority', ?)",
+                           arguments: [Self.now, job, "\(priority)"])
+        }
+    }
+
     /// Removes a job that never started (its input was refused).
     func deleteJob(_ job: UInt32) {
         try? write { db in try db.execute(sql: "DELETE FROM job WHERE id = ?", arguments: [job]) }
@@ -259,7 +267,7 @@ final class JobStore {
         return rows.map { ($0["kind"], $0["detail"]) }
     }
 
-    private static func hex(_ bytes: [UInt8]) -> String {
+    static func hex(_ bytes: [UInt8]) -> String {
         bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
     }
 }

@@ -89,6 +89,16 @@ public struct Scheduler: Sendable {
         return cancelled
     }
 
+    /// Changes `job`'s priority: its waiting chunks move to their new place in the queue; chunks
+    /// being rendered stay where they are.
+    public mutating func setPriority(_ job: UInt32, _ priority: Int) {
+        guard priorities[job] != nil else { return }
+        priorities[job] = priority
+        let waiting = queue.filter { $0.job == job }
+        queue.removeAll { $0.job == job }
+        for id in waiting { enqueue(id) }
+    }
+
     /// Takes `job`'s chunks away from their workers (pause): they go back to the queue and keep
     /// what was delivered. Returns the assignments that the workers must drop.
     public mutating func preempt(_ job: UInt32) -> [(worker: WorkerID, chunk: ChunkID)] {

@@ -1,3 +1,5 @@
+import Logging
+
 /// Everything `vst-coord submit` was told beyond the job itself: where the coordinator is (or
 /// how to run an embedded one) and how to report.
 public struct SubmitConfiguration: Sendable {
@@ -37,6 +39,9 @@ public struct ServeConfiguration: Sendable {
     public var lease: Duration?
     /// `--key`/`--authorized`, or `--insecure`.
     public var security: LinkSecurity
+    /// `--log-level`: `info` logs workers joining and leaving and chunks moving, `notice` only
+    /// the coordinator starting and stopping, `warning` only trouble.
+    public var logLevel: Logger.Level = .info
 
     public init(bind: String, control: String, dataDirectory: String, lease: Duration? = nil, security: LinkSecurity = LinkSecurity()) {
         self.security = security

@@ -73,16 +73,22 @@ public enum CurveKeyFile {
 
     /// The key lines of a key file's text; `path` only names the file in errors.
     public static func parseKeys(_ text: String, path: String) throws(CurveKeyError) -> [CurveKey] {
-        var keys: [CurveKey] = []
+        try parseEntries(text, path: path).map(\.key)
+    }
+
+    /// Every key line with its note (the rest of the line, trimmed; empty when there is none),
+    /// by which the dashboard names a worker's key.
+    public static func parseEntries(_ text: String, path: String) throws(CurveKeyError) -> [(key: CurveKey, note: String)] {
+        var entries: [(key: CurveKey, note: String)] = []
         // isNewline also splits "\r\n", which Swift reads as one Character.
         for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let token = trimmed.prefix { $0 != " " && $0 != "\t" }
             guard let key = try? CurveKey(z85: String(token)) else { throw .malformedLine(path: path, line: index + 1) }
-            keys.append(key)
+            entries.append((key, trimmed.dropFirst(token.count).trimmingCharacters(in: .whitespaces)))
         }
-        return keys
+        return entries
     }
 
     private static func writeFile(_ path: String, _ text: String, permissions: mode_t) throws(CurveKeyError) {

@@ -35,8 +35,8 @@ extension Message {
     }
 
     /// T->C: cancel, pause, resume or retry `job`.
-    public static func control(job: UInt32, action: ControlRequest.Action) -> Message {
-        Message(.control, job: job, payload: [JSONPayload.encode(ControlRequest(action: action))])
+    public static func control(job: UInt32, action: ControlRequest.Action, priority: Int? = nil) -> Message {
+        Message(.control, job: job, payload: [JSONPayload.encode(ControlRequest(action: action, priority: priority))])
     }
 
     public func decodeControl() throws(DecodeError) -> ControlRequest {

@@ -26,6 +26,9 @@ public enum MessageKind: UInt8, Sendable, CaseIterable, CustomStringConvertible 
     case cancel = 8
     /// Either side: leaving now; the peer should forget the sender. No payload.
     case bye = 9
+    /// W->C: a log line about header.chunk of header.job, shown with the job's events.
+    /// Payload: JSON `WorkerLogLine`. Coordinators older than it count it as malformed and drop it.
+    case log = 10
 
     // Client channel.
     /// T->C: start a job. Payload: JSON `JobRequest`.
@@ -49,7 +52,7 @@ public enum MessageKind: UInt8, Sendable, CaseIterable, CustomStringConvertible 
         case .ready: 2...2
         case .heartbeat, .ack, .chunkDone, .cancel, .bye, .status: 0...0
         case .task: 1...Message.maxPayloadFrames
-        case .result, .chunkFailed, .submit, .accepted, .statusReply, .control, .controlReply, .error: 1...1
+        case .result, .chunkFailed, .log, .submit, .accepted, .statusReply, .control, .controlReply, .error: 1...1
         }
     }
 
@@ -67,6 +70,7 @@ public enum MessageKind: UInt8, Sendable, CaseIterable, CustomStringConvertible 
         case .chunkFailed: "CHUNK_FAILED"
         case .cancel: "CANCEL"
         case .bye: "BYE"
+        case .log: "LOG"
         case .submit: "SUBMIT"
         case .accepted: "ACCEPTED"
         case .status: "STATUS"

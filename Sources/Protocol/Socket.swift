@@ -225,6 +225,20 @@ public final class Socket: @unchecked Sendable {
         }
     }
 
+    /// Where the last message received came from: the TCP peer's address and, on a CURVE link,
+    /// the user id the ZAP handler gave it (the client's public key in Z85). Nil fields where
+    /// libzmq has no such property (inproc, or a plain link's user id).
+    public private(set) var lastPeer: (address: String?, user: String?) = (nil, nil)
+
+    private static func peer(of message: UnsafeMutablePointer<zmq_msg_t>) -> (address: String?, user: String?) {
+        func property(_ name: String) -> String? {
+            guard let value = zmq_msg_gets(message, name) else { return nil }
+            let text = String(cString: value)
+            return text.isEmpty ? nil : text
+        }
+        return (property("Peer-Address"), property("User-Id"))
+    }
+
     /// Reads every frame of a message that poll reported, without blocking; nil if none was there.
     private func receiveReady() throws(SocketError) -> [[UInt8]]? {
         var frames: [[UInt8]] = []
@@ -237,6 +251,10 @@ public final class Socket: @unchecked Sendable {
             } catch .wouldBlock where frames.isEmpty {
                 return nil
             }
+            // A ROUTER's identity frame is made locally and carries no properties: take them
+            // from whichever frame of the message has them.
+            let peer = Self.peer(of: message)
+            if frames.isEmpty { lastPeer = peer } else { lastPeer = (lastPeer.address ?? peer.address, lastPeer.user ?? peer.user) }
             let size = zmq_msg_size(message)
             let data = zmq_msg_data(message)
             frames.append(size == 0 ? [] : Array(UnsafeRawBufferPointer(start: data, count: size)))

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Media
 import Protocol
 
@@ -20,10 +21,14 @@ final class ChunkJob: @unchecked Sendable {
     private var stopping = false
     private(set) var finished = false
 
-    init(job: UInt32, chunk: UInt32, window: Int = 8) {
+    /// Lines about this chunk go here and, at or above its level, to the coordinator (LOG).
+    let logger: Logger
+
+    init(job: UInt32, chunk: UInt32, window: Int = 8, logger: Logger = LineLogHandler.logger("vst-worker")) {
         self.job = job
         self.chunk = chunk
         self.window = window
+        self.logger = logger
     }
 
     /// Decodes the task and renders it on a new thread; the last message it posts is
@@ -34,13 +39,24 @@ final class ChunkJob: @unchecked Sendable {
                 finish(with: .chunkFailed(job: job, chunk: chunk, reason: failure.description))
                 return
             }
+            let spec = task.spec, started = ContinuousClock.now
+            var rendered = 0
             do {
                 let input = try Self.decode(task)
-                try renderer!.render(input) { frame, image in try self.post(frame: frame, image: image) }
+                ship(.info, "job \(job) chunk \(chunk): rendering frames \(spec.firstInputFrame)...\(spec.end - 1) with \(spec.method)"
+                     + (spec.warmStartFrame.map { ", warm-started from frame \($0)" } ?? ""))
+                try renderer!.render(input) { frame, image in
+                    try self.post(frame: frame, image: image)
+                    rendered += 1
+                }
+                let elapsed = (ContinuousClock.now - started).components
+                let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+                ship(.info, "job \(job) chunk \(chunk): \(rendered) frames in \(String(format: "%.1f", seconds)) s (\(String(format: "%.2f", Double(rendered) / max(seconds, 1e-3))) frames/s)")
                 finish(with: .chunkDone(job: job, chunk: chunk))
             } catch WorkerError.cancelled {
                 finish(with: nil)
             } catch {
+                ship(.error, "job \(job) chunk \(chunk) failed after \(rendered) frames: \(error)")
                 finish(with: .chunkFailed(job: job, chunk: chunk, reason: "\(error)"))
             }
         }
@@ -99,6 +115,15 @@ final class ChunkJob: @unchecked Sendable {
         unacknowledged.insert(UInt32(frame))
         outbox.append(message)
         if stopping { throw WorkerError.cancelled }
+    }
+
+    /// Logs `text` here and sends it to the coordinator as LOG, when `level` passes the logger's.
+    private func ship(_ level: Logger.Level, _ text: String) {
+        logger.log(level: level, "\(text)")
+        guard level >= logger.logLevel else { return }
+        condition.lock()
+        if !cancelled { outbox.append(.log(job: job, chunk: chunk, WorkerLogLine(level: level.rawValue, message: text))) }
+        condition.unlock()
     }
 
     private func finish(with message: Message?) {

@@ -1,3 +1,4 @@
+import Logging
 import Protocol
 
 /// What a worker process needs to know to join a farm.
@@ -14,6 +15,8 @@ public struct WorkerConfiguration: Sendable, Equatable {
     public var stopGrace: Duration = .seconds(60)
     /// CURVE (`.curveClient`: the worker's key pair and the coordinator's public key) or plain.
     public var security: Socket.Security
+    /// `--log-level`: lines below it are neither printed nor sent to the coordinator.
+    public var logLevel: Logger.Level = .info
 
     public init(endpoint: String, threads: Int? = nil, parentProcess: Int32? = nil, security: Socket.Security = .plain) {
         self.endpoint = endpoint

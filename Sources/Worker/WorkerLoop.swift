@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Logging
 import Protocol
 
 /// The worker process: a DEALER connected to the coordinator, pulling one chunk at a time.
@@ -122,7 +123,7 @@ public final class WorkerLoop: @unchecked Sendable {
                         send(.chunkFailed(job: message.header.job, chunk: message.header.chunk, reason: "worker \(name) is busy"))
                         continue
                     }
-                    let job = ChunkJob(job: message.header.job, chunk: message.header.chunk)
+                    let job = ChunkJob(job: message.header.job, chunk: message.header.chunk, logger: logger)
                     do {
                         let task = try message.decodeTask()
                         do {
@@ -170,7 +171,9 @@ public final class WorkerLoop: @unchecked Sendable {
         }
     }
 
+    private var logger: Logger { LineLogHandler.logger("vst-worker", level: configuration.logLevel) }
+
     private func log(_ line: String) {
-        FileHandle.standardError.write(Data("vst-worker: \(line)\n".utf8))
+        logger.notice("\(line)")
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Coordinator
+import Dashboard
 import Foundation
+import Logging
 
 @main struct VSTCoord: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +13,7 @@ import Foundation
         and client its own key and the coordinator's public key (--key, --server-key). --insecure means plain \
         TCP, allowed only on loopback unless --force-insecure.
         """,
-        subcommands: [Submit.self, Serve.self, Status.self, Cancel.self, Pause.self, Resume.self, Retry.self, Keygen.self, BenchScale.self])
+        subcommands: [Submit.self, Serve.self, Status.self, Cancel.self, Pause.self, Resume.self, Retry.self, Priority.self, Keygen.self, BenchScale.self])
 
     /// Every failure prints one `error:` line; exit 2 for bad input or usage, 1 otherwise.
     static func main() {
@@ -150,12 +152,21 @@ extension VSTCoord {
         @Option(help: "Public keys of the workers and clients let in, one per line (not writable by others).") var authorized: String?
         @Flag(help: "Plain TCP without encryption; only with loopback endpoints.") var insecure = false
         @Flag(help: "Plain TCP without encryption on any address (a trusted network).") var forceInsecure = false
+        @Option(help: "Serve the web dashboard, JSON API and /metrics on HOST:PORT (:8080 is 127.0.0.1:8080; off without it).") var http: String?
+        @Option(help: "File whose first line is the dashboard's token (default: DATA/http-token, made when missing).") var httpToken: String?
+        @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
 
         func run() throws {
             let security = LinkSecurity(key: key, authorized: authorized, insecure: insecure, forceInsecure: forceInsecure)
             if let lease, !(lease > 0) || !lease.isFinite { throw CoordinatorError.invalidOption("--lease must be a positive number of seconds") }
-            try Coordinator.serve(ServeConfiguration(bind: bind, control: control, dataDirectory: data,
-                                                     lease: lease.map { .milliseconds(Int64($0 * 1000)) }, security: security))
+            guard let level = Logger.Level(rawValue: logLevel) else {
+                throw CoordinatorError.invalidOption("--log-level \(logLevel) is not one of trace, debug, info, notice, warning, error, critical")
+            }
+            if httpToken != nil && http == nil { throw CoordinatorError.invalidOption("--http-token needs --http") }
+            var configuration = ServeConfiguration(bind: bind, control: control, dataDirectory: data,
+                                                   lease: lease.map { .milliseconds(Int64($0 * 1000)) }, security: security)
+            configuration.logLevel = level
+            try Dashboard.serve(configuration, dashboard: try http.map { try .init(address: HTTPAddress(parsing: $0), tokenFile: httpToken) })
         }
     }
 
@@ -192,6 +203,17 @@ extension VSTCoord {
         @Argument(help: "Job id.") var job: UInt32
         @OptionGroup var client: ClientOptions
         func run() throws { try Coordinator.control(job: job, action: .retry, coordinator: client.coordinator, security: client.keys.security) }
+    }
+
+    struct Priority: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a queued, running or paused job's queue priority (higher first).")
+        @Argument(help: "Job id.") var job: UInt32
+        @Argument(help: "The new priority.") var priority: Int
+        @OptionGroup var client: ClientOptions
+        func run() throws {
+            try Coordinator.control(job: job, action: .priority, priority: priority, coordinator: client.coordinator,
+                                    security: client.keys.security)
+        }
     }
 
     struct Keygen: ParsableCommand {

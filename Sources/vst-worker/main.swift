@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Protocol
 import Worker
 
@@ -19,6 +20,7 @@ import Worker
     @Flag(help: "Plain TCP without encryption; loopback only.") var insecure = false
     @Flag(help: "Plain TCP without encryption on any address (a trusted network).") var forceInsecure = false
     @Option(help: "Seconds a stopping worker (SIGTERM) may take to finish its current frame and have it acknowledged.") var stopGrace = 60.0
+    @Option(help: "trace, debug, info, notice, warning, error or critical; chunk lines at or above it also go to the coordinator.") var logLevel = "info"
     @Option(help: .hidden) var parentPid: Int32?
 
     /// Usage errors print one `error:` line and exit 2, as every vst command does.
@@ -42,6 +44,9 @@ import Worker
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if !(stopGrace >= 0) || !stopGrace.isFinite { throw ValidationError("--stop-grace must be a number of seconds >= 0") }
+        if Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level \(logLevel) is not one of trace, debug, info, notice, warning, error, critical")
+        }
         guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") else {
             throw ValidationError("--connect \(connect) is not an endpoint like tcp://HOST:PORT")
         }
@@ -50,6 +55,7 @@ import Worker
     func run() throws {
         var configuration = WorkerConfiguration(endpoint: connect, threads: threads, parentProcess: parentPid)
         configuration.stopGrace = .milliseconds(Int64(stopGrace * 1000))
+        configuration.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         do {
             configuration.security = try WorkerConfiguration.security(key: key, serverKey: serverKey, insecure: insecure,
                                                                        forceInsecure: forceInsecure, endpoint: connect)

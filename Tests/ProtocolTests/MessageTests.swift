@@ -25,7 +25,7 @@ import Protocol
             .result(job: 3, chunk: 2, frame: 25, width: 2, height: 2, pixels: Array(0..<12)), .ack(job: 3, chunk: 2, frame: 25),
             .chunkDone(job: 3, chunk: 2), .chunkFailed(job: 3, chunk: 2, reason: "out of\nmemory"), .cancel(job: 3, chunk: 2), .bye(),
             .submit(request), .accepted(job: 4), .status(job: 0), .statusReply([status]), .control(job: 4, action: .pause),
-            .controlReply(status), .error("no such job 9"),
+            .controlReply(status), .error("no such job 9"), .log(job: 3, chunk: 2, WorkerLogLine(level: "info", message: "25 frames\nin 3 s")),
         ]
         return messages
     }

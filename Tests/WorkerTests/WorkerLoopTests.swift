@@ -22,14 +22,14 @@ import Protocol
             thread.start()
         }
 
-        /// The next message from the worker that is not a heartbeat (bounded wait).
+        /// The next message from the worker that is not a heartbeat or a LOG line (bounded wait).
         func next(timeout: Duration = .seconds(10)) throws -> Message? {
             let deadline = ContinuousClock.now + timeout
             while ContinuousClock.now < deadline {
                 guard let frames = try router.receive(timeout: .milliseconds(100)) else { continue }
                 let envelope = try Envelope.decode(frames)
                 peer = envelope.peer
-                if envelope.message.kind != .heartbeat { return envelope.message }
+                if envelope.message.kind != .heartbeat && envelope.message.kind != .log { return envelope.message }
             }
             return nil
         }
