@@ -275,13 +275,13 @@ public final class CoordinatorServer {
         _ = try? Socket.poll(sockets, timeout: timeout)
         for _ in 0..<512 {
             guard let frames = try? workerSocket.receive(timeout: .zero) else { break }
-            counters.bytesReceived += frames.reduce(0) { $0 + $1.count }
+            counters.received(frames)
             handleWorker(frames)
         }
         if let controlSocket {
             for _ in 0..<64 {
                 guard let frames = try? controlSocket.receive(timeout: .zero) else { break }
-                counters.bytesReceived += frames.reduce(0) { $0 + $1.count }
+                counters.received(frames)
                 handleClient(frames, on: controlSocket)
             }
         }
@@ -479,7 +479,7 @@ public final class CoordinatorServer {
         let message = envelope.message
         func reply(_ answer: Message) {
             let frames = Envelope(peer: envelope.peer, message: answer).frames()
-            if (try? socket.send(frames)) != nil { counters.bytesSent += frames.reduce(0) { $0 + $1.count } }
+            if (try? socket.send(frames)) != nil { counters.sent(frames) }
         }
         switch message.kind {
         case .submit:
@@ -534,7 +534,7 @@ public final class CoordinatorServer {
         do {
             let frames = Envelope(peer: worker.bytes, message: message).frames()
             try workerSocket.send(frames)
-            counters.bytesSent += frames.reduce(0) { $0 + $1.count }
+            counters.sent(frames)
             return true
         } catch {
             return false

@@ -17,4 +17,12 @@ public struct FarmCounters: Sendable, Equatable, Codable {
     public var bytesSent = 0
 
     public init() {}
+
+    /// Counts one multipart message received (every frame's bytes).
+    mutating func received(_ frames: [[UInt8]]) { bytesReceived += Self.byteCount(frames) }
+
+    /// Counts one multipart message sent.
+    mutating func sent(_ frames: [[UInt8]]) { bytesSent += Self.byteCount(frames) }
+
+    static func byteCount(_ frames: [[UInt8]]) -> Int { frames.reduce(0) { $0 + $1.count } }
 }

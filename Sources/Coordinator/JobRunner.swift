@@ -229,8 +229,7 @@ final class JobRunner {
                             ownStart: absolute(chunk.ownStart), end: absolute(chunk.end),
                             width: source.info.width, height: source.info.height, method: request.method,
                             parameters: parameters, styleCount: styles.count, styleWeights: styleWeights,
-                            frameCount: images.count, warmStartFrame: warm.map { absolute($0.frame) },
-                            model: nil)
+                            frameCount: images.count, warmStartFrame: warm.map { absolute($0.frame) })
         let frames = images.map { FramePayload.encode(width: $0.width, height: $0.height, pixels: $0.pixels) }
         var payload = TaskPayload(spec: spec, styles: styles, frames: frames, warmStart: warm?.payload)
         if let next = model?.next(for: assignment.worker) {

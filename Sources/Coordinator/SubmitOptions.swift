@@ -14,7 +14,7 @@ public struct SubmitOptions: Sendable {
     public var start = 0
     public var frames: Int?
     public var chunk = ChunkPlan.defaultChunkFrames
-    /// nil: `defaultOverlap(for: method)`.
+    /// nil: `defaultOverlap(for: method, chunk: chunk)`.
     public var overlap: Int?
     public var iters: Int?
     public var itersNext: Int?

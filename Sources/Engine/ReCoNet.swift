@@ -100,8 +100,7 @@ public final class ReCoNet {
         let layers = decoder.layers
         var i = 0
         while i < layers.count {
-            if let up = layers[i] as? Upsample, up.factor == 2, i + 1 < layers.count,
-               let conv = layers[i + 1] as? Conv2D, conv.fusesNearestUpsample {
+            if let conv = ReCoNet.fusedConvolution(in: layers, at: i) {
                 y = conv.forwardAfterNearestUpsample(y)
                 i += 2
             } else {
@@ -110,6 +109,14 @@ public final class ReCoNet {
             }
         }
         return ReCoNet.crop(y, to: x.shape)
+    }
+
+    /// The convolution that `layers[i]`, a nearest x2 upsampling, feeds, when the two run fused
+    /// (`Conv2D.fusesNearestUpsample`); nil otherwise. `stylize` and the layer profile both ask.
+    static func fusedConvolution(in layers: [Layer], at i: Int) -> Conv2D? {
+        guard let up = layers[i] as? Upsample, up.factor == 2, i + 1 < layers.count,
+              let conv = layers[i + 1] as? Conv2D, conv.fusesNearestUpsample else { return nil }
+        return conv
     }
 
     /// Back-propagates the gradient with respect to the last `forward`'s output, plus optionally one

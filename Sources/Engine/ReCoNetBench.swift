@@ -50,7 +50,7 @@ public enum ReCoNetBench {
         let layers = net.encoder.layers + net.decoder.layers
         var i = 0
         while i < layers.count {
-            if layers[i] is Upsample, i + 1 < layers.count, let conv = layers[i + 1] as? Conv2D, conv.fusesNearestUpsample {
+            if let conv = ReCoNet.fusedConvolution(in: layers, at: i) {
                 // The same two layers unfused first (its output discarded, its input passed on), for comparison in the same run.
                 let up = layers[i]
                 steps.append(("(unfused: Upsample, Conv2D\(conv.usesWinograd ? " winograd" : ""))", { input in _ = conv.forward(up.forward(input)); return input }))

@@ -27,10 +27,8 @@ public final class ModelCache: @unchecked Sendable {
     }
 
     /// Checks and decodes `bytes` as the model `reference` names, and keeps it.
+    /// (`Message.decodeTask` has checked the size already; the hash covers it too.)
     public func insert(_ bytes: [UInt8], as reference: ModelReference) throws(WorkerError) {
-        guard bytes.count == reference.byteCount else {
-            throw .badTask("model is \(bytes.count) bytes, the task says \(reference.byteCount)")
-        }
         let digest = SHA256.hex(SHA256.hash(bytes))
         guard digest == reference.sha256 else {
             throw .badTask("model bytes hash to \(digest), the task names \(reference.sha256)")
