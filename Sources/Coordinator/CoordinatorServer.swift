@@ -181,7 +181,8 @@ public final class CoordinatorServer {
         jobs[id] = runner
         order.append(id)
         scheduler.addJob(id, ranges: runner.chunkRanges, priority: priority)
-        settings.log("job \(id): \(runner.frameCount) frames \(runner.width)x\(runner.height) in \(runner.plan.chunks.count) chunks, method \(request.method)")
+        settings.log("job \(id): \(runner.frameCount) frames \(runner.width)x\(runner.height) in \(runner.plan.chunks.count) chunks, method \(request.method)"
+                     + (runner.workersEncode ? "; workers encode their own segments" : ""))
         return id
     }
 
@@ -426,27 +427,32 @@ public final class CoordinatorServer {
             if scheduler.chunkDone(chunk, by: worker) {
                 do { try runner.chunkDone(chunk.chunk) } catch { fail(runner, reason: "\(error)") }
             }
+        case .segment:
+            scheduler.heard(worker, now: now)
+            guard let runner = jobs[header.job], [.running, .paused].contains(runner.state) else {
+                send(.cancel(job: header.job, chunk: header.chunk), to: worker)
+                return
+            }
+            let chunk = Scheduler.ChunkID(job: header.job, chunk: Int(header.chunk))
+            do {
+                let file = try message.decodeSegment()
+                let stored = try runner.acceptSegment(chunk: chunk.chunk, firstFrame: Int(header.frame), file: file)
+                counters.framesStored += stored
+                for _ in 0..<stored { throughput.record(worker, now: now) }
+                for frame in runner.chunkRanges[chunk.chunk] { scheduler.received(chunk, frame: frame) }
+                send(.ack(job: header.job, chunk: header.chunk, frame: header.frame), to: worker)
+            } catch let error as CoordinatorError {
+                fail(runner, reason: error.description)
+            } catch {
+                // A worker that encodes a wrong segment fails the chunk, as if it had said so.
+                dropMalformed("SEGMENT: \(error)")
+                send(.cancel(job: header.job, chunk: header.chunk), to: worker)
+                chunkFailed(chunk, by: worker, reason: "its segment was refused: \(error)")
+            }
         case .chunkFailed:
             scheduler.heard(worker, now: now)
             let reason = (try? message.decodeReason()) ?? "no reason given"
-            let chunk = Scheduler.ChunkID(job: header.job, chunk: Int(header.chunk))
-            guard scheduler.holder(of: chunk) == worker else { return } // a stale report
-            let name = names[worker] ?? "\(worker)"
-            jobs[header.job]?.forgetModel(of: worker)
-            let givenUp = scheduler.chunkFailed(chunk, by: worker)
-            settings.log("\(chunk) failed on worker \(name): \(reason)")
-            counters.chunkFailures += 1
-            failuresByName[name, default: 0] += 1
-            store.workerFinishedChunk(identity: worker.bytes, failed: true)
-            let failures = (try? store.recordChunkFailure(job: header.job, chunk: chunk.chunk, worker: name, reason: reason)) ?? []
-            if scheduler.isBlocklisted(worker, for: header.job) && scheduler.failures(of: worker, in: header.job) == Scheduler.maxWorkerFailuresPerJob {
-                settings.log("worker \(name) failed \(Scheduler.maxWorkerFailuresPerJob) chunks of job \(header.job): blocklisted for it")
-                store.event("worker-blocklisted", job: header.job, detail: name)
-            }
-            if givenUp, let runner = jobs[header.job], [.queued, .running].contains(runner.state) {
-                let summary = failures.isEmpty ? reason : failures.joined(separator: "; ")
-                fail(runner, reason: "chunk \(chunk.chunk) failed \(Scheduler.maxChunkFailures) times: \(summary)")
-            }
+            chunkFailed(Scheduler.ChunkID(job: header.job, chunk: Int(header.chunk)), by: worker, reason: reason)
         case .log:
             scheduler.heard(worker, now: now)
             do {
@@ -538,6 +544,28 @@ public final class CoordinatorServer {
             return true
         } catch {
             return false
+        }
+    }
+
+    /// `worker` gave up on `chunk` (CHUNK_FAILED), or sent a segment that was refused: the chunk
+    /// goes back to the queue, and the failure counts against both (blocklist, job failure).
+    private func chunkFailed(_ chunk: Scheduler.ChunkID, by worker: WorkerID, reason: String) {
+        guard scheduler.holder(of: chunk) == worker else { return } // a stale report
+        let name = names[worker] ?? "\(worker)"
+        jobs[chunk.job]?.forgetModel(of: worker)
+        let givenUp = scheduler.chunkFailed(chunk, by: worker)
+        settings.log("\(chunk) failed on worker \(name): \(reason)")
+        counters.chunkFailures += 1
+        failuresByName[name, default: 0] += 1
+        store.workerFinishedChunk(identity: worker.bytes, failed: true)
+        let failures = (try? store.recordChunkFailure(job: chunk.job, chunk: chunk.chunk, worker: name, reason: reason)) ?? []
+        if scheduler.isBlocklisted(worker, for: chunk.job) && scheduler.failures(of: worker, in: chunk.job) == Scheduler.maxWorkerFailuresPerJob {
+            settings.log("worker \(name) failed \(Scheduler.maxWorkerFailuresPerJob) chunks of job \(chunk.job): blocklisted for it")
+            store.event("worker-blocklisted", job: chunk.job, detail: name)
+        }
+        if givenUp, let runner = jobs[chunk.job], [.queued, .running].contains(runner.state) {
+            let summary = failures.isEmpty ? reason : failures.joined(separator: "; ")
+            fail(runner, reason: "chunk \(chunk.chunk) failed \(Scheduler.maxChunkFailures) times: \(summary)")
         }
     }
 

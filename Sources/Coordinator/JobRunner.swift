@@ -48,6 +48,12 @@ final class JobRunner {
         }
     }()
     private let parameters: [String: String]
+    /// True when workers encode their chunks themselves (see `SegmentSpec`): the job has no
+    /// overlap to stitch, its frames are cheap enough to redo a whole chunk after a loss (every
+    /// method but gatys), and the film has timestamps to cut clips by.
+    let workersEncode: Bool
+    /// Cuts each chunk's input clip when workers encode.
+    private lazy var clipper: VideoClipper? = workersEncode ? try? VideoClipper(path: request.input, framePTS: source.framePTS) : nil
     /// The next relative frame to encode.
     private(set) var nextOutput = 0
     /// The newest render each chunk delivered in order: the warm start if the chunk must move.
@@ -87,6 +93,7 @@ final class JobRunner {
         }
         let count = min(available, request.frames ?? available)
         plan = ChunkPlan(frameCount: count, chunkFrames: request.chunk, overlapFrames: request.overlap)
+        workersEncode = plan.chunks.allSatisfy { $0.renderStart == $0.ownStart } && request.method != "gatys" && !source.framePTS.isEmpty
         var loaded: [[UInt8]] = []
         for path in request.styles {
             do {
@@ -221,17 +228,36 @@ final class JobRunner {
                 warm = (frame, stored)
             }
         }
-        // Without the warm-start render the chunk starts over: duplicates are stored once.
-        let first = warm?.frame ?? chunk.renderStart
-        let images: [RGBImage]
-        do { images = try source.frames(first..<chunk.end, keepAlive: keepAlive) } catch { throw .badInput(path: request.input, reason: "\(error)") }
-        let spec = TaskSpec(job: id, chunk: UInt32(chunk.index), renderStart: absolute(chunk.renderStart),
+        var spec = TaskSpec(job: id, chunk: UInt32(chunk.index), renderStart: absolute(chunk.renderStart),
                             ownStart: absolute(chunk.ownStart), end: absolute(chunk.end),
                             width: source.info.width, height: source.info.height, method: request.method,
-                            parameters: parameters, styleCount: styles.count, styleWeights: styleWeights,
-                            frameCount: images.count, warmStartFrame: warm.map { absolute($0.frame) })
-        let frames = images.map { FramePayload.encode(width: $0.width, height: $0.height, pixels: $0.pixels) }
-        var payload = TaskPayload(spec: spec, styles: styles, frames: frames, warmStart: warm?.payload)
+                            parameters: parameters, styleCount: styles.count, styleWeights: styleWeights, frameCount: 0)
+        var payload: TaskPayload
+        if workersEncode {
+            // The film's own packets for the chunk; the worker decodes, renders and encodes.
+            let clip: VideoClip
+            do {
+                guard let clipper else { throw MediaError.invalidMedia(path: request.input, reason: "cannot be cut into clips") }
+                clip = try clipper.clip(frames: absolute(chunk.renderStart)..<absolute(chunk.end))
+            } catch {
+                throw .badInput(path: request.input, reason: "\(error)")
+            }
+            let (timeBase, rate) = (source.info.timeBase, source.info.frameRate)
+            spec.segment = SegmentSpec(scaleHeight: request.height, clipPTS: clip.pts, outputPTS: chunk.renderRange.map { source.pts(of: $0) },
+                                       timeBase: [timeBase.numerator, timeBase.denominator], frameRate: [rate.numerator, rate.denominator],
+                                       crf: request.crf, preset: request.preset, lossless: request.lossless,
+                                       container: (segmentPath(chunk.index) as NSString).pathExtension, clipBytes: clip.bytes.count)
+            payload = TaskPayload(spec: spec, styles: styles, frames: [], clip: clip.bytes)
+        } else {
+            // Without the warm-start render the chunk starts over: duplicates are stored once.
+            let first = warm?.frame ?? chunk.renderStart
+            let images: [RGBImage]
+            do { images = try source.frames(first..<chunk.end, keepAlive: keepAlive) } catch { throw .badInput(path: request.input, reason: "\(error)") }
+            spec.frameCount = images.count
+            spec.warmStartFrame = warm.map { absolute($0.frame) }
+            let frames = images.map { FramePayload.encode(width: $0.width, height: $0.height, pixels: $0.pixels) }
+            payload = TaskPayload(spec: spec, styles: styles, frames: frames, warmStart: warm?.payload)
+        }
         if let next = model?.next(for: assignment.worker) {
             payload.spec.model = next.reference
             payload.model = next.bytes
@@ -279,6 +305,42 @@ final class JobRunner {
         return frame
     }
 
+    /// Stores chunk `chunk`'s SEGMENT (its first absolute frame `firstFrame`) as its sealed
+    /// segment, on disk (fsync) before the caller acks; a chunk already sealed keeps its
+    /// segment. Returns the frames stored (0 for a duplicate); throws `DecodeError` for a
+    /// segment that is not the chunk's (wrong chunk, size, frame count, or not media).
+    func acceptSegment(chunk index: Int, firstFrame: Int, file: [UInt8]) throws -> Int {
+        guard workersEncode, plan.chunks.indices.contains(index), plan.chunks[index].renderStart == firstFrame - request.start else {
+            throw DecodeError.badPayload("segment of frame \(firstFrame) is not chunk \(index) of job \(id) encoded by its worker")
+        }
+        let chunk = plan.chunks[index]
+        if journal.sealedChunks.contains(index) || journal.isFinished { return 0 }
+        let inspection: SegmentInspection
+        do { inspection = try SegmentInspection(bytes: file, name: "segment of chunk \(index)") } catch {
+            throw DecodeError.badPayload("segment of chunk \(index): \(error)")
+        }
+        guard inspection.width == source.info.width, inspection.height == source.info.height,
+              inspection.frameCount == chunk.renderRange.count, inspection.startsWithKeyframe else {
+            throw DecodeError.badPayload("segment of chunk \(index) holds \(inspection.frameCount) frames of \(inspection.width)x\(inspection.height)"
+                                         + (inspection.startsWithKeyframe ? "" : " not starting with a keyframe")
+                                         + ", the chunk is \(chunk.renderRange.count) of \(source.info.width)x\(source.info.height)")
+        }
+        let path = segmentPath(index)
+        do {
+            try Data(file).write(to: URL(fileURLWithPath: path))
+            if durable {
+                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+                try handle.synchronize()
+                try handle.close()
+            }
+        } catch {
+            throw CoordinatorError.cannotWrite(path: path, reason: "\(error)")
+        }
+        try journal.recordSealed(index, released: [])
+        storedResults += chunk.renderRange.count
+        return chunk.renderRange.count
+    }
+
     /// True when `frame` is in a sealed segment (or in the one being written: its renders are
     /// still stored until the segment is sealed).
     private func isEncoded(_ frame: Int) -> Bool {
@@ -300,6 +362,16 @@ final class JobRunner {
     func assemble(budget: Duration = .milliseconds(150), keepAlive: () -> Void = {}) throws(CoordinatorError) -> Int {
         guard !journal.isFinished else { return 0 }
         var encoded = 0
+        if workersEncode {
+            // The workers' segments are final as they come: only the order is the runner's.
+            while nextOutput < plan.frameCount, case let owner = plan.chunks[nextOutput / plan.chunkFrames],
+                  journal.sealedChunks.contains(owner.index) {
+                encoded += owner.end - nextOutput
+                nextOutput = owner.end
+            }
+            if nextOutput >= plan.frameCount { try join() }
+            return encoded
+        }
         let deadline = ContinuousClock.now + budget
         while (encoded == 0 || ContinuousClock.now < deadline) && nextOutput < plan.frameCount {
             let frame = nextOutput

@@ -25,10 +25,12 @@ extension Message {
         let spec = payload.spec
         precondition(payload.styles.count == spec.styleCount && payload.frames.count == spec.frameCount
                      && (payload.warmStart == nil) == (spec.warmStartFrame == nil)
-                     && (payload.model == nil) == !(spec.model?.attached ?? false),
+                     && (payload.model == nil) == !(spec.model?.attached ?? false)
+                     && payload.clip?.count == spec.segment?.clipBytes,
                      "TASK payload counts disagree with its spec")
         var frames = [JSONPayload.encode(spec)] + payload.styles
         if let model = payload.model { frames.append(model) }
+        if let clip = payload.clip { frames.append(clip) }
         frames += payload.frames
         if let warm = payload.warmStart { frames.append(warm) }
         return Message(.task, job: spec.job, chunk: spec.chunk, frame: UInt32(clamping: spec.firstInputFrame), payload: frames)
@@ -46,11 +48,12 @@ extension Message {
         }
         let warmCount = spec.warmStartFrame == nil ? 0 : 1
         let modelCount = spec.model?.attached == true ? 1 : 0
-        let expected = 1 + spec.styleCount + modelCount + spec.frameCount + warmCount
+        let clipCount = spec.segment == nil ? 0 : 1
+        let expected = 1 + spec.styleCount + modelCount + clipCount + spec.frameCount + warmCount
         guard payload.count == expected else {
             throw .badPayload("task spec announces \(expected) payload frames, message has \(payload.count)")
         }
-        let stylesEnd = 1 + spec.styleCount, framesStart = stylesEnd + modelCount, framesEnd = framesStart + spec.frameCount
+        let stylesEnd = 1 + spec.styleCount, framesStart = stylesEnd + modelCount + clipCount, framesEnd = framesStart + spec.frameCount
         var model: [UInt8]?
         if modelCount == 1, let reference = spec.model {
             model = payload[stylesEnd]
@@ -58,8 +61,15 @@ extension Message {
                 throw .badPayload("task model is \(model!.count) bytes, its spec says \(reference.byteCount)")
             }
         }
+        var clip: [UInt8]?
+        if let segment = spec.segment {
+            clip = payload[stylesEnd + modelCount]
+            guard clip!.count == segment.clipBytes else {
+                throw .badPayload("task clip is \(clip!.count) bytes, its spec says \(segment.clipBytes)")
+            }
+        }
         return TaskPayload(spec: spec, styles: Array(payload[1..<stylesEnd]), frames: Array(payload[framesStart..<framesEnd]),
-                           warmStart: warmCount == 1 ? payload[framesEnd] : nil, model: model)
+                           warmStart: warmCount == 1 ? payload[framesEnd] : nil, model: model, clip: clip)
     }
 
     /// W->C: styled frame `frame` (absolute index), already encoded with `FramePayload.encode`.
@@ -76,6 +86,19 @@ extension Message {
     public func decodeResult() throws(DecodeError) -> (width: Int, height: Int, pixels: [UInt8]) {
         try expect(.result)
         return try FramePayload.decode(payload[0])
+    }
+
+    /// W->C: the chunk's styled frames as one encoded segment file (`TaskSpec.segment`);
+    /// header.frame is the chunk's first frame, and the ACK names it.
+    public static func segment(job: UInt32, chunk: UInt32, firstFrame: UInt32, file: [UInt8]) -> Message {
+        Message(.segment, job: job, chunk: chunk, frame: firstFrame, payload: [file])
+    }
+
+    /// The segment file of a SEGMENT (not checked as media here).
+    public func decodeSegment() throws(DecodeError) -> [UInt8] {
+        try expect(.segment)
+        guard !payload[0].isEmpty else { throw .badPayload("SEGMENT is empty") }
+        return payload[0]
     }
 
     /// C->W: frame `frame` of the chunk is stored.

@@ -29,6 +29,10 @@ public enum MessageKind: UInt8, Sendable, CaseIterable, CustomStringConvertible 
     /// W->C: a log line about header.chunk of header.job, shown with the job's events.
     /// Payload: JSON `WorkerLogLine`. Coordinators older than it count it as malformed and drop it.
     case log = 10
+    /// W->C: every styled frame of header.chunk, encoded by the worker into one segment file
+    /// (the TASK had `segment`); header.frame is the chunk's first frame. Payload: the file.
+    /// Answered by ACK with the same frame once the file is on disk.
+    case segment = 11
 
     // Client channel.
     /// T->C: start a job. Payload: JSON `JobRequest`.
@@ -52,7 +56,7 @@ public enum MessageKind: UInt8, Sendable, CaseIterable, CustomStringConvertible 
         case .ready: 2...2
         case .heartbeat, .ack, .chunkDone, .cancel, .bye, .status: 0...0
         case .task: 1...Message.maxPayloadFrames
-        case .result, .chunkFailed, .log, .submit, .accepted, .statusReply, .control, .controlReply, .error: 1...1
+        case .result, .chunkFailed, .log, .segment, .submit, .accepted, .statusReply, .control, .controlReply, .error: 1...1
         }
     }
 
@@ -71,6 +75,7 @@ public enum MessageKind: UInt8, Sendable, CaseIterable, CustomStringConvertible 
         case .cancel: "CANCEL"
         case .bye: "BYE"
         case .log: "LOG"
+        case .segment: "SEGMENT"
         case .submit: "SUBMIT"
         case .accepted: "ACCEPTED"
         case .status: "STATUS"

@@ -11,13 +11,17 @@ public struct TaskPayload: Sendable, Equatable {
     public var warmStart: [UInt8]?
     /// The model file's bytes, when `spec.model` is attached.
     public var model: [UInt8]?
+    /// The chunk's input as one compressed clip, when `spec.segment` is set (`frames` is then empty).
+    public var clip: [UInt8]?
 
-    public init(spec: TaskSpec, styles: [[UInt8]], frames: [[UInt8]], warmStart: [UInt8]? = nil, model: [UInt8]? = nil) {
+    public init(spec: TaskSpec, styles: [[UInt8]], frames: [[UInt8]], warmStart: [UInt8]? = nil, model: [UInt8]? = nil,
+                clip: [UInt8]? = nil) {
         self.spec = spec
         self.styles = styles
         self.frames = frames
         self.warmStart = warmStart
         self.model = model
+        self.clip = clip
     }
 }
 
@@ -26,8 +30,9 @@ extension TaskSpec {
     /// needed for the flow to the next frame; a fresh chunk starts at `renderStart`.
     public var firstInputFrame: Int { warmStartFrame ?? renderStart }
 
-    /// The number of input frames a TASK with this spec carries: `end - firstInputFrame`.
-    public var expectedFrameCount: Int { end - firstInputFrame }
+    /// The number of input frames a TASK with this spec carries: `end - firstInputFrame`, or
+    /// none when a clip carries them (`segment`).
+    public var expectedFrameCount: Int { segment == nil ? end - firstInputFrame : 0 }
 
     /// Checks the spec's own consistency; `Message.decodeTask` calls it on every TASK.
     public func validate() throws(DecodeError) {
@@ -47,5 +52,9 @@ extension TaskSpec {
             throw .badPayload("task carries \(frameCount) input frames, its range needs \(expectedFrameCount)")
         }
         try model?.validate()
+        if let segment {
+            guard warmStartFrame == nil else { throw .badPayload("a task encoded by its worker cannot resume from a warm-start frame") }
+            try segment.validate(frames: end - renderStart)
+        }
     }
 }

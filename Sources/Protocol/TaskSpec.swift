@@ -5,7 +5,7 @@
 /// stitcher blends. The TASK's remaining payload frames are `styleCount` style images, then the
 /// model file's bytes when `model` is attached, then `frameCount` input frames starting at
 /// renderStart (or at `warmStartFrame`), then the warm-start frame if there is one; images and
-/// frames as `FramePayload`s.
+/// frames as `FramePayload`s. With `segment`, one clip replaces the input frames.
 public struct TaskSpec: Codable, Sendable, Equatable {
     public var job: UInt32
     public var chunk: UInt32
@@ -32,10 +32,13 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     public var warmStartFrame: Int?
     /// The network of a `reconet` TASK (nil for every other method).
     public var model: ModelReference?
+    /// Set when the worker encodes the chunk itself: the input is one clip (and `frameCount`
+    /// is 0), the answer one SEGMENT. See `SegmentSpec`.
+    public var segment: SegmentSpec?
 
     public init(job: UInt32, chunk: UInt32, renderStart: Int, ownStart: Int, end: Int, width: Int, height: Int,
                 method: String, parameters: [String: String] = [:], styleCount: Int, styleWeights: [Double],
-                frameCount: Int, warmStartFrame: Int? = nil, model: ModelReference? = nil) {
+                frameCount: Int, warmStartFrame: Int? = nil, model: ModelReference? = nil, segment: SegmentSpec? = nil) {
         self.job = job
         self.chunk = chunk
         self.renderStart = renderStart
@@ -50,5 +53,6 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         self.frameCount = frameCount
         self.warmStartFrame = warmStartFrame
         self.model = model
+        self.segment = segment
     }
 }

@@ -45,10 +45,20 @@ final class ChunkJob: @unchecked Sendable {
                 let input = try Self.decode(task)
                 ship(.info, "job \(job) chunk \(chunk): rendering frames \(spec.firstInputFrame)...\(spec.end - 1) with \(spec.method)"
                      + (spec.warmStartFrame.map { ", warm-started from frame \($0)" } ?? ""))
+                // A chunk its worker encodes goes back as one SEGMENT; any other frame by frame.
+                let segment = try spec.segment.map { segment throws(MediaError) in
+                    try ChunkSegmentWriter(segment, width: spec.width, height: spec.height)
+                }
                 try renderer!.render(input) { frame, image in
-                    try self.post(frame: frame, image: image)
+                    if let segment {
+                        try self.checkGoingOn()
+                        try segment.write(image)
+                    } else {
+                        try self.post(frame: frame, image: image)
+                    }
                     rendered += 1
                 }
+                if let segment { try post(segment: try segment.finish(), firstFrame: spec.renderStart) }
                 let elapsed = (ContinuousClock.now - started).components
                 let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
                 ship(.info, "job \(job) chunk \(chunk): \(rendered) frames in \(String(format: "%.1f", seconds)) s (\(String(format: "%.2f", Double(rendered) / max(seconds, 1e-3))) frames/s)")
@@ -117,6 +127,22 @@ final class ChunkJob: @unchecked Sendable {
         if stopping { throw WorkerError.cancelled }
     }
 
+    /// Throws `cancelled` once the chunk is taken back or the worker is stopping: a segment
+    /// is sent whole or not at all, so a stop hands the whole chunk back.
+    private func checkGoingOn() throws {
+        condition.lock()
+        defer { condition.unlock() }
+        if cancelled || stopping { throw WorkerError.cancelled }
+    }
+
+    private func post(segment file: [UInt8], firstFrame: Int) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        if cancelled || stopping { throw WorkerError.cancelled }
+        unacknowledged.insert(UInt32(firstFrame))
+        outbox.append(.segment(job: job, chunk: chunk, firstFrame: UInt32(firstFrame), file: file))
+    }
+
     /// Logs `text` here and sends it to the coordinator as LOG, when `level` passes the logger's.
     private func ship(_ level: Logger.Level, _ text: String) {
         logger.log(level: level, "\(text)")
@@ -144,7 +170,14 @@ final class ChunkJob: @unchecked Sendable {
             }
         }
         let styles = try task.styles.enumerated().map { try image($0.element, "style \($0.offset)") }
-        let frames = try task.frames.enumerated().map { try image($0.element, "frame \(spec.firstInputFrame + $0.offset)") }
+        var frames = try task.frames.enumerated().map { try image($0.element, "frame \(spec.firstInputFrame + $0.offset)") }
+        if let segment = spec.segment, let clip = task.clip {
+            do {
+                frames = try VideoClip(bytes: clip, pts: segment.clipPTS).frames(height: segment.scaleHeight)
+            } catch {
+                throw WorkerError.badTask("input clip: \(error)")
+            }
+        }
         for (i, frame) in frames.enumerated() where frame.width != spec.width || frame.height != spec.height {
             throw WorkerError.badTask("frame \(spec.firstInputFrame + i) is \(frame.width)x\(frame.height), the task says \(spec.width)x\(spec.height)")
         }

@@ -26,6 +26,7 @@ import Protocol
             .chunkDone(job: 3, chunk: 2), .chunkFailed(job: 3, chunk: 2, reason: "out of\nmemory"), .cancel(job: 3, chunk: 2), .bye(),
             .submit(request), .accepted(job: 4), .status(job: 0), .statusReply([status]), .control(job: 4, action: .pause),
             .controlReply(status), .error("no such job 9"), .log(job: 3, chunk: 2, WorkerLogLine(level: "info", message: "25 frames\nin 3 s")),
+            .segment(job: 3, chunk: 2, firstFrame: 20, file: [0x1A, 0x45, 0xDF, 0xA3, 9]),
         ]
         return messages
     }
@@ -54,6 +55,9 @@ import Protocol
         #expect(result.header.frame == 25)
         let frame = try result.decodeResult()
         #expect(frame.width == 2 && frame.height == 2 && frame.pixels == Array(0..<12))
+        let segment = try find(.segment)
+        #expect(try segment.decodeSegment() == [0x1A, 0x45, 0xDF, 0xA3, 9] && segment.header.frame == 20 && segment.header.chunk == 2)
+        #expect(throws: DecodeError.self) { try Message.segment(job: 3, chunk: 2, firstFrame: 20, file: []).decodeSegment() }
         #expect(try find(.chunkFailed).decodeReason() == "out of memory")
         #expect(try find(.error).decodeReason() == "no such job 9")
         #expect(try find(.submit).decodeSubmit().styles == ["starry.jpg"])
