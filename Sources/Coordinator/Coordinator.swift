@@ -26,12 +26,16 @@ public enum Coordinator {
     /// `companion` (the dashboard) called after every step.
     public static func serve(_ configuration: ServeConfiguration, companion: (any ServeCompanion)? = nil) throws(CoordinatorError) {
         let security = try configuration.security.server(endpoints: [configuration.bind, configuration.control])
+        let lease = configuration.lease ?? defaultLease()
+        guard lease >= Liveness.expiry(heartbeat: configuration.heartbeat) else {
+            throw .invalidOption("the lease (\(lease)) must be at least \(Liveness.missedBeatsBeforeDead) heartbeats (\(Liveness.expiry(heartbeat: configuration.heartbeat)))")
+        }
         let stop = StopSignal()
         stop.install()
         let logger = LineLogHandler.logger("vst-coord", level: configuration.logLevel)
         let server = try CoordinatorServer(bind: configuration.bind, control: configuration.control, settings: .init(
-            lease: configuration.lease ?? defaultLease(), dataDirectory: URL(fileURLWithPath: configuration.dataDirectory),
-            security: security, log: { logger.info("\($0)") }))
+            lease: lease, dataDirectory: URL(fileURLWithPath: configuration.dataDirectory),
+            security: security, heartbeat: configuration.heartbeat, log: { logger.info("\($0)") }))
         let link: String
         switch security {
         case .plain: link = "plain TCP, no encryption"

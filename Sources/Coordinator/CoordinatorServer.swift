@@ -29,10 +29,15 @@ public final class CoordinatorServer {
         /// Messages (on stderr) about workers joining, dying and chunks moving.
         public var log: @Sendable (String) -> Void
         public var security: Security
+        /// How often the coordinator heartbeats each worker (`serve --heartbeat`); workers
+        /// must be started with the same interval, as they count a coordinator silent for
+        /// `Liveness.missedBeatsBeforeDead` of theirs as gone.
+        public var heartbeat: Duration
 
         public init(lease: Duration, dataDirectory: URL, durable: Bool = true, security: Security = .plain,
-                    log: @escaping @Sendable (String) -> Void = { _ in }) {
+                    heartbeat: Duration = Liveness.heartbeatInterval, log: @escaping @Sendable (String) -> Void = { _ in }) {
             self.lease = lease
+            self.heartbeat = heartbeat
             self.security = security
             self.dataDirectory = dataDirectory
             self.durable = durable
@@ -316,10 +321,10 @@ public final class CoordinatorServer {
         heartbeatIfDue()
     }
 
-    /// Heartbeats every worker once per `Liveness.heartbeatInterval`; called between the
+    /// Heartbeats every worker once per `settings.heartbeat`; called between the
     /// heavier phases of a step too, so that decoding or encoding never starves a worker of them.
     private func heartbeatIfDue() {
-        guard clock.now - lastHeartbeat >= Liveness.heartbeatInterval else { return }
+        guard clock.now - lastHeartbeat >= settings.heartbeat else { return }
         lastHeartbeat = clock.now
         for worker in scheduler.knownWorkers { send(.heartbeat(), to: worker) }
     }

@@ -386,7 +386,8 @@ final class JobRunner {
             let final: [UInt8]
             do {
                 let last = renders[renders.count - 1]
-                final = try stitcher.final(frame: frame, renders: pixels, position: frame - last.renderStart, overlapLength: last.overlapRange.count)
+                final = try stitcher.final(frame: frame, renders: pixels, position: frame - last.renderStart,
+                                           overlapLength: last.overlapRange.count, tail: request.seamTail ?? 0)
             } catch {
                 throw .jobFailed(job: id, reason: "stitching frame \(frame): \(error)")
             }

@@ -16,6 +16,9 @@ public struct QualityEvaluation: Sendable {
     public var frames: Int?
     /// Chunk plan the film was rendered with, for the boundary figures.
     public var plan: (chunk: Int, overlap: Int)?
+    /// The seam tail it was stitched with (`submit --seam-tail`): those frames after each
+    /// overlap are part of the hand-over, so they count as boundary frames too.
+    public var seamTail = 0
     public var plotPath: String?
     /// Where to write input | styled next to each other, with the styled film's sound.
     public var sideBySidePath: String?
@@ -28,17 +31,18 @@ public struct QualityEvaluation: Sendable {
         self.styled = styled
     }
 
-    /// Reads `{"chunk": N, "overlap": K}` (the `submit` options a film was made with).
-    public static func readPlan(path: String) throws(CoordinatorError) -> (chunk: Int, overlap: Int) {
-        struct File: Decodable { var chunk: Int; var overlap: Int }
+    /// Reads `{"chunk": N, "overlap": K}`, optionally with `"seamTail": T` (the `submit` options
+    /// a film was made with).
+    public static func readPlan(path: String) throws(CoordinatorError) -> (chunk: Int, overlap: Int, seamTail: Int) {
+        struct File: Decodable { var chunk: Int; var overlap: Int; var seamTail: Int? }
         guard let data = FileManager.default.contents(atPath: path) else { throw .badInput(path: path, reason: "cannot read") }
         guard let file = try? JSONDecoder().decode(File.self, from: data) else {
             throw .badInput(path: path, reason: #"not a chunk plan (expected {"chunk": N, "overlap": K})"#)
         }
-        guard file.chunk >= 1, file.overlap >= 0, file.overlap < file.chunk else {
-            throw .badInput(path: path, reason: "chunk must be >= 1 and overlap in 0..<chunk")
+        guard file.chunk >= 1, file.overlap >= 0, file.overlap < file.chunk, (0...(file.chunk - file.overlap)).contains(file.seamTail ?? 0) else {
+            throw .badInput(path: path, reason: "chunk must be >= 1, overlap in 0..<chunk and seamTail in 0...chunk - overlap")
         }
-        return (file.chunk, file.overlap)
+        return (file.chunk, file.overlap, file.seamTail ?? 0)
     }
 
     public func run() throws(CoordinatorError) -> WarpingReport {
@@ -112,7 +116,7 @@ public struct QualityEvaluation: Sendable {
             do { try sideBySide.finish() } catch { throw .cannotWrite(path: sideBySidePath!, reason: "\(error)") }
         }
         let chunkPlan = plan.map { ChunkPlan(frameCount: count, chunkFrames: $0.chunk, overlapFrames: $0.overlap) }
-        let boundary = chunkPlan.map(WarpingReport.boundaryFrames(of:)) ?? []
+        let boundary = chunkPlan.map { WarpingReport.boundaryFrames(of: $0, seamTail: seamTail) } ?? []
         let set = Set(boundary)
         var report = WarpingReport(frames: count, flowPreset: flowPreset.rawValue, boundaryFrames: boundary,
                                    input: .init(path: input, errors: inputErrors, boundaryFrames: set),

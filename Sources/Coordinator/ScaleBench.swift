@@ -11,7 +11,8 @@ import Protocol
 /// renders its overlap. Efficiency is the rendered frames' total sleep over N workers' wall
 /// time (from submitting the job to the joined output), so it measures the farm's overhead,
 /// not the overlap's cost; the coordinator's CPU (user + system, all its threads, from
-/// getrusage) is per frame of film.
+/// getrusage) is per frame of film. With overlap 0 the workers encode their own segments
+/// (`SegmentSpec`), so the coordinator moves compressed clips and segments only.
 public enum ScaleBench {
     public struct Row: Sendable {
         public let workers: Int
@@ -33,18 +34,18 @@ public enum ScaleBench {
     }
 
     public static func run(input: String, workerCounts: [Int], framesPerWorker: Int, frameMilliseconds: Int, chunk: Int,
-                           workerExecutable: String? = nil, report: (Row) -> Void = { _ in }) throws(CoordinatorError) -> [Row] {
+                           overlap: Int, workerExecutable: String? = nil, report: (Row) -> Void = { _ in }) throws(CoordinatorError) -> [Row] {
         var rows: [Row] = []
         for count in workerCounts {
             let row = try runOnce(input: input, workers: count, frames: framesPerWorker * count, frameMilliseconds: frameMilliseconds,
-                                  chunk: chunk, workerExecutable: workerExecutable ?? LocalWorkers.defaultExecutable())
+                                  chunk: chunk, overlap: overlap, workerExecutable: workerExecutable ?? LocalWorkers.defaultExecutable())
             report(row)
             rows.append(row)
         }
         return rows
     }
 
-    static func runOnce(input: String, workers count: Int, frames: Int, frameMilliseconds: Int, chunk: Int,
+    static func runOnce(input: String, workers count: Int, frames: Int, frameMilliseconds: Int, chunk: Int, overlap: Int,
                         workerExecutable: String) throws(CoordinatorError) -> Row {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vst-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -63,7 +64,7 @@ public enum ScaleBench {
         options.method = "sleep:\(frameMilliseconds)"
         options.frames = frames
         options.chunk = chunk
-        options.overlap = min(ChunkPlan.defaultOverlapFrames, chunk - 1)
+        options.overlap = overlap
         let cpuBefore = cpuSeconds()
         let started = ContinuousClock.now
         let job = try server.addJob(try options.makeRequest())

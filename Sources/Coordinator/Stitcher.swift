@@ -14,6 +14,13 @@ import Engine
 /// reaches zero at the later chunk's first own frame: the remaining difference between the
 /// chains shrinks by equal steps, which is what keeps the per-frame warping error at the seam
 /// smallest. Where both renders agree (method `copy`) the result is exactly that frame.
+///
+/// With a seam tail of T frames (`submit --seam-tail`) the hand-over goes on past the overlap
+/// into the later chunk's first T own frames: the carried frame keeps a falling share there
+/// too, so the difference between the chains is spread over overlap + T + 1 steps instead of
+/// overlap + 1. A step's warping error goes with the square of its size, so spreading the same
+/// difference over twice the steps quarters each one; no render is added (past the overlap
+/// only the later chunk rendered). Pixels the flow cannot carry take the later render there.
 public enum Stitcher {
     /// The weight of the later chunk's render at `position` (0-based) of an overlap of
     /// `overlapLength` frames: (position + 1) / (overlapLength + 1), rising toward 1.
@@ -22,12 +29,12 @@ public enum Stitcher {
         return Double(position + 1) / Double(overlapLength + 1)
     }
 
-    /// The share of the later render mixed into the carried frame at `position`:
-    /// 1 / (overlapLength + 1 - position), so the carried frame's share of what the earlier chain
-    /// left falls linearly to zero.
-    public static func carryMix(position: Int, overlapLength: Int) -> Double {
-        precondition(overlapLength > 0 && (0..<overlapLength).contains(position))
-        return 1 / Double(overlapLength + 1 - position)
+    /// The share of the later render mixed into the carried frame at `position` of a hand-over
+    /// spanning the overlap and `tail` more frames: 1 / (overlapLength + tail + 1 - position),
+    /// so the carried frame's share of what the earlier chain left falls linearly to zero.
+    public static func carryMix(position: Int, overlapLength: Int, tail: Int = 0) -> Double {
+        precondition(overlapLength > 0 && tail >= 0 && (0..<overlapLength + tail).contains(position))
+        return 1 / Double(overlapLength + tail + 1 - position)
     }
 
     /// The plain ramp: earlier + (later - earlier) * weight, rounded to nearest, per byte.
@@ -56,14 +63,31 @@ public enum Stitcher {
     ///   - carried: the stitched previous frame carried onto this frame's grid (planar RGB,
     ///     `FrameMotion.carry`), or nil at a frame with no stitched predecessor.
     ///   - reliability: per pixel, 1 where the carried frame can be trusted, 0 where not.
+    ///   - tail: the seam tail (frames of the hand-over after the overlap).
     public static func stitch(earlier: [UInt8], later: [UInt8], carried: PlanarImage?, reliability: [Float],
-                              position: Int, overlapLength: Int) -> [UInt8] {
+                              position: Int, overlapLength: Int, tail: Int = 0) -> [UInt8] {
         let ramp = blend(earlier: earlier, later: later, position: position, overlapLength: overlapLength)
         guard let carried, earlier != later else { return ramp }
+        return mixCarried(carried, into: ramp, later: later, reliability: reliability,
+                          mix: Float(carryMix(position: position, overlapLength: overlapLength, tail: tail)))
+    }
+
+    /// A frame of the seam tail (`position` past the overlap, below overlapLength + tail): only
+    /// the later chunk rendered it, and the carried frame's share goes on falling.
+    public static func stitchTail(later: [UInt8], carried: PlanarImage, reliability: [Float], position: Int,
+                                  overlapLength: Int, tail: Int) -> [UInt8] {
+        precondition(position >= overlapLength, "a tail frame comes after the overlap")
+        return mixCarried(carried, into: later, later: later, reliability: reliability,
+                          mix: Float(carryMix(position: position, overlapLength: overlapLength, tail: tail)))
+    }
+
+    /// Where reliable, (1 - mix) x carried + mix x later; elsewhere `fallback`.
+    private static func mixCarried(_ carried: PlanarImage, into fallback: [UInt8], later: [UInt8], reliability: [Float],
+                                   mix: Float) -> [UInt8] {
         let n = carried.planeSize
-        precondition(later.count == 3 * n && reliability.count == n, "stitch: sizes differ")
-        let mix = Float(carryMix(position: position, overlapLength: overlapLength))
-        var out = ramp
+        precondition(later.count == 3 * n && fallback.count == 3 * n && reliability.count == n, "stitch: sizes differ")
+        let ramp = fallback
+        var out = fallback
         for i in 0..<n {
             let m = reliability[i]
             guard m > 0 else { continue }

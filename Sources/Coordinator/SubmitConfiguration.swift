@@ -1,4 +1,5 @@
 import Logging
+import Protocol
 
 /// Everything `vst-coord submit` was told beyond the job itself: where the coordinator is (or
 /// how to run an embedded one) and how to report.
@@ -39,6 +40,8 @@ public struct ServeConfiguration: Sendable {
     public var lease: Duration?
     /// `--key`/`--authorized`, or `--insecure`.
     public var security: LinkSecurity
+    /// `--heartbeat`: how often workers are heartbeated (they must use the same interval).
+    public var heartbeat: Duration = Liveness.heartbeatInterval
     /// `--log-level`: `info` logs workers joining and leaving and chunks moving, `notice` only
     /// the coordinator starting and stopping, `warning` only trouble.
     public var logLevel: Logger.Level = .info

@@ -16,6 +16,8 @@ public struct SubmitOptions: Sendable {
     public var chunk = ChunkPlan.defaultChunkFrames
     /// nil: `defaultOverlap(for: method, chunk: chunk)`.
     public var overlap: Int?
+    /// `--seam-tail`: frames after each overlap the hand-over goes on into (`Stitcher`).
+    public var seamTail = 0
     public var iters: Int?
     public var itersNext: Int?
     public var temporalWeight: Double?
@@ -62,6 +64,8 @@ public struct SubmitOptions: Sendable {
         if chunk < 1 { throw .invalidOption("--chunk \(chunk) must be at least 1") }
         let overlap = self.overlap ?? Self.defaultOverlap(for: method, chunk: chunk)
         if overlap < 0 || overlap >= chunk { throw .invalidOption("--overlap \(overlap) must be in 0..<\(chunk) (below --chunk)") }
+        if seamTail < 0 || seamTail > chunk - overlap { throw .invalidOption("--seam-tail \(seamTail) must be in 0...\(chunk - overlap) (--chunk less --overlap)") }
+        if seamTail > 0 && overlap == 0 { throw .invalidOption("--seam-tail needs an overlap to continue") }
         if let iters, iters < 1 { throw .invalidOption("--iters \(iters) must be at least 1") }
         if let itersNext, itersNext < 1 { throw .invalidOption("--iters-next \(itersNext) must be at least 1") }
         if let temporalWeight, !(temporalWeight >= 0) || !temporalWeight.isFinite { throw .invalidOption("--temporal-weight must be a number >= 0") }
@@ -113,7 +117,8 @@ public struct SubmitOptions: Sendable {
         if output == input { throw .invalidOption("--out must not overwrite the input") }
         return JobRequest(input: input, output: output, styles: styles, styleWeights: styleWeights, method: method,
                           parameters: parameters, height: height, start: start, frames: frames, chunk: chunk,
-                          overlap: overlap, crf: crf, preset: preset, lossless: lossless, priority: priority == 0 ? nil : priority)
+                          overlap: overlap, crf: crf, preset: preset, lossless: lossless, priority: priority == 0 ? nil : priority,
+                          seamTail: seamTail == 0 ? nil : seamTail)
     }
 
     /// Overlap when `--overlap` is not given: none for `reconet`, whose frames are independent

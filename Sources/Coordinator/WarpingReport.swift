@@ -44,9 +44,9 @@ public struct WarpingReport: Codable, Sendable, Equatable {
     public var plotTop: Double?
 
     /// Frames t whose error E(t) compares two frames across a hand-over of `plan`: every t in
-    /// renderStart...ownStart of each chunk after the first (a hard cut shows at ownStart; a
-    /// stitched hand-over is spread over the overlap).
-    public static func boundaryFrames(of plan: ChunkPlan) -> [Int] {
-        plan.chunks.dropFirst().flatMap { Array($0.renderStart...$0.ownStart) }.filter { $0 >= 1 && $0 < plan.frameCount }
+    /// renderStart...ownStart + seamTail of each chunk after the first (a hard cut shows at
+    /// ownStart; a stitched hand-over is spread over the overlap and the seam tail).
+    public static func boundaryFrames(of plan: ChunkPlan, seamTail: Int = 0) -> [Int] {
+        plan.chunks.dropFirst().flatMap { Array($0.renderStart...($0.ownStart + seamTail)) }.filter { $0 >= 1 && $0 < plan.frameCount }
     }
 }

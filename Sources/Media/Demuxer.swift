@@ -21,7 +21,12 @@ final class Demuxer {
 
     /// Opens a file. A missing or unreadable file is `.cannotOpen`; a file FFmpeg cannot
     /// parse (truncated, corrupt, not media) is `.invalidMedia`.
-    init(path: String) throws(MediaError) {
+    ///
+    /// `probe: false` skips avformat_find_stream_info, which decodes the first frames of every
+    /// stream to fill in what a container's header leaves out: only for files whose header
+    /// says it all (the Matroska clips and segments vst writes), where the decoding would
+    /// cost more than everything else done with the file.
+    init(path: String, probe: Bool = true) throws(MediaError) {
         MediaLogging.configure()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -39,12 +44,12 @@ final class Demuxer {
         self.path = path
         self.context = opened
         self.memory = nil
-        try findStreamInfo()
+        if probe { try findStreamInfo() }
     }
 
     /// Opens encoded bytes held in memory (an image file sent over the wire), probing the
     /// format from the content alone. `name` only appears in error messages.
-    init(bytes: [UInt8], name: String) throws(MediaError) {
+    init(bytes: [UInt8], name: String, probe: Bool = true) throws(MediaError) {
         MediaLogging.configure()
         let memory = MemoryInput(bytes: bytes)
         guard let context = avformat_alloc_context() else {
@@ -65,7 +70,7 @@ final class Demuxer {
         self.path = name
         self.context = openedContext
         self.memory = memory
-        try findStreamInfo()
+        if probe { try findStreamInfo() }
     }
 
     private func findStreamInfo() throws(MediaError) {

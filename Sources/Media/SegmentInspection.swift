@@ -13,7 +13,7 @@ public struct SegmentInspection: Sendable, Equatable {
     public var startsWithKeyframe: Bool
 
     public init(bytes: [UInt8], name: String) throws(MediaError) {
-        let demuxer = try Demuxer(bytes: bytes, name: name)
+        let demuxer = try Demuxer(bytes: bytes, name: name, probe: false)
         guard let index = demuxer.bestVideoStream() else { throw MediaError.noVideoStream(path: name) }
         let parameters = demuxer.stream(index).pointee.codecpar.pointee
         width = Int(parameters.width)

@@ -68,7 +68,9 @@ public enum SegmentJoiner {
         var decodeOrder: [Int64] = []
         var previousEnd: Int64? = nil
         for (number, segmentPath) in segments.enumerated() {
-            let segment = number == 0 ? first : try Demuxer(path: segmentPath)
+            // Later segments unprobed: their headers say all the join needs, and probing each
+            // (decoding its first frames) cost more than the rest of a long film's join.
+            let segment = number == 0 ? first : try Demuxer(path: segmentPath, probe: false)
             let index = try videoStream(of: segment, like: firstStream, firstPath: firstPath)
             var low = Int64.max, high = Int64.min
             while try segment.read(into: packet) {
@@ -99,7 +101,7 @@ public enum SegmentJoiner {
         // Second pass: the packets, with pts shifted and rescaled and the rebuilt dts.
         var position = 0
         for segmentPath in segments {
-            let segment = try Demuxer(path: segmentPath)
+            let segment = try Demuxer(path: segmentPath, probe: false)
             let index = try videoStream(of: segment, like: firstStream, firstPath: firstPath)
             while try segment.read(into: packet) {
                 guard packet.streamIndex == index else { continue }
@@ -140,9 +142,12 @@ public enum SegmentJoiner {
     }
 
     /// Same codec, size, pixel format and header bytes: a decoder set up for one decodes the other.
+    /// An unprobed segment's pixel format is unknown (-1); its header bytes (H.264's SPS,
+    /// FFV1's configuration) then carry the format.
     private static func sameEncoding(_ a: UnsafeMutablePointer<AVCodecParameters>, _ b: UnsafeMutablePointer<AVCodecParameters>) -> Bool {
         let x = a.pointee, y = b.pointee
-        guard x.codec_id == y.codec_id, x.width == y.width, x.height == y.height, x.format == y.format,
+        let formatsAgree = x.format == y.format || x.format < 0 || y.format < 0
+        guard x.codec_id == y.codec_id, x.width == y.width, x.height == y.height, formatsAgree,
               x.extradata_size == y.extradata_size else { return false }
         guard x.extradata_size > 0 else { return true }
         return memcmp(x.extradata, y.extradata, Int(x.extradata_size)) == 0

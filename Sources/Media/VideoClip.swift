@@ -112,7 +112,7 @@ public final class VideoClipper {
         try muxer.writeTrailer()
 
         // The clip's own timestamps, packet for packet in the order written.
-        let reread = try Demuxer(path: file.path)
+        let reread = try Demuxer(path: file.path, probe: false)
         var clipPTS: [Int64] = []
         while try reread.read(into: packet) {
             guard let pts = packet.timestamp else { throw MediaError.invalidMedia(path: file.path, reason: "a clip packet has no timestamp") }

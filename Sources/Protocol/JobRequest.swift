@@ -27,11 +27,16 @@ public struct JobRequest: Codable, Sendable, Equatable {
     /// Queue priority: a job with a higher one gets workers first (default 0); optional so
     /// that requests from older tools still decode.
     public var priority: Int?
+    /// Frames after each overlap the stitch goes on carrying the earlier chain into (the seam
+    /// tail, `Stitcher`); nil is none. Optional so that requests from older tools still decode.
+    public var seamTail: Int?
 
     public init(input: String, output: String, styles: [String], styleWeights: [Double] = [], method: String,
                 parameters: [String: String] = [:], height: Int? = nil, start: Int = 0, frames: Int? = nil,
-                chunk: Int, overlap: Int, crf: Int, preset: String, lossless: Bool = false, priority: Int? = nil) {
+                chunk: Int, overlap: Int, crf: Int, preset: String, lossless: Bool = false, priority: Int? = nil,
+                seamTail: Int? = nil) {
         self.priority = priority
+        self.seamTail = seamTail
         self.input = input
         self.output = output
         self.styles = styles

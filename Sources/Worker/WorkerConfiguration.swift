@@ -17,6 +17,9 @@ public struct WorkerConfiguration: Sendable, Equatable {
     public var security: Socket.Security
     /// `--log-level`: lines below it are neither printed nor sent to the coordinator.
     public var logLevel: Logger.Level = .info
+    /// `--heartbeat`: how often the worker heartbeats; a coordinator silent for
+    /// `Liveness.missedBeatsBeforeDead` of them counts as gone. The coordinator's must match.
+    public var heartbeat: Duration = Liveness.heartbeatInterval
 
     public init(endpoint: String, threads: Int? = nil, parentProcess: Int32? = nil, security: Socket.Security = .plain) {
         self.endpoint = endpoint

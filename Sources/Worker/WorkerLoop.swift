@@ -7,7 +7,7 @@ import Protocol
 ///
 /// Call order: `run()` connects, sends READY with one credit, then loops: read a message (with a
 /// short timeout), pass results of the render thread on, heartbeat every
-/// `Liveness.heartbeatInterval`. A coordinator silent for `Liveness.peerExpiry` counts as gone:
+/// `configuration.heartbeat`. A coordinator silent for `Liveness.missedBeatsBeforeDead` of them counts as gone:
 /// the worker drops its chunk (the coordinator will reassign it), waits a backoff that doubles
 /// within `Liveness.reconnectBackoff`, and connects again with a fresh socket. So a worker may
 /// be started before its coordinator. SIGTERM/SIGINT (or `stop`) end `run()` after a BYE.
@@ -160,8 +160,8 @@ public final class WorkerLoop: @unchecked Sendable {
                     send(.ready(credit: 1, hello: hello))
                 }
             }
-            if clock.now - lastSent >= Liveness.heartbeatInterval { send(.heartbeat()) }
-            if clock.now - lastHeard > Liveness.peerExpiry {
+            if clock.now - lastSent >= configuration.heartbeat { send(.heartbeat()) }
+            if clock.now - lastHeard > Liveness.expiry(heartbeat: configuration.heartbeat) {
                 // Drop the chunk and say so, in case the coordinator is only slow: it then
                 // requeues the chunk at once instead of waiting for the lease.
                 current?.cancel()

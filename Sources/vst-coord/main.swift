@@ -77,6 +77,7 @@ extension VSTCoord {
         @Option(help: "Number of frames to render (default: to the end).") var frames: Int?
         @Option(help: "Frames per chunk.") var chunk = ChunkPlan.defaultChunkFrames
         @Option(help: "Frames each chunk also renders before its own, for stitching (default 4; 0 for reconet).") var overlap: Int?
+        @Option(help: "Frames after each overlap the stitch goes on carrying the earlier chunk's look into (default 0).") var seamTail = 0
         @Option(help: "Optimiser iterations of a chunk's first frame (gatys; default 100).") var iters: Int?
         @Option(help: "Iterations of every later frame (gatys; default 50).") var itersNext: Int?
         @Option(help: "Weight of the short-term temporal loss, 0 for none (gatys; default 200).") var temporalWeight: Double?
@@ -115,6 +116,7 @@ extension VSTCoord {
             options.frames = frames
             options.chunk = chunk
             options.overlap = overlap
+            options.seamTail = seamTail
             options.iters = iters
             options.itersNext = itersNext
             options.temporalWeight = temporalWeight
@@ -155,10 +157,12 @@ extension VSTCoord {
         @Option(help: "Serve the web dashboard, JSON API and /metrics on HOST:PORT (:8080 is 127.0.0.1:8080; off without it).") var http: String?
         @Option(help: "File whose first line is the dashboard's token (default: DATA/http-token, made when missing).") var httpToken: String?
         @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+        @Option(help: "Seconds between heartbeats to each worker (default 1); start the workers with the same --heartbeat.") var heartbeat = 1.0
 
         func run() throws {
             let security = LinkSecurity(key: key, authorized: authorized, insecure: insecure, forceInsecure: forceInsecure)
             if let lease, !(lease > 0) || !lease.isFinite { throw CoordinatorError.invalidOption("--lease must be a positive number of seconds") }
+            guard heartbeat >= 0.05, heartbeat <= 3600 else { throw CoordinatorError.invalidOption("--heartbeat must be between 0.05 and 3600 seconds") }
             guard let level = Logger.Level(rawValue: logLevel) else {
                 throw CoordinatorError.invalidOption("--log-level \(logLevel) is not one of trace, debug, info, notice, warning, error, critical")
             }
@@ -166,6 +170,7 @@ extension VSTCoord {
             var configuration = ServeConfiguration(bind: bind, control: control, dataDirectory: data,
                                                    lease: lease.map { .milliseconds(Int64($0 * 1000)) }, security: security)
             configuration.logLevel = level
+            configuration.heartbeat = .milliseconds(Int64(heartbeat * 1000))
             try Dashboard.serve(configuration, dashboard: try http.map { try .init(address: HTTPAddress(parsing: $0), tokenFile: httpToken) })
         }
     }
@@ -239,14 +244,16 @@ extension VSTCoord {
         @Option(help: "Frames per worker in each run.") var framesPerWorker = 64
         @Option(help: "Wall time of one frame (the sleep:MS method), milliseconds.") var ms = 200
         @Option(help: "Frames per chunk.") var chunk = 8
+        @Option(help: "Overlap frames per chunk (default min(4, chunk - 1)); with 0 the workers encode their own segments.") var overlap: Int?
         func run() throws {
             let counts = workers.split(separator: ",").compactMap { Int($0) }
-            guard !counts.isEmpty, counts.allSatisfy({ $0 >= 1 }), framesPerWorker >= 1, ms >= 0, chunk >= 2 else {
-                throw CoordinatorError.invalidOption("bench-scale needs worker counts >= 1, --frames-per-worker >= 1, --ms >= 0, --chunk >= 2")
+            guard !counts.isEmpty, counts.allSatisfy({ $0 >= 1 }), framesPerWorker >= 1, ms >= 0, chunk >= 2,
+                  (0..<chunk).contains(overlap ?? 0) else {
+                throw CoordinatorError.invalidOption("bench-scale needs worker counts >= 1, --frames-per-worker >= 1, --ms >= 0, --chunk >= 2, 0 <= --overlap < --chunk")
             }
             print(ScaleBench.Row.markdownHeader)
             _ = try ScaleBench.run(input: input, workerCounts: counts, framesPerWorker: framesPerWorker, frameMilliseconds: ms,
-                                   chunk: chunk) { print($0.markdown) }
+                                   chunk: chunk, overlap: overlap ?? min(ChunkPlan.defaultOverlapFrames, chunk - 1)) { print($0.markdown) }
         }
     }
 }

@@ -21,6 +21,7 @@ import Worker
     @Flag(help: "Plain TCP without encryption on any address (a trusted network).") var forceInsecure = false
     @Option(help: "Seconds a stopping worker (SIGTERM) may take to finish its current frame and have it acknowledged.") var stopGrace = 60.0
     @Option(help: "trace, debug, info, notice, warning, error or critical; chunk lines at or above it also go to the coordinator.") var logLevel = "info"
+    @Option(help: "Seconds between heartbeats (default 1): the coordinator's serve --heartbeat; it counts as gone after 3 silent ones.") var heartbeat = 1.0
     @Option(help: .hidden) var parentPid: Int32?
 
     /// Usage errors print one `error:` line and exit 2, as every vst command does.
@@ -44,6 +45,7 @@ import Worker
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if !(stopGrace >= 0) || !stopGrace.isFinite { throw ValidationError("--stop-grace must be a number of seconds >= 0") }
+        if !(heartbeat >= 0.05 && heartbeat <= 3600) { throw ValidationError("--heartbeat must be between 0.05 and 3600 seconds") }
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level \(logLevel) is not one of trace, debug, info, notice, warning, error, critical")
         }
@@ -56,6 +58,7 @@ import Worker
         var configuration = WorkerConfiguration(endpoint: connect, threads: threads, parentProcess: parentPid)
         configuration.stopGrace = .milliseconds(Int64(stopGrace * 1000))
         configuration.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        configuration.heartbeat = .milliseconds(Int64(heartbeat * 1000))
         do {
             configuration.security = try WorkerConfiguration.security(key: key, serverKey: serverKey, insecure: insecure,
                                                                        forceInsecure: forceInsecure, endpoint: connect)

@@ -12,7 +12,7 @@ struct EvalCommand: ParsableCommand {
             For every frame t >= 1, the styled frame t-1 is carried onto frame t by the optical flow of the \
             input and compared with styled frame t where that flow is reliable: the mean squared RGB \
             distance (0...1 per channel) over reliable pixels. With --chunks (or --chunk/--overlap), the \
-            mean over chunk-boundary frames (each overlap and the next chunk's first own frame) and over \
+            mean over chunk-boundary frames (each overlap, the next chunk's first own frame and --seam-tail more) and over \
             the others. The plot: blue the styled film, orange --baseline, green the input itself (the \
             floor), light red bands the boundary frames, red lines each chunk's first own frame.
             """)
@@ -22,6 +22,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "A JSON file {\"chunk\": N, \"overlap\": K}: the plan the film was rendered with.") var chunks: String?
     @Option(help: "Frames per chunk the film was rendered with (instead of --chunks).") var chunk: Int?
     @Option(help: "Overlap the film was rendered with (with --chunk; default 4).") var overlap: Int?
+    @Option(help: "Seam tail the film was stitched with (with --chunk; default 0): those frames count as boundary frames.") var seamTail: Int?
     @Option(help: "The input frame the styled film starts at (submit --start).") var start = 0
     @Option(help: "Compare at most this many frames.") var frames: Int?
     @Option(help: "A second styled film of the same input to compare with (e.g. per-frame rendering).") var baseline: String?
@@ -40,14 +41,21 @@ struct EvalCommand: ParsableCommand {
             guard let preset = FlowPreset(rawValue: flow) else { throw CoordinatorError.invalidOption("--flow must be fast, balanced or accurate") }
             evaluation.flowPreset = preset
             if chunks != nil && chunk != nil { throw CoordinatorError.invalidOption("give --chunks or --chunk, not both") }
-            if let chunks { evaluation.plan = try QualityEvaluation.readPlan(path: chunks) }
+            if let chunks {
+                let plan = try QualityEvaluation.readPlan(path: chunks)
+                evaluation.plan = (plan.chunk, plan.overlap)
+                evaluation.seamTail = plan.seamTail
+            }
             if let chunk {
                 let overlap = self.overlap ?? 4
                 guard chunk >= 1, (0..<chunk).contains(overlap) else { throw CoordinatorError.invalidOption("--chunk must be >= 1 and --overlap in 0..<chunk") }
+                guard (0...(chunk - overlap)).contains(seamTail ?? 0) else { throw CoordinatorError.invalidOption("--seam-tail must be in 0...chunk - overlap") }
                 evaluation.plan = (chunk, overlap)
+                evaluation.seamTail = seamTail ?? 0
             } else if overlap != nil && chunks == nil {
                 throw CoordinatorError.invalidOption("--overlap needs --chunk")
             }
+            if seamTail != nil && chunk == nil { throw CoordinatorError.invalidOption("--seam-tail needs --chunk") }
             evaluation.plotPath = plot ?? styled + ".warping.png"
             evaluation.sideBySidePath = sideBySide
             evaluation.progress = { done, total in

@@ -7,6 +7,7 @@ import Media
     @Test func boundaryFramesSpanEachOverlapAndTheNextOwnFrame() {
         #expect(WarpingReport.boundaryFrames(of: ChunkPlan(frameCount: 30, chunkFrames: 12, overlapFrames: 4)) == [8, 9, 10, 11, 12, 20, 21, 22, 23, 24])
         #expect(WarpingReport.boundaryFrames(of: ChunkPlan(frameCount: 20, chunkFrames: 10, overlapFrames: 0)) == [10])
+        #expect(WarpingReport.boundaryFrames(of: ChunkPlan(frameCount: 30, chunkFrames: 12, overlapFrames: 4), seamTail: 2) == [8, 9, 10, 11, 12, 13, 14, 20, 21, 22, 23, 24, 25, 26])
         let series = WarpingReport.Series(path: "x", errors: [1, 2, 3, 4], boundaryFrames: [2, 3])
         #expect(series.perFrame == [nil, 1, 2, 3, 4] && series.mean == 2.5)
         #expect(series.boundaryMean == 2.5 && series.interiorMean == 2.5 && series.boundaryToInterior == 1)

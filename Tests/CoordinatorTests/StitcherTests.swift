@@ -100,6 +100,36 @@ import Media
         #expect(boundaryMean(temporal) <= 1.1 * boundaryMean(linear), "stitched \(temporal) vs ramp \(linear), interior \(interior)")
     }
 
+    /// The seam tail: the carried frame's share goes on falling over `tail` more frames, so the
+    /// hand-over takes more, smaller steps: less error over the whole hand-over and a lower peak,
+    /// the later chain exactly after it, and renders that agree (`copy`) still pass through.
+    @Test func aSeamTailSpreadsTheHandOverOverMoreFrames() throws {
+        let input = Self.pan(seed: 1, contrast: 40)
+        let earlier = Self.pan(seed: 2, contrast: 60), later = Self.pan(seed: 3, contrast: 60)
+        let (renderStart, ownStart, tail) = (2, 5, 3)
+        func stitch(tail: Int, earlier: [[UInt8]]) throws -> [[UInt8]] {
+            let stitcher = SeamStitcher { Media.RGBImage(width: Self.width, height: Self.height, pixels: input[$0]) }
+            return try (0..<Self.frames).map { t in
+                let renders = t < renderStart ? [earlier[t]] : t < ownStart ? [earlier[t], later[t]] : [later[t]]
+                return try stitcher.final(frame: t, renders: renders, position: t - renderStart, overlapLength: ownStart - renderStart, tail: tail)
+            }
+        }
+        let plain = try stitch(tail: 0, earlier: earlier), tailed = try stitch(tail: tail, earlier: earlier)
+        #expect(tailed[..<renderStart] == plain[..<renderStart])
+        #expect(tailed[ownStart] != later[ownStart] && plain[ownStart] == later[ownStart])
+        #expect(Array(tailed[(ownStart + tail)...]) == Array(later[(ownStart + tail)...]))
+
+        let span = (renderStart...(ownStart + tail)).map { $0 - 1 }   // errors index t - 1
+        let e0 = try Self.errors(plain, input: input), e1 = try Self.errors(tailed, input: input)
+        let (sum0, sum1) = (span.map { e0[$0] }.reduce(0, +), span.map { e1[$0] }.reduce(0, +))
+        let (peak0, peak1) = (span.map { e0[$0] }.max()!, span.map { e1[$0] }.max()!)
+        #expect(sum1 < 0.8 * sum0, "tail \(e1) vs none \(e0)")
+        #expect(peak1 < 0.6 * peak0, "tail \(e1) vs none \(e0)")
+
+        let copies = try stitch(tail: tail, earlier: later)
+        #expect(copies == later)
+    }
+
     @Test func unreliablePixelsTakeThePlainRamp() {
         let earlier: [UInt8] = [10, 10, 10, 10, 10, 10], later: [UInt8] = [90, 90, 90, 90, 90, 90]
         let carried = PlanarImage(width: 2, height: 1, channels: 3, data: [200, 200, 200, 200, 200, 200])

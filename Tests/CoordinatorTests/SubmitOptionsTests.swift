@@ -27,6 +27,9 @@ import Coordinator
             #expect(request.parameters == ["iters": "300", "temporal-weight": "0.5", "init": "noise", "style-weight": "0.01",
                                            "original-colors": "luminance"])
             #expect(request.chunk == 32 && request.overlap == 4 && request.crf == 18 && request.preset == "medium")
+            #expect(request.seamTail == nil)
+            options.seamTail = 28
+            #expect(try options.makeRequest().seamTail == 28)
         }
     }
 
@@ -42,6 +45,7 @@ import Coordinator
             let cases: [(inout SubmitOptions) -> Void] = [
                 { $0.method = "paint" }, { $0.method = "sleep:-1" }, { $0.method = "gatys" },
                 { $0.chunk = 0 }, { $0.overlap = 32 }, { $0.crf = 52 }, { $0.preset = "warp" },
+                { $0.seamTail = -1 }, { $0.seamTail = 29 }, { $0.overlap = 0; $0.seamTail = 2 },
                 { $0.height = 1 }, { $0.frames = 0 }, { $0.start = -1 },
                 { $0.styles = ["/nonexistent.png"] }, { $0.input = "/nonexistent.mkv" },
                 { $0.output = "/nonexistent/out.mkv" }, { $0.output = folder.appendingPathComponent("out.txt").path },

@@ -56,6 +56,13 @@ import Testing
         #expect { try SegmentJoiner.join(segments: [a.path, b.path], into: out, timeBase: SyntheticVideo.timeBase) } throws: {
             "\($0)".contains("was not encoded like")
         }
+        // Same size, other settings (CABAC, B-frames): the H.264 headers differ, which is what
+        // tells them apart when the later segment is read unprobed (pixel format unknown).
+        let c = try SyntheticVideo.make(count: 2, width: 32, height: 24, in: directory, name: "c.mkv",
+                                        options: EncoderOptions(preset: "medium"))
+        #expect { try SegmentJoiner.join(segments: [a.path, c.path], into: out, timeBase: SyntheticVideo.timeBase) } throws: {
+            "\($0)".contains("was not encoded like")
+        }
         // Same encoding but the same times twice: the second segment overlaps the first.
         #expect { try SegmentJoiner.join(segments: [a.path, a.path], into: out, timeBase: SyntheticVideo.timeBase) } throws: {
             "\($0)".contains("overlaps or precedes the segment before it")
