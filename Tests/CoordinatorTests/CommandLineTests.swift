@@ -24,6 +24,20 @@ import Testing
         }
     }
 
+    @Test func heartbeatsOutOfRangeOrLongerThanTheLeaseAreUsageErrors() throws {
+        let folder = try Tools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (arguments, message) in [(["--heartbeat", "0"], "--heartbeat must be between"),
+                                     (["--heartbeat", "5", "--lease", "10"], "must be at least 3 heartbeats")] {
+            let result = try ChildProcess.run(Tools.vstCoord, ["serve", "--bind", "tcp://127.0.0.1:\(FreePort.pick())", "--control",
+                                                               "tcp://127.0.0.1:\(FreePort.pick())", "--data", folder.path, "--insecure"] + arguments,
+                                              timeout: .seconds(20))
+            #expect(result.status == 2 && result.stderr.hasPrefix("error: ") && result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+        let worker = try ChildProcess.run(Tools.vstWorker, ["--connect", "tcp://127.0.0.1:1", "--insecure", "--heartbeat", "0.01"], timeout: .seconds(20))
+        #expect(worker.status == 2 && worker.stderr.contains("--heartbeat must be between"), "\(worker.stderr)")
+    }
+
     @Test func workerWithoutEndpointIsAUsageError() throws {
         let result = try ChildProcess.run(Tools.vstWorker, [], timeout: .seconds(60))
         #expect(result.status == 2 && result.stderr.hasPrefix("error: "), "\(result.stderr)")

@@ -13,11 +13,13 @@ import Protocol
         let thread: Thread
         var peer: [UInt8] = []
 
-        init() throws {
+        init(heartbeat: Duration = Liveness.heartbeatInterval) throws {
             context = try ZMQContext()
             router = try Socket(context: context, type: .router)
             try router.bind("tcp://127.0.0.1:*")
-            let loop = WorkerLoop(configuration: .init(endpoint: try router.lastEndpoint, threads: 1), stop: stop)
+            var configuration = WorkerConfiguration(endpoint: try router.lastEndpoint, threads: 1)
+            configuration.heartbeat = heartbeat
+            let loop = WorkerLoop(configuration: configuration, stop: stop)
             thread = Thread { try? loop.run() }
             thread.start()
         }
@@ -50,6 +52,30 @@ import Protocol
         let spec = TaskSpec(job: 5, chunk: chunk, renderStart: 20, ownStart: 21, end: 20 + frames, width: 4, height: 2,
                             method: method, styleCount: 0, styleWeights: [], frameCount: frames)
         return .task(TaskPayload(spec: spec, styles: [], frames: images))
+    }
+
+    /// `--heartbeat 0.2`: the worker heartbeats about five times a second and takes a coordinator
+    /// silent for three of its beats (0.6 s, not the default 3 s) for gone: BYE, then a new READY.
+    @Test func theHeartbeatIntervalIsTheConfiguredOne() throws {
+        let harness = try Harness(heartbeat: .milliseconds(200))
+        defer { harness.finish() }
+        var heartbeats = 0, kinds: [MessageKind] = []
+        var readyAt: ContinuousClock.Instant?, byeAfter: Duration?
+        let deadline = ContinuousClock.now + .seconds(5)
+        while byeAfter == nil && ContinuousClock.now < deadline {
+            guard let frames = try harness.router.receive(timeout: .milliseconds(50)) else { continue }
+            let message = try Envelope.decode(frames).message
+            kinds.append(message.kind)
+            switch message.kind {
+            case .ready: readyAt = readyAt ?? .now
+            case .heartbeat: heartbeats += 1
+            case .bye: byeAfter = readyAt.map { .now - $0 }
+            default: break
+            }
+        }
+        let after = try #require(byeAfter, "\(kinds)")
+        #expect(after >= .milliseconds(550) && after < .milliseconds(2500), "BYE after \(after)")
+        #expect(heartbeats >= 2, "\(kinds)")
     }
 
     @Test func readyTaskResultsAckDoneThenReadyAgain() throws {
