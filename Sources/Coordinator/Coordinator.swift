@@ -27,8 +27,9 @@ public enum Coordinator {
     public static func serve(_ configuration: ServeConfiguration, companion: (any ServeCompanion)? = nil) throws(CoordinatorError) {
         let security = try configuration.security.server(endpoints: [configuration.bind, configuration.control])
         let lease = configuration.lease ?? defaultLease()
-        guard lease >= Liveness.expiry(heartbeat: configuration.heartbeat) else {
-            throw .invalidOption("the lease (\(lease)) must be at least \(Liveness.missedBeatsBeforeDead) heartbeats (\(Liveness.expiry(heartbeat: configuration.heartbeat)))")
+        // A lease of less than two heartbeats would take a worker for dead between two beats.
+        guard lease >= configuration.heartbeat * 2 else {
+            throw .invalidOption("the lease (\(lease)) must be at least 2 heartbeats (\(configuration.heartbeat * 2))")
         }
         let stop = StopSignal()
         stop.install()

@@ -28,7 +28,7 @@ import Testing
         let folder = try Tools.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         for (arguments, message) in [(["--heartbeat", "0"], "--heartbeat must be between"),
-                                     (["--heartbeat", "5", "--lease", "10"], "must be at least 3 heartbeats")] {
+                                     (["--heartbeat", "6", "--lease", "10"], "must be at least 2 heartbeats")] {
             let result = try ChildProcess.run(Tools.vstCoord, ["serve", "--bind", "tcp://127.0.0.1:\(FreePort.pick())", "--control",
                                                                "tcp://127.0.0.1:\(FreePort.pick())", "--data", folder.path, "--insecure"] + arguments,
                                               timeout: .seconds(20))
