@@ -32,7 +32,7 @@ public struct QualityEvaluation: Sendable {
     }
 
     /// Reads `{"chunk": N, "overlap": K}`, optionally with `"seamTail": T` (the `submit` options
-    /// a film was made with).
+    /// a film was made with; without it, submit's default tail for that chunk and overlap).
     public static func readPlan(path: String) throws(CoordinatorError) -> (chunk: Int, overlap: Int, seamTail: Int) {
         struct File: Decodable { var chunk: Int; var overlap: Int; var seamTail: Int? }
         guard let data = FileManager.default.contents(atPath: path) else { throw .badInput(path: path, reason: "cannot read") }
@@ -42,7 +42,7 @@ public struct QualityEvaluation: Sendable {
         guard file.chunk >= 1, file.overlap >= 0, file.overlap < file.chunk, (0...(file.chunk - file.overlap)).contains(file.seamTail ?? 0) else {
             throw .badInput(path: path, reason: "chunk must be >= 1, overlap in 0..<chunk and seamTail in 0...chunk - overlap")
         }
-        return (file.chunk, file.overlap, file.seamTail ?? 0)
+        return (file.chunk, file.overlap, file.seamTail ?? SubmitOptions.defaultSeamTail(overlap: file.overlap, chunk: file.chunk))
     }
 
     public func run() throws(CoordinatorError) -> WarpingReport {

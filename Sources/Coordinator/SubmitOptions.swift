@@ -16,8 +16,9 @@ public struct SubmitOptions: Sendable {
     public var chunk = ChunkPlan.defaultChunkFrames
     /// nil: `defaultOverlap(for: method, chunk: chunk)`.
     public var overlap: Int?
-    /// `--seam-tail`: frames after each overlap the hand-over goes on into (`Stitcher`).
-    public var seamTail = 0
+    /// `--seam-tail`: frames after each overlap the hand-over goes on into (`Stitcher`); nil
+    /// is `defaultSeamTail`.
+    public var seamTail: Int?
     public var iters: Int?
     public var itersNext: Int?
     public var temporalWeight: Double?
@@ -64,6 +65,7 @@ public struct SubmitOptions: Sendable {
         if chunk < 1 { throw .invalidOption("--chunk \(chunk) must be at least 1") }
         let overlap = self.overlap ?? Self.defaultOverlap(for: method, chunk: chunk)
         if overlap < 0 || overlap >= chunk { throw .invalidOption("--overlap \(overlap) must be in 0..<\(chunk) (below --chunk)") }
+        let seamTail = self.seamTail ?? Self.defaultSeamTail(overlap: overlap, chunk: chunk)
         if seamTail < 0 || seamTail > chunk - overlap { throw .invalidOption("--seam-tail \(seamTail) must be in 0...\(chunk - overlap) (--chunk less --overlap)") }
         if seamTail > 0 && overlap == 0 { throw .invalidOption("--seam-tail needs an overlap to continue") }
         if let iters, iters < 1 { throw .invalidOption("--iters \(iters) must be at least 1") }
@@ -119,6 +121,13 @@ public struct SubmitOptions: Sendable {
                           parameters: parameters, height: height, start: start, frames: frames, chunk: chunk,
                           overlap: overlap, crf: crf, preset: preset, lossless: lossless, priority: priority == 0 ? nil : priority,
                           seamTail: seamTail == 0 ? nil : seamTail)
+    }
+
+    /// Seam tail when `--seam-tail` is not given: as long as the overlap (the hand-over then
+    /// takes twice the steps; docs/benchmarks.md, "Coherent Gatys"), within the chunk's own
+    /// frames before the next overlap.
+    public static func defaultSeamTail(overlap: Int, chunk: Int) -> Int {
+        max(0, min(overlap, chunk - overlap))
     }
 
     /// Overlap when `--overlap` is not given: none for `reconet`, whose frames are independent

@@ -77,7 +77,7 @@ extension VSTCoord {
         @Option(help: "Number of frames to render (default: to the end).") var frames: Int?
         @Option(help: "Frames per chunk.") var chunk = ChunkPlan.defaultChunkFrames
         @Option(help: "Frames each chunk also renders before its own, for stitching (default 4; 0 for reconet).") var overlap: Int?
-        @Option(help: "Frames after each overlap the stitch goes on carrying the earlier chunk's look into (default 0).") var seamTail = 0
+        @Option(help: "Frames after each overlap the stitch goes on carrying the earlier chunk's look into (default: the overlap, at most chunk - overlap).") var seamTail: Int?
         @Option(help: "Optimiser iterations of a chunk's first frame (gatys; default 100).") var iters: Int?
         @Option(help: "Iterations of every later frame (gatys; default 50).") var itersNext: Int?
         @Option(help: "Weight of the short-term temporal loss, 0 for none (gatys; default 200).") var temporalWeight: Double?

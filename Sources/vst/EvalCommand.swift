@@ -22,7 +22,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "A JSON file {\"chunk\": N, \"overlap\": K}: the plan the film was rendered with.") var chunks: String?
     @Option(help: "Frames per chunk the film was rendered with (instead of --chunks).") var chunk: Int?
     @Option(help: "Overlap the film was rendered with (with --chunk; default 4).") var overlap: Int?
-    @Option(help: "Seam tail the film was stitched with (with --chunk; default 0): those frames count as boundary frames.") var seamTail: Int?
+    @Option(help: "Seam tail the film was stitched with (with --chunk; default submit's: the overlap, at most chunk - overlap): those frames count as boundary frames.") var seamTail: Int?
     @Option(help: "The input frame the styled film starts at (submit --start).") var start = 0
     @Option(help: "Compare at most this many frames.") var frames: Int?
     @Option(help: "A second styled film of the same input to compare with (e.g. per-frame rendering).") var baseline: String?
@@ -51,7 +51,7 @@ struct EvalCommand: ParsableCommand {
                 guard chunk >= 1, (0..<chunk).contains(overlap) else { throw CoordinatorError.invalidOption("--chunk must be >= 1 and --overlap in 0..<chunk") }
                 guard (0...(chunk - overlap)).contains(seamTail ?? 0) else { throw CoordinatorError.invalidOption("--seam-tail must be in 0...chunk - overlap") }
                 evaluation.plan = (chunk, overlap)
-                evaluation.seamTail = seamTail ?? 0
+                evaluation.seamTail = seamTail ?? SubmitOptions.defaultSeamTail(overlap: overlap, chunk: chunk)
             } else if overlap != nil && chunks == nil {
                 throw CoordinatorError.invalidOption("--overlap needs --chunk")
             }

@@ -27,9 +27,14 @@ import Coordinator
             #expect(request.parameters == ["iters": "300", "temporal-weight": "0.5", "init": "noise", "style-weight": "0.01",
                                            "original-colors": "luminance"])
             #expect(request.chunk == 32 && request.overlap == 4 && request.crf == 18 && request.preset == "medium")
-            #expect(request.seamTail == nil)
+            #expect(request.seamTail == 4)
             options.seamTail = 28
             #expect(try options.makeRequest().seamTail == 28)
+            options.seamTail = 0
+            #expect(try options.makeRequest().seamTail == nil)
+            options.seamTail = nil
+            options.chunk = 6
+            #expect(try options.makeRequest().seamTail == 2 && SubmitOptions.defaultSeamTail(overlap: 0, chunk: 6) == 0)
         }
     }
 
