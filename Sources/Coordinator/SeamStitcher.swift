@@ -7,7 +7,7 @@ import Media
 /// The motion between frames comes from the *input* film, read here through its own forward
 /// reader (`inputFrame`), so the stitcher needs nothing from the task path and works the same
 /// after a restart. Frames outside overlaps cost nothing but a copy of the last final frame;
-/// overlap frames cost two flows. Where the two renders are identical (method `copy`) no flow is
+/// overlap and seam-tail frames cost two flows. Where the two renders are identical (method `copy`) no flow is
 /// computed and the frame is passed through.
 final class SeamStitcher {
     /// The input frame at a relative index, at the job's size.
