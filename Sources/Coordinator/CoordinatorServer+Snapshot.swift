@@ -13,7 +13,8 @@ extension CoordinatorServer {
                 status: status, request: runner.request, width: runner.width, height: runner.height,
                 chunks: chunks.map { .init(index: $0.index, renderStart: $0.renderStart, ownStart: $0.ownStart, end: $0.end) },
                 strip: FrameStrip(chunks: chunks, statuses: status.chunks ?? [], finalFrames: runner.nextOutput, jobState: runner.state),
-                latestStored: runner.latestStored.map { .init(frame: $0.frame, chunk: $0.chunk, payload: $0.payload) })
+                latestStored: runner.latestStored.map { .init(frame: $0.frame, chunk: $0.chunk, payload: $0.payload) },
+                latestSegment: runner.latestSegment.map { .init(frame: $0.frame, chunk: $0.chunk, path: runner.segmentPath($0.chunk)) })
         }
         let workerViews: [FarmSnapshot.Worker] = scheduler.knownWorkers.map { worker in
             let held = scheduler.assignedChunks(of: worker).first

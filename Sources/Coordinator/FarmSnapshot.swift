@@ -17,6 +17,14 @@ public struct FarmSnapshot: Sendable {
         public var strip: FrameStrip
         /// The newest render stored (absolute frame index, its chunk, the `FramePayload` bytes).
         public var latestStored: StoredRender?
+        /// For a job whose workers encode: the newest segment stored (its last frame, absolute).
+        public var latestSegment: StoredSegment?
+    }
+
+    public struct StoredSegment: Sendable {
+        public var frame: Int
+        public var chunk: Int
+        public var path: String
     }
 
     /// Chunk `index` renders `renderStart..<end` and owns `ownStart..<end` (relative frames).

@@ -67,6 +67,8 @@ final class JobRunner {
     /// one, for the dashboard's counters and preview.
     private(set) var storedResults = 0
     private(set) var latestStored: (chunk: Int, frame: Int, payload: [UInt8])?
+    /// The newest SEGMENT stored (workers encode): its chunk and last frame (absolute).
+    private(set) var latestSegment: (chunk: Int, frame: Int)?
     private(set) var renderEnded: ContinuousClock.Instant?
 
     var frameCount: Int { plan.frameCount }
@@ -338,6 +340,7 @@ final class JobRunner {
         }
         try journal.recordSealed(index, released: [])
         storedResults += chunk.renderRange.count
+        latestSegment = (index, absolute(chunk.end - 1))
         return chunk.renderRange.count
     }
 

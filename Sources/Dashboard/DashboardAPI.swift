@@ -33,6 +33,15 @@ struct DashboardAPI {
         router.get("/api/jobs/:id/preview/styled.jpg") { _, context in
             let found = job(context)
             guard case .success(let job) = found else { return found.failure! }
+            if job.latestStored == nil, let segment = job.latestSegment {
+                // Workers encode this job: its newest segment's last frame stands for the render.
+                do {
+                    let jpeg = try state.segmentFrames.jpeg(job: job.status.job, path: segment.path)
+                    return JSONResponse.body(jpeg, type: "image/jpeg", extra: [frameHeader: "\(segment.frame)"])
+                } catch {
+                    return JSONResponse.error(.notFound, "frame \(segment.frame) is no longer available: \(error)")
+                }
+            }
             guard let latest = job.latestStored else { return JSONResponse.error(.notFound, "job \(job.status.job) has no stored frame yet") }
             do {
                 let frame = try FramePayload.decode(latest.payload)

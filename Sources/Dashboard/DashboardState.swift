@@ -13,6 +13,7 @@ public final class DashboardState: @unchecked Sendable {
     /// The note beside each public key (Z85) in `--authorized`: what the workers page calls a key.
     public let keyNames: [String: String]
     let inputFrames = InputFramePreview()
+    let segmentFrames = SegmentFramePreview()
     private let lock = NSLock()
     private var latest: FarmSnapshot?
     private var reader: JobStoreReader?

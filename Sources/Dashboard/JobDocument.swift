@@ -74,7 +74,7 @@ struct JobDocument: Encodable {
                          failures: chunk?.failures ?? 0)
         }
         strip = job.strip
-        latest = job.latestStored.map { Latest(frame: $0.frame, chunk: $0.chunk) }
+        latest = job.latestStored.map { Latest(frame: $0.frame, chunk: $0.chunk) } ?? job.latestSegment.map { Latest(frame: $0.frame, chunk: $0.chunk) }
         self.errorPlot = errorPlot
         self.events = events
     }

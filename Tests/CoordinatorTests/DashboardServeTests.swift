@@ -133,6 +133,41 @@ import Testing
         #expect(!serve.stderr.contains("error"), "\(serve.stderr)")
     }
 
+    /// A job without overlap is encoded by its workers, so the coordinator holds no render: the
+    /// preview is the last frame of the newest segment stored, decoded from it.
+    @Test func aJobEncodedByItsWorkersPreviewsItsNewestSegment() throws {
+        let folder = try Tools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = try Tools.syntheticClip(in: folder, frames: 32)
+        let workerEndpoint = "tcp://127.0.0.1:\(FreePort.pick())", control = "tcp://127.0.0.1:\(FreePort.pick())", port = FreePort.pick()
+        let serve = try ChildProcess(Tools.vstCoord, ["serve", "--bind", workerEndpoint, "--control", control, "--data",
+                                                      folder.appendingPathComponent("data").path, "--insecure", "--http", ":\(port)"])
+        defer { serve.kill() }
+        let worker = try ChildProcess(Tools.vstWorker, ["--connect", workerEndpoint, "--insecure"])
+        defer { worker.kill() }
+        let submit = try ChildProcess.run(Tools.vstCoord, ["submit", input, "--method", "sleep:150", "--chunk", "8", "--overlap", "0",
+                                                           "--lossless", "--coordinator", control, "--insecure", "--detach",
+                                                           "--out", folder.appendingPathComponent("out.mkv").path], timeout: .seconds(20))
+        #expect(submit.status == 0, "\(submit.stderr) | \(serve.stderr)")
+        var latest: [String: Any]?, state = ""
+        let deadline = ContinuousClock.now + .seconds(60)
+        while latest == nil && ContinuousClock.now < deadline {
+            if let job = try? Self.request(port, "/api/jobs/1").json() {
+                latest = job["latest"] as? [String: Any]
+                state = job["state"] as? String ?? ""
+            }
+            if latest == nil { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        let frame = try #require(latest?["frame"] as? Int, "\(serve.stderr)")
+        #expect(state == "running" && (frame + 1) % 8 == 0, "frame \(frame) should end a chunk of 8")
+        let styled = try Self.request(port, "/api/jobs/1/preview/styled.jpg")
+        #expect(styled.status == .ok && styled.body.prefix(2) == [0xFF, 0xD8], "\(styled.text)")
+        #expect(styled.headers[HTTPField.Name("X-VST-Frame")!] == "\(frame)")
+        serve.terminate()
+        #expect(serve.wait(timeout: .seconds(10)) == 0)
+        #expect(serve.stderr.contains("workers encode their own segments") && !serve.stderr.contains("error"), "\(serve.stderr)")
+    }
+
     @Test func badHTTPOptionsAreOneErrorLine() throws {
         let folder = try Tools.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
