@@ -50,13 +50,7 @@ import Media
                                       environment: ["VST_WORKER_LEASE_MS": "2500"])
         defer { submit.kill() }
         // Wait until results are being stored, then kill one worker in the middle of its chunk.
-        let frames = folder.appendingPathComponent(".out.mkv.vst/jobs/1/frames")
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            let stored = (try? FileManager.default.contentsOfDirectory(atPath: frames.path))?.filter { $0.hasSuffix(".rgb.lz4") } ?? []
-            if stored.count > 4 { break }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+        Tools.waitForFiles(in: folder.appendingPathComponent(".out.mkv.vst/jobs/1/frames"), suffix: ".rgb.lz4", moreThan: 4)
         let workers = submit.children
         #expect(workers.count == 2)
         if let victim = workers.first { kill(victim, SIGKILL) }

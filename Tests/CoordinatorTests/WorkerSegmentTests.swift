@@ -44,13 +44,7 @@ import Testing
                                       environment: ["VST_WORKER_LEASE_MS": "2500"])
         defer { submit.kill() }
         // Once a first segment is stored, kill one worker: it is in the middle of a chunk.
-        let segments = folder.appendingPathComponent(".out.mkv.vst/jobs/1/segments")
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            let stored = (try? FileManager.default.contentsOfDirectory(atPath: segments.path))?.filter { $0.hasSuffix(".mkv") } ?? []
-            if !stored.isEmpty { break }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+        Tools.waitForFiles(in: folder.appendingPathComponent(".out.mkv.vst/jobs/1/segments"), suffix: ".mkv", moreThan: 0)
         Thread.sleep(forTimeInterval: 0.3)
         let workers = submit.children
         #expect(workers.count == 2)

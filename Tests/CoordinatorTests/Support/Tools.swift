@@ -23,6 +23,17 @@ enum Tools {
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
+    /// Waits (at most `timeout`) until `folder` holds more than `count` files ending in
+    /// `suffix`: how the kill tests know a job has stored renders or segments.
+    static func waitForFiles(in folder: URL, suffix: String, moreThan count: Int, timeout: Duration = .seconds(60)) {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let stored = (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.filter { $0.hasSuffix(suffix) } ?? []
+            if stored.count > count { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
     static func temporaryFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("vst-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
