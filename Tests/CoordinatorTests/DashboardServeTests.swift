@@ -138,7 +138,8 @@ import Testing
     @Test func aJobEncodedByItsWorkersPreviewsItsNewestSegment() throws {
         let folder = try Tools.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let input = try Tools.syntheticClip(in: folder, frames: 32)
+        // 64 frames of 150 ms on one worker: still running well after its first segment.
+        let input = try Tools.syntheticClip(in: folder, frames: 64)
         let workerEndpoint = "tcp://127.0.0.1:\(FreePort.pick())", control = "tcp://127.0.0.1:\(FreePort.pick())", port = FreePort.pick()
         let serve = try ChildProcess(Tools.vstCoord, ["serve", "--bind", workerEndpoint, "--control", control, "--data",
                                                       folder.appendingPathComponent("data").path, "--insecure", "--http", ":\(port)"])
