@@ -444,7 +444,7 @@ public final class CoordinatorServer {
                 let stored = try runner.acceptSegment(chunk: chunk.chunk, firstFrame: Int(header.frame), file: file)
                 counters.framesStored += stored
                 for _ in 0..<stored { throughput.record(worker, now: now) }
-                for frame in runner.chunkRanges[chunk.chunk] { scheduler.received(chunk, frame: frame) }
+                for frame in runner.plan.chunks[chunk.chunk].renderRange { scheduler.received(chunk, frame: frame) }
                 send(.ack(job: header.job, chunk: header.chunk, frame: header.frame), to: worker)
             } catch let error as CoordinatorError {
                 fail(runner, reason: error.description)

@@ -52,8 +52,11 @@ final class JobRunner {
     /// overlap to stitch, its frames are cheap enough to redo a whole chunk after a loss (every
     /// method but gatys), and the film has timestamps to cut clips by.
     let workersEncode: Bool
-    /// Cuts each chunk's input clip when workers encode.
-    private lazy var clipper: VideoClipper? = workersEncode ? try? VideoClipper(path: request.input, framePTS: source.framePTS) : nil
+    /// Cuts each chunk's input clip when workers encode (opened at the first clip; its error
+    /// is every clip's).
+    private lazy var clipper: Result<VideoClipper, MediaError> = {
+        do throws(MediaError) { return .success(try VideoClipper(path: request.input, framePTS: source.framePTS)) } catch { return .failure(error) }
+    }()
     /// The next relative frame to encode.
     private(set) var nextOutput = 0
     /// The newest render each chunk delivered in order: the warm start if the chunk must move.
@@ -221,6 +224,40 @@ final class JobRunner {
     func task(for assignment: Scheduler.Assignment, keepAlive: () -> Void = {}) throws(CoordinatorError)
         -> (message: Message, modelAttached: ModelReference?) {
         let chunk = plan.chunks[assignment.chunk.chunk]
+        let spec = TaskSpec(job: id, chunk: UInt32(chunk.index), renderStart: absolute(chunk.renderStart),
+                            ownStart: absolute(chunk.ownStart), end: absolute(chunk.end),
+                            width: source.info.width, height: source.info.height, method: request.method,
+                            parameters: parameters, styleCount: styles.count, styleWeights: styleWeights, frameCount: 0)
+        var payload = workersEncode ? try clipPayload(spec, chunk: chunk)
+            : try framesPayload(spec, chunk: chunk, assignment: assignment, keepAlive: keepAlive)
+        if let next = model?.next(for: assignment.worker) {
+            payload.spec.model = next.reference
+            payload.model = next.bytes
+        }
+        return (.task(payload), payload.model == nil ? nil : payload.spec.model)
+    }
+
+    /// A TASK for a worker that encodes the chunk: the film's own packets for it as a clip, and
+    /// the timestamps and encoder settings of its segment.
+    private func clipPayload(_ spec: TaskSpec, chunk: ChunkPlan.Chunk) throws(CoordinatorError) -> TaskPayload {
+        let clip: VideoClip
+        do { clip = try clipper.get().clip(frames: absolute(chunk.renderStart)..<absolute(chunk.end)) } catch {
+            throw .badInput(path: request.input, reason: "\(error)")
+        }
+        var spec = spec
+        let (timeBase, rate) = (source.info.timeBase, source.info.frameRate)
+        spec.segment = SegmentSpec(scaleHeight: request.height, clipPTS: clip.pts, outputPTS: chunk.renderRange.map { source.pts(of: $0) },
+                                   timeBase: [timeBase.numerator, timeBase.denominator], frameRate: [rate.numerator, rate.denominator],
+                                   crf: request.crf, preset: request.preset, lossless: request.lossless,
+                                   container: (segmentPath(chunk.index) as NSString).pathExtension, clipBytes: clip.bytes.count)
+        return TaskPayload(spec: spec, styles: styles, frames: [], clip: clip.bytes)
+    }
+
+    /// A TASK of decoded input frames from where the chunk (re)starts, with the last frame it
+    /// delivered as warm start when it resumes. Without that render the chunk starts over:
+    /// duplicates are stored once.
+    private func framesPayload(_ spec: TaskSpec, chunk: ChunkPlan.Chunk, assignment: Scheduler.Assignment,
+                               keepAlive: () -> Void) throws(CoordinatorError) -> TaskPayload {
         var warm: (frame: Int, payload: [UInt8])?
         if assignment.isResumption {
             let frame = assignment.firstFrame - 1
@@ -230,41 +267,14 @@ final class JobRunner {
                 warm = (frame, stored)
             }
         }
-        var spec = TaskSpec(job: id, chunk: UInt32(chunk.index), renderStart: absolute(chunk.renderStart),
-                            ownStart: absolute(chunk.ownStart), end: absolute(chunk.end),
-                            width: source.info.width, height: source.info.height, method: request.method,
-                            parameters: parameters, styleCount: styles.count, styleWeights: styleWeights, frameCount: 0)
-        var payload: TaskPayload
-        if workersEncode {
-            // The film's own packets for the chunk; the worker decodes, renders and encodes.
-            let clip: VideoClip
-            do {
-                guard let clipper else { throw MediaError.invalidMedia(path: request.input, reason: "cannot be cut into clips") }
-                clip = try clipper.clip(frames: absolute(chunk.renderStart)..<absolute(chunk.end))
-            } catch {
-                throw .badInput(path: request.input, reason: "\(error)")
-            }
-            let (timeBase, rate) = (source.info.timeBase, source.info.frameRate)
-            spec.segment = SegmentSpec(scaleHeight: request.height, clipPTS: clip.pts, outputPTS: chunk.renderRange.map { source.pts(of: $0) },
-                                       timeBase: [timeBase.numerator, timeBase.denominator], frameRate: [rate.numerator, rate.denominator],
-                                       crf: request.crf, preset: request.preset, lossless: request.lossless,
-                                       container: (segmentPath(chunk.index) as NSString).pathExtension, clipBytes: clip.bytes.count)
-            payload = TaskPayload(spec: spec, styles: styles, frames: [], clip: clip.bytes)
-        } else {
-            // Without the warm-start render the chunk starts over: duplicates are stored once.
-            let first = warm?.frame ?? chunk.renderStart
-            let images: [RGBImage]
-            do { images = try source.frames(first..<chunk.end, keepAlive: keepAlive) } catch { throw .badInput(path: request.input, reason: "\(error)") }
-            spec.frameCount = images.count
-            spec.warmStartFrame = warm.map { absolute($0.frame) }
-            let frames = images.map { FramePayload.encode(width: $0.width, height: $0.height, pixels: $0.pixels) }
-            payload = TaskPayload(spec: spec, styles: styles, frames: frames, warmStart: warm?.payload)
-        }
-        if let next = model?.next(for: assignment.worker) {
-            payload.spec.model = next.reference
-            payload.model = next.bytes
-        }
-        return (.task(payload), payload.model == nil ? nil : payload.spec.model)
+        let first = warm?.frame ?? chunk.renderStart
+        let images: [RGBImage]
+        do { images = try source.frames(first..<chunk.end, keepAlive: keepAlive) } catch { throw .badInput(path: request.input, reason: "\(error)") }
+        var spec = spec
+        spec.frameCount = images.count
+        spec.warmStartFrame = warm.map { absolute($0.frame) }
+        let frames = images.map { FramePayload.encode(width: $0.width, height: $0.height, pixels: $0.pixels) }
+        return TaskPayload(spec: spec, styles: styles, frames: frames, warmStart: warm?.payload)
     }
 
     /// `worker` may no longer hold this job's model (it failed a chunk, left, or its TASK was
@@ -330,11 +340,7 @@ final class JobRunner {
         let path = segmentPath(index)
         do {
             try Data(file).write(to: URL(fileURLWithPath: path))
-            if durable {
-                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-                try handle.synchronize()
-                try handle.close()
-            }
+            try syncIfDurable(path)
         } catch {
             throw CoordinatorError.cannotWrite(path: path, reason: "\(error)")
         }
@@ -427,11 +433,7 @@ final class JobRunner {
         let path = segmentPath(chunk.index)
         do {
             try segment.writer.finish()
-            if durable {
-                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-                try handle.synchronize()
-                try handle.close()
-            }
+            try syncIfDurable(path)
         } catch {
             throw .jobFailed(job: id, reason: "finishing \(path): \(error)")
         }
@@ -445,6 +447,14 @@ final class JobRunner {
         }
         try journal.recordSealed(chunk.index, released: Array(released))
         for render in released { store.remove(chunk: render.chunk, frame: render.frame) }
+    }
+
+    /// Puts a finished segment file on disk (fsync) before it is recorded sealed.
+    private func syncIfDurable(_ path: String) throws {
+        guard durable else { return }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.synchronize()
+        try handle.close()
     }
 
     /// Joins the sealed segments into the output on a background thread (a long film's join

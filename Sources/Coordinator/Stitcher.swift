@@ -86,14 +86,13 @@ public enum Stitcher {
                                    mix: Float) -> [UInt8] {
         let n = carried.planeSize
         precondition(later.count == 3 * n && fallback.count == 3 * n && reliability.count == n, "stitch: sizes differ")
-        let ramp = fallback
         var out = fallback
         for i in 0..<n {
             let m = reliability[i]
             guard m > 0 else { continue }
             for c in 0..<3 {
                 let temporal = (1 - mix) * carried.data[c * n + i] + mix * Float(later[3 * i + c])
-                let value = m * temporal + (1 - m) * Float(ramp[3 * i + c])
+                let value = m * temporal + (1 - m) * Float(fallback[3 * i + c])
                 out[3 * i + c] = UInt8(max(0, min(255, value.rounded())))
             }
         }
