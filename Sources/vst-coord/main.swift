@@ -253,7 +253,7 @@ extension VSTCoord {
             }
             print(ScaleBench.Row.markdownHeader)
             _ = try ScaleBench.run(input: input, workerCounts: counts, framesPerWorker: framesPerWorker, frameMilliseconds: ms,
-                                   chunk: chunk, overlap: overlap ?? min(ChunkPlan.defaultOverlapFrames, chunk - 1)) { print($0.markdown) }
+                                   chunk: chunk, overlap: overlap ?? SubmitOptions.defaultOverlap(for: "sleep:\(ms)", chunk: chunk)) { print($0.markdown) }
         }
     }
 }
