@@ -22,6 +22,10 @@ public struct SubmitOptions: Sendable {
     public var iters: Int?
     public var itersNext: Int?
     public var temporalWeight: Double?
+    /// `--long-term`: J, the earlier frames each frame is held to (nil: 1, the short-term loss).
+    public var longTerm: [Int]?
+    /// `--passes`: multi-pass rendering of each chunk, alternately forward and backward.
+    public var passes: Int?
     public var initialization: String?
     /// Gatys still-image options, passed to the renderer as they are (nil: its default).
     public var contentWeight: Double?
@@ -71,6 +75,10 @@ public struct SubmitOptions: Sendable {
         if let iters, iters < 1 { throw .invalidOption("--iters \(iters) must be at least 1") }
         if let itersNext, itersNext < 1 { throw .invalidOption("--iters-next \(itersNext) must be at least 1") }
         if let temporalWeight, !(temporalWeight >= 0) || !temporalWeight.isFinite { throw .invalidOption("--temporal-weight must be a number >= 0") }
+        if let longTerm, longTerm.isEmpty || !longTerm.allSatisfy({ (1...1000).contains($0) }) || !longTerm.contains(1) {
+            throw .invalidOption("--long-term must list frame distances in 1...1000 including 1, e.g. 1,2,4")
+        }
+        if let passes, !(1...100).contains(passes) { throw .invalidOption("--passes \(passes) is outside 1...100") }
         for (name, value) in [("--content-weight", contentWeight), ("--style-weight", styleWeight), ("--tv-weight", tvWeight)] {
             if let value, !(value >= 0) || !value.isFinite { throw .invalidOption("\(name) must be a number >= 0") }
         }
@@ -94,6 +102,8 @@ public struct SubmitOptions: Sendable {
         if let iters { parameters["iters"] = "\(iters)" }
         if let itersNext { parameters["iters-next"] = "\(itersNext)" }
         if let temporalWeight { parameters["temporal-weight"] = "\(temporalWeight)" }
+        if let longTerm { parameters["long-term"] = longTerm.map(String.init).joined(separator: ",") }
+        if let passes { parameters["passes"] = "\(passes)" }
         if let contentWeight { parameters["content-weight"] = "\(contentWeight)" }
         if let styleWeight { parameters["style-weight"] = "\(styleWeight)" }
         if let tvWeight { parameters["tv-weight"] = "\(tvWeight)" }

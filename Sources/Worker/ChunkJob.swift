@@ -42,7 +42,8 @@ final class ChunkJob: @unchecked Sendable {
             let spec = task.spec, started = ContinuousClock.now
             var rendered = 0
             do {
-                let input = try Self.decode(task)
+                var input = try Self.decode(task)
+                input.shouldStop = { [weak self] in self?.isStopping ?? true }
                 ship(.info, "job \(job) chunk \(chunk): rendering frames \(spec.firstInputFrame)...\(spec.end - 1) with \(spec.method)"
                      + (spec.warmStartFrame.map { ", warm-started from frame \($0)" } ?? ""))
                 // A chunk its worker encodes goes back as one SEGMENT; any other frame by frame.
@@ -129,6 +130,12 @@ final class ChunkJob: @unchecked Sendable {
 
     /// Throws `cancelled` once the chunk is taken back or the worker is stopping: a segment
     /// is sent whole or not at all, so a stop hands the whole chunk back.
+    private var isStopping: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled || stopping
+    }
+
     private func checkGoingOn() throws {
         condition.lock()
         defer { condition.unlock() }

@@ -12,6 +12,10 @@ public struct ChunkInput: Sendable {
     public var warmStart: RGBImage?
     /// The model file's bytes when the TASK carried them (`spec.model` attached).
     public var model: [UInt8]?
+    /// True once the chunk was taken back or the worker is stopping: a renderer that works
+    /// long between two `emit`s (a multi-pass render's earlier passes) asks it and throws
+    /// `WorkerError.cancelled`.
+    public var shouldStop: @Sendable () -> Bool = { false }
 
     public init(spec: TaskSpec, styles: [RGBImage], frames: [RGBImage], warmStart: RGBImage? = nil, model: [UInt8]? = nil) {
         self.spec = spec

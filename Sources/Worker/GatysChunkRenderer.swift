@@ -6,8 +6,12 @@ import Media
 /// Ruder, Dosovitskiy, Brox 2016. The chunk's first frame starts from its `start` (the content
 /// by default); every later frame starts from the previous output carried onto it by the
 /// optical flow between the two input frames, and is held there by the short-term temporal
-/// loss wherever the flow is reliable (forward-backward check, motion boundaries). A resumed
-/// chunk continues from its warm-start frame exactly as if it had rendered it itself.
+/// loss wherever the flow is reliable (forward-backward check, motion boundaries). With
+/// `longTerm` it is held to several earlier outputs, each pixel to the nearest that saw it
+/// (their eq. 9-10); with `passes` > 1 the chunk is rendered again backward and forward, each
+/// frame restarting half-way toward its carried neighbour (their multi-pass, sec. 3.4), so a
+/// chunk's first frames are refined from the later ones too. A resumed chunk continues from
+/// its warm-start frame exactly as if it had rendered it itself.
 ///
 /// The settings come from the TASK's parameters (`GatysVideoOptions`); the style targets are
 /// computed once per chunk, the flows once per frame pair from the input frames the TASK carries.
@@ -44,42 +48,109 @@ public struct GatysChunkRenderer: FrameRenderer {
         } catch {
             throw WorkerError.badTask("\(error)")
         }
-        let flow = DISFlow(preset: options.flowPreset)
         let startImage = try Self.startImage(options.start, width: width, height: height)
+        let motions = ChunkMotions(frames: chunk.frames.map(\.planar), flow: DISFlow(preset: options.flowPreset),
+                                   absoluteIndex: chunk.frameIndex)
 
-        // The raw optimiser output of the frame before (before any colour transfer): what the
-        // next frame is warm-started from and held to.
-        var previous: Tensor? = chunk.warmStart.map(\.tensor)
-        for i in chunk.framesToRender {
-            let content = chunk.frames[i].tensor
-            var initial: Tensor
-            var extraLoss: GatysRenderer.ExtraLoss?
-            // A chunk's first frame gets `iterations`, every later one `iterationsNext`, warm-started
-            // or not, so that per-frame rendering with the same options spends the same effort.
-            let iterations = i == 0 ? options.iterations : options.iterationsNext
-            let warm = options.warmStarts && i > 0 && previous != nil
-            if warm, let previous {
-                let motion: FrameMotion
-                do { motion = try FrameMotion(previous: chunk.frames[i - 1].planar, current: chunk.frames[i].planar, flow: flow) } catch {
-                    throw WorkerError.badTask("flow between frames \(chunk.frameIndex(i - 1)) and \(chunk.frameIndex(i)): \(error)")
+        // Raw optimiser outputs (before any colour transfer) by chunk index: what later frames
+        // are warm-started from and held to. A resumed chunk's index 0 is its warm-start frame,
+        // fixed; every other entry is replaced by each pass that renders it.
+        var outputs = [Tensor?](repeating: nil, count: chunk.frames.count)
+        if let warm = chunk.warmStart { outputs[0] = warm.tensor }
+        let order = Array(chunk.framesToRender)
+        // Per-frame rendering (an explicit start, nothing warm-started) has nothing to refine.
+        let passes = options.warmStarts ? options.passes : 1
+        for pass in 0..<passes {
+            let forward = pass % 2 == 0, last = pass == passes - 1
+            for i in forward ? order : order.reversed() {
+                if !last, chunk.shouldStop() { throw WorkerError.cancelled }
+                let step = forward ? 1 : -1
+                let (image, warm, losses) = try renderFrame(i, pass: pass, step: step, chunk: chunk, options: options,
+                                                            renderer: renderer, motions: motions, outputs: outputs,
+                                                            startImage: startImage)
+                outputs[i] = image
+                if last {
+                    observer?(chunk.frameIndex(i), warm, losses)
+                    if forward { try emit(chunk.frameIndex(i), shown(image, content: chunk.frames[i], options: options)) }
                 }
-                initial = motion.carry(PlanarImage(tensor: previous)).tensor
-                if options.temporalWeight > 0 {
-                    let loss = TemporalLoss(target: initial, mask: motion.reliability.data, weight: options.temporalWeight)
-                    extraLoss = { x, g in loss.evaluate(x, gradient: &g) }
+            }
+            // A last pass that ran backward has its frames in reverse: they are sent in order now.
+            if last && !forward {
+                for i in order { try emit(chunk.frameIndex(i), shown(outputs[i]!, content: chunk.frames[i], options: options)) }
+            }
+        }
+    }
+
+    /// One frame of one pass: its start and temporal losses from the frames already rendered in
+    /// the pass's direction (`step` +1: those before it; -1: those after it), then the optimiser.
+    private func renderFrame(_ i: Int, pass: Int, step: Int, chunk: ChunkInput, options: GatysVideoOptions,
+                             renderer: GatysRenderer, motions: ChunkMotions, outputs: [Tensor?],
+                             startImage: Tensor?) throws -> (Tensor, warm: Bool, GatysRenderer.Losses) {
+        let content = chunk.frames[i].tensor
+        // The neighbours this frame is held to: J's distances taken in the pass's direction,
+        // nearest first, where an output exists (inside the chunk, or the warm-start frame).
+        let neighbours = options.warmStarts
+            ? options.longTerm.map { i - step * $0 }.filter { outputs.indices.contains($0) && outputs[$0] != nil }
+            : []
+        let carried = try neighbours.map { n in
+            let motion = try motions.motion(from: n, to: i)
+            return (image: motion.carry(PlanarImage(tensor: outputs[n]!)).tensor, reliability: motion.reliability.data)
+        }
+        let masks = LongTermMasks.masks(carried.map(\.reliability))
+        // J always holds 1 (GatysVideoOptions checks): the frame next to it, when rendered, is carried[0].
+        let nearest = neighbours.first == i - step
+        var initial: Tensor
+        if nearest {
+            let next = carried[0].image
+            if pass == 0 {
+                // The warm start: the neighbour carried over; where it is unreliable but a
+                // farther frame of J saw the pixel, that frame's carried render instead (beyond
+                // Ruder et al., who start from the neighbour alone and rely on long
+                // optimisations to pull such pixels back: a few iterations do not).
+                initial = next
+                for (far, mask) in zip(carried, masks).dropFirst() {
+                    initial = Self.blend(initial, toward: far.image, mask: mask, share: 1)
                 }
             } else {
-                initial = startImage ?? content
+                // Ruder et al.'s multi-pass start: half-way from this frame's last render toward
+                // its neighbour carried over, where the carried neighbour is reliable.
+                initial = Self.blend(outputs[i]!, toward: next, mask: carried[0].reliability, share: 0.5)
             }
-            let result: GatysRenderer.Result
-            do { result = try renderer.render(content: content, initial: initial, iterations: iterations, extraLoss: extraLoss) } catch {
-                throw WorkerError.badTask("\(error)")
-            }
-            previous = result.image
-            observer?(chunk.frameIndex(i), warm, result.final)
-            let shown = options.originalColors == .luminance ? ColorTransfer.luminanceOnly(styled: result.image, content: content) : result.image
-            try emit(chunk.frameIndex(i), RGBImage(tensor: shown))
+        } else {
+            initial = pass == 0 ? (startImage ?? content) : outputs[i]!
         }
+        var extraLoss: GatysRenderer.ExtraLoss?
+        if options.temporalWeight > 0 && !carried.isEmpty {
+            let losses = zip(carried, masks).map { TemporalLoss(target: $0.0.image, mask: $0.1, weight: options.temporalWeight) }
+            extraLoss = { x, g in losses.reduce(0) { $0 + $1.evaluate(x, gradient: &g) } }
+        }
+        // A chunk's first frame gets `iterations` on the first pass, every other render
+        // `iterationsNext`, warm-started or not, so that per-frame rendering with the same
+        // options spends the same effort.
+        let iterations = pass == 0 && i == 0 ? options.iterations : options.iterationsNext
+        let result: GatysRenderer.Result
+        do { result = try renderer.render(content: content, initial: initial, iterations: iterations, extraLoss: extraLoss) } catch {
+            throw WorkerError.badTask("\(error)")
+        }
+        return (result.image, nearest, result.final)
+    }
+
+    /// `base` moved `share` of the way toward `target` where `mask` (one value per pixel) is 1.
+    static func blend(_ base: Tensor, toward target: Tensor, mask: [Float], share: Float) -> Tensor {
+        var out = base
+        let plane = mask.count
+        out.withUnsafeMutableBufferPointer { o in target.withUnsafeBufferPointer { t in
+            for index in 0..<o.count {
+                let a = share * mask[index % plane]
+                o[index] += a * (t[index] - o[index])
+            }
+        } }
+        return out
+    }
+
+    /// What is sent: the raw render, or its luminance over the content's colours when asked.
+    private func shown(_ image: Tensor, content: RGBImage, options: GatysVideoOptions) -> RGBImage {
+        RGBImage(tensor: options.originalColors == .luminance ? ColorTransfer.luminanceOnly(styled: image, content: content.tensor) : image)
     }
 
     /// The start of a frame that is not warm-started; nil means its content.

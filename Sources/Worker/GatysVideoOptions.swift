@@ -20,6 +20,14 @@ public struct GatysVideoOptions: Sendable, Equatable {
     /// Weight of the short-term temporal loss (Ruder et al.), relative to content weight 1 on
     /// the image's 0...255 scale; 0 turns it off.
     public var temporalWeight = 200.0
+    /// J of Ruder et al.'s long-term loss: the earlier frames (1 = the one before) each frame is
+    /// held to, each pixel to the nearest of them that saw it (`LongTermMasks`). [1] is the
+    /// short-term loss alone.
+    public var longTerm = [1]
+    /// Ruder et al.'s multi-pass: the chunk is rendered `passes` times, alternately forward and
+    /// backward, each pass after the first starting every frame from a blend of its last render
+    /// and its neighbour in the pass's direction; frames are final (and sent) after the last.
+    public var passes = 1
     /// Where a chunk's first frame starts; when `explicitStart` is set every frame starts there
     /// and nothing is warm-started (per-frame rendering, the comparison Ruder et al. make).
     public var start: Start = .content
@@ -49,6 +57,17 @@ public struct GatysVideoOptions: Sendable, Equatable {
         if let v = try count("iters") { iterations = v }
         if let v = try count("iters-next") { iterationsNext = v }
         if let v = try number("temporal-weight", { $0 >= 0 }) { temporalWeight = v }
+        if let text = parameters["long-term"] {
+            let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard values.allSatisfy({ $0 != nil && $0! >= 1 && $0! <= 1000 }), values.contains(1) else {
+                throw .badTask("long-term \(text) must be frame distances >= 1 including 1, e.g. 1,2,4")
+            }
+            longTerm = Array(Set(values.map { $0! })).sorted()
+        }
+        if let v = try count("passes") {
+            guard v <= 100 else { throw .badTask("passes \(v) must be at most 100") }
+            passes = v
+        }
         if let v = try number("content-weight", { $0 >= 0 }) { gatys.contentWeight = v }
         if let v = try number("style-weight", { $0 >= 0 }) { gatys.styleWeight = v }
         if let v = try number("tv-weight", { $0 >= 0 }) { gatys.totalVariationWeight = v }

@@ -81,6 +81,8 @@ extension VSTCoord {
         @Option(help: "Optimiser iterations of a chunk's first frame (gatys; default 100).") var iters: Int?
         @Option(help: "Iterations of every later frame (gatys; default 50).") var itersNext: Int?
         @Option(help: "Weight of the short-term temporal loss, 0 for none (gatys; default 200).") var temporalWeight: Double?
+        @Option(help: "Comma-separated earlier frames each frame is held to, nearest first per pixel, e.g. 1,2,4 (gatys long-term consistency; default 1).") var longTerm: String?
+        @Option(help: "Render each chunk this many times, alternately forward and backward (gatys multi-pass; default 1).") var passes: Int?
         @Option(name: .customLong("init"), help: "Start of every frame: content, noise or an image path; nothing is warm-started when given (gatys; default: content for a chunk's first frame, the previous output carried by the flow for the others).") var initialization: String?
         @Option(help: "Weight of the content loss (gatys; default 1).") var contentWeight: Double?
         @Option(help: "Weight of the style loss (gatys; default 1e-3).") var styleWeight: Double?
@@ -120,6 +122,15 @@ extension VSTCoord {
             options.iters = iters
             options.itersNext = itersNext
             options.temporalWeight = temporalWeight
+            if let longTerm {
+                options.longTerm = try longTerm.split(separator: ",").map {
+                    guard let value = Int($0.trimmingCharacters(in: .whitespaces)) else {
+                        throw CoordinatorError.invalidOption("--long-term \(longTerm) is not a list of frame distances")
+                    }
+                    return value
+                }
+            }
+            options.passes = passes
             options.initialization = initialization
             options.contentWeight = contentWeight
             options.styleWeight = styleWeight

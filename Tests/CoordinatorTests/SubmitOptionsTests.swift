@@ -22,10 +22,12 @@ import Coordinator
             options.initialization = "noise"
             options.styleWeight = 0.01
             options.originalColors = "luminance"
+            options.longTerm = [1, 2, 4]
+            options.passes = 3
             let request = try options.makeRequest()
             #expect(request.input == film && request.method == "sleep:5")
             #expect(request.parameters == ["iters": "300", "temporal-weight": "0.5", "init": "noise", "style-weight": "0.01",
-                                           "original-colors": "luminance"])
+                                           "original-colors": "luminance", "long-term": "1,2,4", "passes": "3"])
             #expect(request.chunk == 32 && request.overlap == 4 && request.crf == 18 && request.preset == "medium")
             #expect(request.seamTail == 4)
             options.seamTail = 28
@@ -56,6 +58,7 @@ import Coordinator
                 { $0.output = "/nonexistent/out.mkv" }, { $0.output = folder.appendingPathComponent("out.txt").path },
                 { $0.styles = [film]; $0.styleWeights = [1, 2] }, { $0.initialization = "/nonexistent.png" },
                 { $0.styleWeight = -1 }, { $0.tvWeight = .nan }, { $0.styleScale = 0 }, { $0.originalColors = "sepia" },
+                { $0.longTerm = [2, 4] }, { $0.longTerm = [] }, { $0.longTerm = [1, 0] }, { $0.passes = 0 }, { $0.passes = 101 },
             ]
             for change in cases {
                 let failure = error(change)

@@ -8,7 +8,8 @@ import Testing
 @Suite struct GatysChunkRendererTests {
     static let (width, height) = (48, 32)
 
-    static func chunk(frames: [RGBImage], parameters: [String: String], warmStart: (frame: Int, image: RGBImage)? = nil) -> ChunkInput {
+    static func chunk(frames: [RGBImage], parameters: [String: String], warmStart: (frame: Int, image: RGBImage)? = nil,
+                      width: Int = width, height: Int = height) -> ChunkInput {
         let first = warmStart?.frame ?? 0
         let spec = TaskSpec(job: 1, chunk: 0, renderStart: 0, ownStart: 0, end: first + frames.count, width: width, height: height,
                             method: "gatys", parameters: parameters, styleCount: 1, styleWeights: [1], frameCount: frames.count,
@@ -16,9 +17,10 @@ import Testing
         return ChunkInput(spec: spec, styles: [MovingTexture.stripes(width: 40, height: 40)], frames: frames, warmStart: warmStart?.image)
     }
 
-    static func render(_ frames: [RGBImage], _ parameters: [String: String]) throws -> [RGBImage] {
+    static func render(_ frames: [RGBImage], _ parameters: [String: String], width: Int = width, height: Int = height) throws -> [RGBImage] {
         var out: [RGBImage] = []
-        try GatysChunkRenderer(weights: MovingTexture.weights).render(chunk(frames: frames, parameters: parameters)) { _, image in out.append(image) }
+        let input = chunk(frames: frames, parameters: parameters, width: width, height: height)
+        try GatysChunkRenderer(weights: MovingTexture.weights).render(input) { _, image in out.append(image) }
         return out
     }
 
@@ -37,6 +39,63 @@ import Testing
         #expect(perFrame != warmOnly)
         #expect(e[1] < e[0], "warm start: \(e[1]) vs per-frame \(e[0])")
         #expect(e[2] < e[0] * 0.6, "warm start + temporal loss: \(e[2]) vs per-frame \(e[0])")
+    }
+
+    /// Ruder et al.'s long-term loss: a bar passes over a still background, 16 pixels a frame, so
+    /// what it hid at frame t-1 the frame before it showed. With J = {1, 2} those pixels are held
+    /// to frame t-2's render; with the short-term loss alone nothing holds them. Measured where
+    /// c_long(t-2, t) marks them: the render's distance to frame t-2's render carried onto t.
+    @Test func longTermLossHoldsWhatAnOccluderHidToHowItLookedBefore() throws {
+        let (w, h) = (64, 48)
+        let frames = MovingTexture.passingBar(count: 5, width: w, height: h, barWidth: 10, step: 16)
+        let common = ["iters": "10", "iters-next": "10", "style-weight": "1e-2", "flow": "balanced"]
+        let short = try Self.render(frames, common, width: w, height: h)
+        let long = try Self.render(frames, common.merging(["long-term": "1,2"]) { $1 }, width: w, height: h)
+        var shortError = 0.0, longError = 0.0, pixels = 0
+        for t in 2..<frames.count {
+            let near = try FrameMotion(previous: frames[t - 1].planar, current: frames[t].planar, flow: DISFlow(preset: .balanced))
+            let far = try FrameMotion(previous: frames[t - 2].planar, current: frames[t].planar, flow: DISFlow(preset: .balanced))
+            let mask = LongTermMasks.masks([near.reliability.data, far.reliability.data])[1]
+            func error(_ out: [RGBImage]) -> Double {
+                let carried = far.carry(out[t - 2].planar), now = out[t].planar, n = w * h
+                var s = 0.0
+                for p in 0..<n where mask[p] > 0 { for c in 0..<3 { let d = Double(now.data[c * n + p] - carried.data[c * n + p]); s += d * d } }
+                return s
+            }
+            shortError += error(short)
+            longError += error(long)
+            pixels += mask.filter { $0 > 0 }.count
+        }
+        #expect(pixels > 200, "the bar's trail should be seen from two frames back: \(pixels) pixels")
+        #expect(longError < 0.5 * shortError, "long-term \(longError / Double(max(pixels, 1))) vs short-term \(shortError / Double(max(pixels, 1)))")
+    }
+
+    /// Ruder et al.'s multi-pass: with few iterations a chunk's first frame is under-styled and
+    /// each warm-started frame styles on, so the first steps jump; passes back and forth pull
+    /// every frame toward its neighbours. Two passes end backward: frames still go out in order.
+    @Test func multiPassLowersTheWarpingErrorAndSendsFramesInOrder() throws {
+        let frames = MovingTexture.frames(count: 4, width: Self.width, height: Self.height)
+        let common = ["iters": "4", "iters-next": "4", "style-weight": "1e-2"]
+        let one = try Self.render(frames, common)
+        let three = try Self.render(frames, common.merging(["passes": "3"]) { $1 })
+        let e = try [one, three].map { try MovingTexture.meanWarpingError(input: frames, styled: $0) }
+        #expect(e[1] < 0.8 * e[0], "3 passes \(e[1]) vs 1 pass \(e[0])")
+        var order: [Int] = []
+        try GatysChunkRenderer(weights: MovingTexture.weights).render(Self.chunk(frames: frames, parameters: common.merging(["passes": "2"]) { $1 })) { frame, _ in
+            order.append(frame)
+        }
+        #expect(order == [0, 1, 2, 3])
+    }
+
+    /// A chunk taken back during an earlier pass stops before its next frame, having sent nothing.
+    @Test func multiPassStopsBetweenFramesWhenTakenBack() throws {
+        let frames = MovingTexture.frames(count: 3, width: Self.width, height: Self.height)
+        var input = Self.chunk(frames: frames, parameters: ["iters": "1", "iters-next": "1", "passes": "3"])
+        let asked = Flags()
+        input.shouldStop = { asked.append(0, true); return asked.values.count > 2 }
+        var sent = 0
+        #expect(throws: WorkerError.cancelled) { try GatysChunkRenderer(weights: MovingTexture.weights).render(input) { _, _ in sent += 1 } }
+        #expect(sent == 0 && asked.values.count == 3)
     }
 
     /// A resumed chunk renders only the frames after its warm-start frame, the first of them
@@ -61,6 +120,11 @@ import Testing
         #expect(throws: WorkerError.badTask("original-colors sepia is not luminance or histogram")) {
             _ = try GatysVideoOptions(parameters: ["original-colors": "sepia"])
         }
+        #expect(throws: WorkerError.badTask("long-term 2,4 must be frame distances >= 1 including 1, e.g. 1,2,4")) {
+            _ = try GatysVideoOptions(parameters: ["long-term": "2,4"])
+        }
+        #expect(try GatysVideoOptions(parameters: ["long-term": "4, 1,2,2", "passes": "3"]).longTerm == [1, 2, 4])
+        #expect(throws: WorkerError.badTask("passes 0 must be a whole number >= 1")) { _ = try GatysVideoOptions(parameters: ["passes": "0"]) }
         let parsed = try GatysVideoOptions(parameters: ["iters": "7", "iters-next": "3", "temporal-weight": "0", "init": "noise", "seed": "9",
                                                         "content-weight": "2", "style-weight": "0.5", "tv-weight": "1e-4",
                                                         "style-scale": "0.5", "original-colors": "luminance", "flow": "balanced"])

@@ -36,6 +36,20 @@ enum MovingTexture {
         }
     }
 
+    /// `count` frames of a still colour field with a dark vertical bar `barWidth` wide crossing
+    /// it, `step` pixels right per frame from x = 2: an occluder that hides a band and shows it again.
+    static func passingBar(count: Int, width: Int, height: Int, barWidth: Int, step: Int) -> [RGBImage] {
+        let background = frames(count: 1, width: width, height: height, seed: 7)[0]
+        return (0..<count).map { t in
+            var pixels = background.pixels
+            let x0 = 2 + step * t
+            for y in 0..<height { for x in 0..<width where x >= x0 && x < x0 + barWidth {
+                for c in 0..<3 { pixels[(y * width + x) * 3 + c] = [30, 20, 60][c] }
+            } }
+            return RGBImage(width: width, height: height, pixels: pixels)
+        }
+    }
+
     /// Diagonal colour stripes: a style with strong, oriented texture.
     static func stripes(width: Int, height: Int) -> RGBImage {
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
