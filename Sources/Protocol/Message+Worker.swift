@@ -26,13 +26,14 @@ extension Message {
         precondition(payload.styles.count == spec.styleCount && payload.frames.count == spec.frameCount
                      && (payload.warmStart == nil) == (spec.warmStartFrame == nil)
                      && (payload.model == nil) == !(spec.model?.attached ?? false)
-                     && payload.clip?.count == spec.segment?.clipBytes,
+                     && payload.clip?.count == spec.segment?.clipBytes && payload.renders.count == spec.expectedRenderCount,
                      "TASK payload counts disagree with its spec")
         var frames = [JSONPayload.encode(spec)] + payload.styles
         if let model = payload.model { frames.append(model) }
         if let clip = payload.clip { frames.append(clip) }
         frames += payload.frames
         if let warm = payload.warmStart { frames.append(warm) }
+        frames += payload.renders
         return Message(.task, job: spec.job, chunk: spec.chunk, frame: UInt32(clamping: spec.firstInputFrame), payload: frames)
     }
 
@@ -49,7 +50,7 @@ extension Message {
         let warmCount = spec.warmStartFrame == nil ? 0 : 1
         let modelCount = spec.model?.attached == true ? 1 : 0
         let clipCount = spec.segment == nil ? 0 : 1
-        let expected = 1 + spec.styleCount + modelCount + clipCount + spec.frameCount + warmCount
+        let expected = 1 + spec.styleCount + modelCount + clipCount + spec.frameCount + warmCount + spec.expectedRenderCount
         guard payload.count == expected else {
             throw .badPayload("task spec announces \(expected) payload frames, message has \(payload.count)")
         }
@@ -69,7 +70,8 @@ extension Message {
             }
         }
         return TaskPayload(spec: spec, styles: Array(payload[1..<stylesEnd]), frames: Array(payload[framesStart..<framesEnd]),
-                           warmStart: warmCount == 1 ? payload[framesEnd] : nil, model: model, clip: clip)
+                           warmStart: warmCount == 1 ? payload[framesEnd] : nil, model: model, clip: clip,
+                           renders: Array(payload[(framesEnd + warmCount)...]))
     }
 
     /// W->C: styled frame `frame` (absolute index), already encoded with `FramePayload.encode`.

@@ -13,15 +13,18 @@ public struct TaskPayload: Sendable, Equatable {
     public var model: [UInt8]?
     /// The chunk's input as one compressed clip, when `spec.segment` is set (`frames` is then empty).
     public var clip: [UInt8]?
+    /// A seam task's renders of the frames it refines (`SeamSpec`), after the warm start.
+    public var renders: [[UInt8]]
 
     public init(spec: TaskSpec, styles: [[UInt8]], frames: [[UInt8]], warmStart: [UInt8]? = nil, model: [UInt8]? = nil,
-                clip: [UInt8]? = nil) {
+                clip: [UInt8]? = nil, renders: [[UInt8]] = []) {
         self.spec = spec
         self.styles = styles
         self.frames = frames
         self.warmStart = warmStart
         self.model = model
         self.clip = clip
+        self.renders = renders
     }
 }
 
@@ -33,6 +36,9 @@ extension TaskSpec {
     /// The number of input frames a TASK with this spec carries: `end - firstInputFrame`, or
     /// none when a clip carries them (`segment`).
     public var expectedFrameCount: Int { segment == nil ? end - firstInputFrame : 0 }
+
+    /// The renders a seam task carries (none for any other task).
+    public var expectedRenderCount: Int { seam?.renderCount(firstRefined: firstInputFrame + 1) ?? 0 }
 
     /// Checks the spec's own consistency; `Message.decodeTask` calls it on every TASK.
     public func validate() throws(DecodeError) {
@@ -56,5 +62,6 @@ extension TaskSpec {
             guard warmStartFrame == nil else { throw .badPayload("a task encoded by its worker cannot resume from a warm-start frame") }
             try segment.validate(frames: end - renderStart)
         }
+        try seam?.validate(in: self)
     }
 }

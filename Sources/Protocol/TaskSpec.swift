@@ -5,7 +5,8 @@
 /// stitcher blends. The TASK's remaining payload frames are `styleCount` style images, then the
 /// model file's bytes when `model` is attached, then `frameCount` input frames starting at
 /// renderStart (or at `warmStartFrame`), then the warm-start frame if there is one; images and
-/// frames as `FramePayload`s. With `segment`, one clip replaces the input frames.
+/// frames as `FramePayload`s, then a seam task's renders (`seam`). With `segment`, one clip
+/// replaces the input frames.
 public struct TaskSpec: Codable, Sendable, Equatable {
     public var job: UInt32
     public var chunk: UInt32
@@ -35,10 +36,13 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     /// Set when the worker encodes the chunk itself: the input is one clip (and `frameCount`
     /// is 0), the answer one SEGMENT. See `SegmentSpec`.
     public var segment: SegmentSpec?
+    /// Set for a seam task: the boundary frames to refine and the renders attached (`SeamSpec`).
+    public var seam: SeamSpec?
 
     public init(job: UInt32, chunk: UInt32, renderStart: Int, ownStart: Int, end: Int, width: Int, height: Int,
                 method: String, parameters: [String: String] = [:], styleCount: Int, styleWeights: [Double],
-                frameCount: Int, warmStartFrame: Int? = nil, model: ModelReference? = nil, segment: SegmentSpec? = nil) {
+                frameCount: Int, warmStartFrame: Int? = nil, model: ModelReference? = nil, segment: SegmentSpec? = nil,
+                seam: SeamSpec? = nil) {
         self.job = job
         self.chunk = chunk
         self.renderStart = renderStart
@@ -54,5 +58,6 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         self.warmStartFrame = warmStartFrame
         self.model = model
         self.segment = segment
+        self.seam = seam
     }
 }

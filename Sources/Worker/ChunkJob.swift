@@ -189,6 +189,12 @@ final class ChunkJob: @unchecked Sendable {
             throw WorkerError.badTask("frame \(spec.firstInputFrame + i) is \(frame.width)x\(frame.height), the task says \(spec.width)x\(spec.height)")
         }
         let warm = try task.warmStart.map { try image($0, "warm-start frame") }
-        return ChunkInput(spec: spec, styles: styles, frames: frames, warmStart: warm, model: task.model)
+        let renders = try task.renders.enumerated().map { try image($0.element, "seam render \($0.offset)") }
+        for (i, render) in renders.enumerated() where render.width != spec.width || render.height != spec.height {
+            throw WorkerError.badTask("seam render \(i) is \(render.width)x\(render.height), the task says \(spec.width)x\(spec.height)")
+        }
+        var input = ChunkInput(spec: spec, styles: styles, frames: frames, warmStart: warm, model: task.model)
+        input.renders = renders
+        return input
     }
 }

@@ -12,6 +12,8 @@ public struct ChunkInput: Sendable {
     public var warmStart: RGBImage?
     /// The model file's bytes when the TASK carried them (`spec.model` attached).
     public var model: [UInt8]?
+    /// A seam task's renders of the frames it refines, in `SeamSpec`'s order.
+    public var renders: [RGBImage] = []
     /// True once the chunk was taken back or the worker is stopping: a renderer that works
     /// long between two `emit`s (a multi-pass render's earlier passes) asks it and throws
     /// `WorkerError.cancelled`.

@@ -28,26 +28,9 @@ public struct GatysChunkRenderer: FrameRenderer {
 
     public func render(_ chunk: ChunkInput, emit: (Int, RGBImage) throws -> Void) throws {
         guard let first = chunk.frames.first else { return }
-        let options = try GatysVideoOptions(parameters: chunk.spec.parameters)
-        guard !chunk.styles.isEmpty else { throw WorkerError.badTask("method gatys needs at least one style image") }
-        let vgg = try weights ?? Self.defaultWeights()
+        if chunk.spec.seam != nil { return try GatysSeamRenderer(weights: weights).render(chunk, emit: emit) }
+        let (options, renderer) = try Self.prepare(chunk, weights: weights)
         let (width, height) = (first.width, first.height)
-
-        // Styles at `styleScale` times the frame width, recoloured toward the chunk's first frame
-        // when asked (a per-chunk choice: chunks of one shot see nearly the same colours).
-        let styleWidth = max(16, Int((Double(width) * options.styleScale).rounded()))
-        var styles = chunk.styles.map { GatysStill.resized($0.tensor, toWidth: styleWidth) }
-        if options.originalColors == .histogram {
-            styles = styles.map { ColorTransfer.matchingColorStatistics(of: $0, to: first.tensor) }
-        }
-        let blend = chunk.spec.styleWeights.count == styles.count ? chunk.spec.styleWeights : Array(repeating: 1, count: styles.count)
-        let renderer: GatysRenderer
-        do {
-            renderer = try GatysRenderer(weights: vgg, options: options.gatys,
-                                         styles: zip(styles, blend).map { .init(image: $0, weight: $1) })
-        } catch {
-            throw WorkerError.badTask("\(error)")
-        }
         let startImage = try Self.startImage(options.start, width: width, height: height)
         let motions = ChunkMotions(frames: chunk.frames.map(\.planar), flow: DISFlow(preset: options.flowPreset),
                                    absoluteIndex: chunk.frameIndex)
@@ -71,13 +54,35 @@ public struct GatysChunkRenderer: FrameRenderer {
                 outputs[i] = image
                 if last {
                     observer?(chunk.frameIndex(i), warm, losses)
-                    if forward { try emit(chunk.frameIndex(i), shown(image, content: chunk.frames[i], options: options)) }
+                    if forward { try emit(chunk.frameIndex(i), Self.shown(image, content: chunk.frames[i], options: options)) }
                 }
             }
             // A last pass that ran backward has its frames in reverse: they are sent in order now.
             if last && !forward {
-                for i in order { try emit(chunk.frameIndex(i), shown(outputs[i]!, content: chunk.frames[i], options: options)) }
+                for i in order { try emit(chunk.frameIndex(i), Self.shown(outputs[i]!, content: chunk.frames[i], options: options)) }
             }
+        }
+    }
+
+    /// The chunk's settings and its renderer, with the style targets computed: styles at
+    /// `styleScale` times the frame width, recoloured toward the chunk's first frame when asked
+    /// (a per-chunk choice: chunks of one shot see nearly the same colours).
+    static func prepare(_ chunk: ChunkInput, weights: VGGWeights?) throws -> (GatysVideoOptions, GatysRenderer) {
+        let options = try GatysVideoOptions(parameters: chunk.spec.parameters)
+        guard !chunk.styles.isEmpty else { throw WorkerError.badTask("method gatys needs at least one style image") }
+        let vgg = try weights ?? Self.defaultWeights()
+        let first = chunk.frames[0]
+        let styleWidth = max(16, Int((Double(first.width) * options.styleScale).rounded()))
+        var styles = chunk.styles.map { GatysStill.resized($0.tensor, toWidth: styleWidth) }
+        if options.originalColors == .histogram {
+            styles = styles.map { ColorTransfer.matchingColorStatistics(of: $0, to: first.tensor) }
+        }
+        let blend = chunk.spec.styleWeights.count == styles.count ? chunk.spec.styleWeights : Array(repeating: 1, count: styles.count)
+        do {
+            return (options, try GatysRenderer(weights: vgg, options: options.gatys,
+                                               styles: zip(styles, blend).map { .init(image: $0, weight: $1) }))
+        } catch {
+            throw WorkerError.badTask("\(error)")
         }
     }
 
@@ -149,7 +154,7 @@ public struct GatysChunkRenderer: FrameRenderer {
     }
 
     /// What is sent: the raw render, or its luminance over the content's colours when asked.
-    private func shown(_ image: Tensor, content: RGBImage, options: GatysVideoOptions) -> RGBImage {
+    static func shown(_ image: Tensor, content: RGBImage, options: GatysVideoOptions) -> RGBImage {
         RGBImage(tensor: options.originalColors == .luminance ? ColorTransfer.luminanceOnly(styled: image, content: content.tensor) : image)
     }
 

@@ -1,0 +1,91 @@
+import Engine
+import Media
+import Protocol
+
+/// A seam task (`SeamSpec`, `submit --seam-refine`): the frames where one chunk's chain hands
+/// over to the next, stitched exactly as the coordinator stitches them (`Stitcher`: the stitched
+/// previous frame carried by the flow, mixed with the later render by a falling share), then
+/// each re-optimised by Gatys from its stitch. The stitch alone spreads the difference between
+/// the two chains over the seam but blends two patterns into a softer one; the re-optimisation
+/// gives the style loss the frame again, held by temporal losses (Ruder et al.'s, weighted by
+/// the flow's reliability) toward both neighbours: the refined frame before, carried forward,
+/// and the stitched frame after, carried back, or for the last frame the later chunk's render
+/// after the seam, so that the seam ends where the later chain goes on.
+///
+/// Runs on any worker: everything it needs is in the TASK (input frames from the frame before
+/// the seam, that frame's final render as the warm start, both chunks' renders).
+struct GatysSeamRenderer {
+    let weights: VGGWeights?
+
+    func render(_ chunk: ChunkInput, emit: (Int, RGBImage) throws -> Void) throws {
+        guard let seam = chunk.spec.seam, let warm = chunk.warmStart else { throw WorkerError.badTask("a seam task needs its seam and warm start") }
+        let (options, renderer) = try GatysChunkRenderer.prepare(chunk, weights: weights)
+        let first = chunk.frameIndex(1)   // chunk.frames[0] is the warm start's input frame
+        let refined = first..<seam.seamEnd
+        guard chunk.renders.count == seam.renderCount(firstRefined: first) else {
+            throw WorkerError.badTask("seam task carries \(chunk.renders.count) renders, its seam needs \(seam.renderCount(firstRefined: first))")
+        }
+        let motions = ChunkMotions(frames: chunk.frames.map(\.planar), flow: DISFlow(preset: options.flowPreset),
+                                   absoluteIndex: chunk.frameIndex)
+        // Chunk-relative index of an absolute frame.
+        func local(_ frame: Int) -> Int { frame - chunk.spec.firstInputFrame }
+
+        // The renders by frame: (earlier, later) inside the overlap, (nil, later) after it.
+        var renders: [Int: (earlier: RGBImage?, later: RGBImage)] = [:]
+        var next = 0
+        for frame in refined {
+            if frame < seam.laterOwnStart {
+                renders[frame] = (chunk.renders[next], chunk.renders[next + 1])
+                next += 2
+            } else {
+                renders[frame] = (nil, chunk.renders[next])
+                next += 1
+            }
+        }
+        let anchor = seam.anchored ? chunk.renders[next] : nil
+
+        // The stitch, frame after frame from the warm start, as the coordinator's would be.
+        let overlapLength = seam.laterOwnStart - seam.laterRenderStart
+        var stitched: [Int: RGBImage] = [:]
+        var previous = warm
+        for frame in refined {
+            let motion = try motions.motion(from: local(frame - 1), to: local(frame))
+            let carried = motion.carry(previous.planar), (earlier, later) = renders[frame]!
+            let position = frame - seam.laterRenderStart
+            let pixels = earlier.map {
+                Stitcher.stitch(earlier: $0.pixels, later: later.pixels, carried: carried, reliability: motion.reliability.data,
+                                position: position, overlapLength: overlapLength, tail: seam.tail)
+            } ?? Stitcher.stitchTail(later: later.pixels, carried: carried, reliability: motion.reliability.data,
+                                     position: position, overlapLength: overlapLength, tail: seam.tail)
+            stitched[frame] = RGBImage(width: later.width, height: later.height, pixels: pixels)
+            previous = stitched[frame]!
+        }
+
+        // The re-optimisation, in order: each frame from its stitch, held to the refined frame
+        // before and to what follows it.
+        var before = warm.tensor
+        for frame in refined {
+            if frame > first, chunk.shouldStop() { throw WorkerError.cancelled }
+            let i = local(frame)
+            let back = try motions.motion(from: i - 1, to: i)
+            var losses = [TemporalLoss(target: back.carry(PlanarImage(tensor: before)).tensor, mask: back.reliability.data,
+                                       weight: options.temporalWeight)]
+            if let after = frame + 1 < seam.seamEnd ? stitched[frame + 1] : anchor {
+                let ahead = try motions.motion(from: i + 1, to: i)
+                losses.append(TemporalLoss(target: ahead.carry(after.planar).tensor, mask: ahead.reliability.data,
+                                           weight: options.temporalWeight))
+            }
+            let extraLoss: GatysRenderer.ExtraLoss? = options.temporalWeight > 0
+                ? { x, g in losses.reduce(0) { $0 + $1.evaluate(x, gradient: &g) } } : nil
+            let result: GatysRenderer.Result
+            do {
+                result = try renderer.render(content: chunk.frames[i].tensor, initial: stitched[frame]!.tensor,
+                                             iterations: options.iterationsNext, extraLoss: extraLoss)
+            } catch {
+                throw WorkerError.badTask("\(error)")
+            }
+            before = result.image
+            try emit(frame, GatysChunkRenderer.shown(result.image, content: chunk.frames[i], options: options))
+        }
+    }
+}
