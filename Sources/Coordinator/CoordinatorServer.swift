@@ -142,6 +142,7 @@ public final class CoordinatorServer {
                     let progress = runner.chunkProgress
                     scheduler.addJob(id, ranges: runner.chunkRanges, done: progress.done, resumeAt: progress.resumeAt,
                                      priority: stored.priority)
+                    queueReadySeams(runner)
                     settings.log("job \(id) from an earlier run resumes: \(runner.progressDescription)")
                     store.event("resumed", job: id, detail: runner.progressDescription)
                 } else {
@@ -170,6 +171,13 @@ public final class CoordinatorServer {
 
     /// Queues a job; fails at once (before any work) for a bad input, style or option.
     @discardableResult
+    /// Hands the scheduler `runner`'s seam tasks whose renders are all stored (`--seam-refine`).
+    func queueReadySeams(_ runner: JobRunner) {
+        for seam in runner.readySeams() {
+            scheduler.addChunk(runner.id, index: seam.index, range: seam.range, resumeAt: seam.resumeAt)
+        }
+    }
+
     public func addJob(_ request: JobRequest, priority: Int = 0) throws(CoordinatorError) -> UInt32 {
         let id = try store.insertJob(request, priority: priority)
         let runner: JobRunner
@@ -187,7 +195,8 @@ public final class CoordinatorServer {
         order.append(id)
         scheduler.addJob(id, ranges: runner.chunkRanges, priority: priority)
         settings.log("job \(id): \(runner.frameCount) frames \(runner.width)x\(runner.height) in \(runner.plan.chunks.count) chunks, method \(request.method)"
-                     + (runner.workersEncode ? "; workers encode their own segments" : ""))
+                     + (runner.workersEncode ? "; workers encode their own segments" : "")
+                     + (runner.seamPlan.seams.isEmpty ? "" : "; \(runner.seamPlan.seams.count) seam tasks"))
         return id
     }
 
@@ -264,6 +273,7 @@ public final class CoordinatorServer {
             set(fresh, .queued, "retried")
             _ = scheduler.removeJob(job)
             scheduler.addJob(job, ranges: fresh.chunkRanges, priority: fresh.priority)
+            queueReadySeams(fresh)
         }
         return status(of: job)!
     }
@@ -418,6 +428,7 @@ public final class CoordinatorServer {
                     }
                 }
                 scheduler.received(chunk, frame: frame)
+                queueReadySeams(runner)
                 send(.ack(job: header.job, chunk: header.chunk, frame: header.frame), to: worker)
             } catch let error as CoordinatorError {
                 fail(runner, reason: error.description)

@@ -48,6 +48,17 @@ final class JobRunner {
         }
     }()
     private let parameters: [String: String]
+    /// The seam tasks (`--seam-refine`; none otherwise), and those handed to the scheduler.
+    let seamPlan: SeamPlan
+    private var seamsQueued: Set<Int> = []
+    /// The input frames of seam tasks, read by a third forward reader: seams are assigned in
+    /// order but after the chunks around them, behind the task reader.
+    private lazy var seamSource: Result<InputFrameSource, MediaError> = {
+        do throws(MediaError) {
+            return .success(try InputFrameSource(path: request.input, height: request.height, start: request.start,
+                                                 keep: request.overlap + (request.seamTail ?? 0) + 2))
+        } catch { return .failure(error) }
+    }()
     /// True when workers encode their chunks themselves (see `SegmentSpec`): the job has no
     /// overlap to stitch, its frames are cheap enough to redo a whole chunk after a loss (every
     /// method but gatys), and the film has timestamps to cut clips by.
@@ -98,6 +109,7 @@ final class JobRunner {
         }
         let count = min(available, request.frames ?? available)
         plan = ChunkPlan(frameCount: count, chunkFrames: request.chunk, overlapFrames: request.overlap)
+        seamPlan = SeamPlan(plan: plan, tail: request.seamTail ?? 0, enabled: request.seamRefine == true && request.method == "gatys")
         workersEncode = plan.chunks.allSatisfy { $0.renderStart == $0.ownStart } && request.method != "gatys" && !source.framePTS.isEmpty
         var loaded: [[UInt8]] = []
         for path in request.styles {
@@ -223,6 +235,9 @@ final class JobRunner {
     /// worker has not been sent it yet (`modelAttached`).
     func task(for assignment: Scheduler.Assignment, keepAlive: () -> Void = {}) throws(CoordinatorError)
         -> (message: Message, modelAttached: ModelReference?) {
+        if let seam = seamPlan.seam(index: assignment.chunk.chunk) {
+            return (.task(try seamPayload(seam, assignment: assignment, keepAlive: keepAlive)), nil)
+        }
         let chunk = plan.chunks[assignment.chunk.chunk]
         let spec = TaskSpec(job: id, chunk: UInt32(chunk.index), renderStart: absolute(chunk.renderStart),
                             ownStart: absolute(chunk.ownStart), end: absolute(chunk.end),
@@ -277,13 +292,87 @@ final class JobRunner {
         return TaskPayload(spec: spec, styles: styles, frames: frames, warmStart: warm?.payload)
     }
 
+    /// A seam task from `assignment.firstFrame` (past the seam's start when it resumes): the
+    /// input frames from the one before it to the anchor, that frame's final render as the warm
+    /// start, and both chunks' renders of every frame still to refine (`SeamSpec`).
+    private func seamPayload(_ seam: SeamPlan.Seam, assignment: Scheduler.Assignment,
+                             keepAlive: () -> Void) throws(CoordinatorError) -> TaskPayload {
+        let first = assignment.firstFrame
+        func stored(_ chunk: Int, _ frame: Int) throws(CoordinatorError) -> [UInt8] {
+            if let last = lastRender[chunk], last.frame == frame { return last.payload }
+            guard let bytes = store.read(chunk: chunk, frame: frame) else {
+                throw .jobFailed(job: id, reason: "the render of frame \(frame) by chunk \(chunk) for seam \(seam.index) is gone")
+            }
+            return bytes
+        }
+        let before = finalRender(of: first - 1)
+        let warm = try stored(before.chunk, first - 1)
+        var renders: [[UInt8]] = []
+        for frame in first..<seam.range.upperBound {
+            if frame < seam.later.ownStart { renders.append(try stored(seam.earlier.index, frame)) }
+            renders.append(try stored(seam.later.index, frame))
+        }
+        if let anchor = seam.anchor { renders.append(try stored(seam.later.index, anchor)) }
+        let inputEnd = (seam.anchor ?? seam.range.upperBound - 1) + 1
+        let images: [RGBImage]
+        do { images = try seamSource.get().frames((first - 1)..<inputEnd, keepAlive: keepAlive) } catch {
+            throw .badInput(path: request.input, reason: "\(error)")
+        }
+        let spec = TaskSpec(job: id, chunk: UInt32(seam.index), renderStart: absolute(seam.range.lowerBound - 1),
+                            ownStart: absolute(seam.range.lowerBound), end: absolute(inputEnd),
+                            width: source.info.width, height: source.info.height, method: request.method,
+                            parameters: parameters, styleCount: styles.count, styleWeights: styleWeights, frameCount: images.count,
+                            warmStartFrame: absolute(first - 1),
+                            seam: SeamSpec(laterRenderStart: absolute(seam.later.renderStart), laterOwnStart: absolute(seam.later.ownStart),
+                                           tail: request.seamTail ?? 0, seamEnd: absolute(seam.range.upperBound), anchored: seam.anchor != nil))
+        return TaskPayload(spec: spec, styles: styles, frames: images.map { FramePayload.encode(width: $0.width, height: $0.height, pixels: $0.pixels) },
+                           warmStart: warm, renders: renders)
+    }
+
+    /// Which render is frame `frame`'s final one, outside the stitched overlaps: a seam's when
+    /// the frame is in one, else its owner's.
+    private func finalRender(of frame: Int) -> JobJournal.Render {
+        if let seam = seamPlan.seam(containing: frame) { return .init(chunk: seam.index, frame: frame) }
+        return .init(chunk: frame / plan.chunkFrames, frame: frame)
+    }
+
+    /// Seam tasks whose renders are all stored now and that the scheduler has not been given
+    /// (each once per process), with where each starts; a finished seam is only marked.
+    func readySeams() -> [(index: Int, range: Range<Int>, resumeAt: Int)] {
+        var ready: [(index: Int, range: Range<Int>, resumeAt: Int)] = []
+        for seam in seamPlan.seams where !seamsQueued.contains(seam.index) {
+            let first = resumePoint(chunk: seam.index)
+            if first >= seam.range.upperBound {
+                seamsQueued.insert(seam.index)
+                continue
+            }
+            func has(_ chunk: Int, _ frame: Int) -> Bool { journal.stored.contains(.init(chunk: chunk, frame: frame)) }
+            var needed = [finalRender(of: first - 1)]
+            for frame in first..<seam.range.upperBound {
+                if frame < seam.later.ownStart { needed.append(.init(chunk: seam.earlier.index, frame: frame)) }
+                needed.append(.init(chunk: seam.later.index, frame: frame))
+            }
+            if let anchor = seam.anchor { needed.append(.init(chunk: seam.later.index, frame: anchor)) }
+            guard needed.allSatisfy({ has($0.chunk, $0.frame) }) else { continue }
+            seamsQueued.insert(seam.index)
+            ready.append((seam.index, seam.range, first))
+        }
+        return ready
+    }
+
+    /// The frames chunk or seam `index` renders.
+    func renderRange(of index: Int) -> Range<Int>? {
+        if plan.chunks.indices.contains(index) { return plan.chunks[index].renderRange }
+        return seamPlan.seam(index: index)?.range
+    }
+
     /// `worker` may no longer hold this job's model (it failed a chunk, left, or its TASK was
     /// not sent): its next TASK carries the model again.
     func forgetModel(of worker: WorkerID) { model?.forget(worker) }
 
     /// Where a result can resume a chunk: the first relative frame not delivered in order.
     func resumePoint(chunk: Int) -> Int {
-        let range = plan.chunks[chunk].renderRange
+        guard let range = renderRange(of: chunk) else { return 0 }
         var frame = range.lowerBound
         while frame < range.upperBound && (journal.stored.contains(.init(chunk: chunk, frame: frame)) || isEncoded(frame)) {
             frame += 1
@@ -296,7 +385,7 @@ final class JobRunner {
     /// this job or does not hold a frame of the job's size.
     func accept(chunk: Int, absoluteFrame: Int, payload: [UInt8]) throws -> Int {
         let frame = absoluteFrame - request.start
-        guard plan.chunks.indices.contains(chunk), plan.chunks[chunk].renderRange.contains(frame) else {
+        guard let range = renderRange(of: chunk), range.contains(frame) else {
             throw DecodeError.badPayload("result for frame \(absoluteFrame) outside chunk \(chunk) of job \(id)")
         }
         let size = try FramePayload.size(of: payload)
@@ -384,6 +473,18 @@ final class JobRunner {
         let deadline = ContinuousClock.now + budget
         while (encoded == 0 || ContinuousClock.now < deadline) && nextOutput < plan.frameCount {
             let frame = nextOutput
+            let final: [UInt8]
+            if let seam = seamPlan.seam(containing: frame) {
+                // A refined seam is final as it is; its first frame waits for the whole seam, so
+                // that no render it may still need (a resumed seam's warm start, the overlap's)
+                // is released by the earlier chunk's seal.
+                guard resumePoint(chunk: seam.index) >= seam.range.upperBound, let bytes = store.read(chunk: seam.index, frame: frame) else {
+                    return encoded
+                }
+                do { final = try FramePayload.decode(bytes).pixels } catch {
+                    throw .jobFailed(job: id, reason: "stored frame \(frame) of seam \(seam.index) is corrupt: \(error)")
+                }
+            } else {
             let renders = plan.chunks(rendering: frame)
             var pixels: [[UInt8]] = []
             for chunk in renders {
@@ -392,13 +493,13 @@ final class JobRunner {
                     throw .jobFailed(job: id, reason: "stored frame \(frame) of chunk \(chunk.index) is corrupt: \(error)")
                 }
             }
-            let final: [UInt8]
             do {
                 let last = renders[renders.count - 1]
                 final = try stitcher.final(frame: frame, renders: pixels, position: frame - last.renderStart,
-                                           overlapLength: last.overlapRange.count, tail: request.seamTail ?? 0)
+                                           overlapLength: last.overlapRange.count, tail: seamPlan.seams.isEmpty ? request.seamTail ?? 0 : 0)
             } catch {
                 throw .jobFailed(job: id, reason: "stitching frame \(frame): \(error)")
+            }
             }
             let owner = plan.chunks[frame / plan.chunkFrames]
             do {
@@ -440,6 +541,9 @@ final class JobRunner {
         self.segment = nil
         var released = journal.stored.filter { $0.chunk == chunk.index }
         for frame in chunk.ownRange {
+            if let seam = seamPlan.seam(containing: frame), journal.stored.contains(.init(chunk: seam.index, frame: frame)) {
+                released.insert(.init(chunk: seam.index, frame: frame))
+            }
             for other in plan.chunks(rendering: frame) where other.index != chunk.index {
                 let render = JobJournal.Render(chunk: other.index, frame: frame)
                 if journal.stored.contains(render) && !keptForWarmStart(render) { released.insert(render) }

@@ -55,6 +55,8 @@ public struct Scheduler: Sendable {
     /// The name each worker gave in READY (host-pid): stable across its reconnections, unlike
     /// its identity, so that a blocklist outlives a reconnect.
     private var names: [WorkerID: String] = [:]
+    /// Chunks added with `addChunk`, which go before their job's others.
+    private var urgent: Set<ChunkID> = []
     /// Chunks of a job each worker (by name) failed: job -> name -> count.
     private var workerFailures: [UInt32: [String: Int]] = [:]
 
@@ -79,10 +81,22 @@ public struct Scheduler: Sendable {
         }
     }
 
+    /// Queues one more chunk of a job already added: work that can start only once other chunks
+    /// delivered (a seam task, `SeamSpec`). Its index must be new to the job; `resumeAt` as in
+    /// `addJob`. It goes before the job's other waiting chunks: the output waits for it.
+    public mutating func addChunk(_ job: UInt32, index: Int, range: Range<Int>, resumeAt: Int? = nil) {
+        let id = ChunkID(job: job, chunk: index)
+        guard priorities[job] != nil, chunks[id] == nil else { return }
+        urgent.insert(id)
+        chunks[id] = ChunkState(range: range, nextFrame: max(range.lowerBound, min(resumeAt ?? range.lowerBound, range.upperBound)))
+        enqueue(id)
+    }
+
     /// Forgets `job` entirely; returns the assignments that its workers must drop.
     public mutating func removeJob(_ job: UInt32) -> [(worker: WorkerID, chunk: ChunkID)] {
         let cancelled = preempt(job)
         for id in chunks.keys where id.job == job { chunks[id] = nil }
+        urgent = urgent.filter { $0.job != job }
         queue.removeAll { $0.job == job }
         priorities[job] = nil
         workerFailures[job] = nil
@@ -296,6 +310,8 @@ public struct Scheduler: Sendable {
 
     private func goesBefore(_ a: ChunkID, _ b: ChunkID) -> Bool {
         let pa = priorities[a.job] ?? 0, pb = priorities[b.job] ?? 0
-        return pa != pb ? pa > pb : a < b
+        if pa != pb { return pa > pb }
+        if a.job == b.job && urgent.contains(a) != urgent.contains(b) { return urgent.contains(a) }
+        return a < b
     }
 }

@@ -19,6 +19,8 @@ public struct SubmitOptions: Sendable {
     /// `--seam-tail`: frames after each overlap the hand-over goes on into (`Stitcher`); nil
     /// is `defaultSeamTail`.
     public var seamTail: Int?
+    /// `--seam-refine`: a seam task re-optimises each boundary's stitched frames (gatys).
+    public var seamRefine = false
     public var iters: Int?
     public var itersNext: Int?
     public var temporalWeight: Double?
@@ -72,6 +74,7 @@ public struct SubmitOptions: Sendable {
         let seamTail = self.seamTail ?? Self.defaultSeamTail(overlap: overlap, chunk: chunk)
         if seamTail < 0 || seamTail > chunk - overlap { throw .invalidOption("--seam-tail \(seamTail) must be in 0...\(chunk - overlap) (--chunk less --overlap)") }
         if seamTail > 0 && overlap == 0 { throw .invalidOption("--seam-tail needs an overlap to continue") }
+        if seamRefine && (method != "gatys" || overlap == 0) { throw .invalidOption("--seam-refine is for method gatys with an overlap") }
         if let iters, iters < 1 { throw .invalidOption("--iters \(iters) must be at least 1") }
         if let itersNext, itersNext < 1 { throw .invalidOption("--iters-next \(itersNext) must be at least 1") }
         if let temporalWeight, !(temporalWeight >= 0) || !temporalWeight.isFinite { throw .invalidOption("--temporal-weight must be a number >= 0") }
@@ -130,7 +133,7 @@ public struct SubmitOptions: Sendable {
         return JobRequest(input: input, output: output, styles: styles, styleWeights: styleWeights, method: method,
                           parameters: parameters, height: height, start: start, frames: frames, chunk: chunk,
                           overlap: overlap, crf: crf, preset: preset, lossless: lossless, priority: priority == 0 ? nil : priority,
-                          seamTail: seamTail == 0 ? nil : seamTail)
+                          seamTail: seamTail == 0 ? nil : seamTail, seamRefine: seamRefine ? true : nil)
     }
 
     /// Seam tail when `--seam-tail` is not given: as long as the overlap (the hand-over then

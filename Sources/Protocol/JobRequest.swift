@@ -30,11 +30,15 @@ public struct JobRequest: Codable, Sendable, Equatable {
     /// Frames after each overlap the stitch goes on carrying the earlier chain into (the seam
     /// tail, `Stitcher`); nil is none. Optional so that requests from older tools still decode.
     public var seamTail: Int?
+    /// True when each boundary's overlap and tail frames are re-optimised by a seam task
+    /// (`SeamSpec`, `submit --seam-refine`); nil is false, so older requests decode.
+    public var seamRefine: Bool?
 
     public init(input: String, output: String, styles: [String], styleWeights: [Double] = [], method: String,
                 parameters: [String: String] = [:], height: Int? = nil, start: Int = 0, frames: Int? = nil,
                 chunk: Int, overlap: Int, crf: Int, preset: String, lossless: Bool = false, priority: Int? = nil,
-                seamTail: Int? = nil) {
+                seamTail: Int? = nil, seamRefine: Bool? = nil) {
+        self.seamRefine = seamRefine
         self.priority = priority
         self.seamTail = seamTail
         self.input = input

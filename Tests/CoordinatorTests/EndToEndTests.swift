@@ -132,4 +132,30 @@ import Media
             #expect(result.stderr.split(separator: "\n").last?.contains("vst models fetch") == true, "\(result.stderr)")
         }
     }
+
+    /// `--seam-refine` end to end at a tiny size: each of the two boundaries (overlap 2, tail 2)
+    /// becomes a seam task, run by one of the two workers once both chunks rendered it, and the
+    /// film comes out whole. (GatysSeamRendererTests measures what the refinement does.)
+    @Test func seamRefineRunsASeamTaskPerBoundary() throws {
+        let weights = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("models/vgg16.vstw").path
+        guard FileManager.default.fileExists(atPath: weights) else { return }   // the test above checks the message
+        let folder = try Tools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = try Tools.syntheticClip(in: folder, frames: 10, width: 48, height: 32)
+        let style = folder.appendingPathComponent("style.png").path
+        _ = try Tools.ffmpeg(["-v", "error", "-f", "lavfi", "-i", "testsrc=size=32x32", "-frames:v", "1", style])
+        let output = folder.appendingPathComponent("s.mkv").path
+        let result = try ChildProcess.run(Tools.vstCoord, ["submit", clip, "--style", style, "--local-workers", "2", "--chunk", "4",
+                                                           "--overlap", "2", "--seam-tail", "2", "--seam-refine", "--iters", "3",
+                                                           "--iters-next", "2", "--lossless", "--verbose", "--out", output],
+                                          timeout: .seconds(300))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("2 seam tasks"), "\(result.stderr)")
+        #expect(result.stderr.contains("chunk 3: rendering frames 1...6") && result.stderr.contains("chunk 4: rendering frames 5...9"),
+                "\(result.stderr)")
+        #expect(try Tools.videoTimes(output).count == 10)
+        let refused = try ChildProcess.run(Tools.vstCoord, ["submit", clip, "--method", "copy", "--seam-refine", "--out", output])
+        #expect(refused.status == 2 && refused.stderr.contains("--seam-refine"), "\(refused.stderr)")
+    }
 }
