@@ -136,6 +136,19 @@ public struct SubmitOptions: Sendable {
                           seamTail: seamTail == 0 ? nil : seamTail, seamRefine: seamRefine ? true : nil)
     }
 
+    /// A comma-separated option value (`--style-weights 1,0.5`, `--long-term 1,2,4`), each item
+    /// read by `parse` after trimming spaces; one bad item makes the whole a usage error.
+    public static func list<T>(_ text: String, option: String, of what: String, _ parse: (String) -> T?) throws(CoordinatorError) -> [T] {
+        var values: [T] = []
+        for item in text.split(separator: ",") {
+            guard let value = parse(item.trimmingCharacters(in: .whitespaces)) else {
+                throw .invalidOption("\(option) \(text) is not a list of \(what)")
+            }
+            values.append(value)
+        }
+        return values
+    }
+
     /// Seam tail when `--seam-tail` is not given: as long as the overlap (the hand-over then
     /// takes twice the steps; docs/benchmarks.md, "Coherent Gatys"), within the chunk's own
     /// frames before the next overlap.

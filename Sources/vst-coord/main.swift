@@ -105,12 +105,7 @@ extension VSTCoord {
             var options = SubmitOptions(input: input, output: out)
             options.styles = style
             if let styleWeights {
-                options.styleWeights = try styleWeights.split(separator: ",").map {
-                    guard let value = Double($0.trimmingCharacters(in: .whitespaces)) else {
-                        throw CoordinatorError.invalidOption("--style-weights \(styleWeights) is not a list of numbers")
-                    }
-                    return value
-                }
+                options.styleWeights = try SubmitOptions.list(styleWeights, option: "--style-weights", of: "numbers") { Double($0) }
             }
             options.method = method
             options.model = model
@@ -125,12 +120,7 @@ extension VSTCoord {
             options.itersNext = itersNext
             options.temporalWeight = temporalWeight
             if let longTerm {
-                options.longTerm = try longTerm.split(separator: ",").map {
-                    guard let value = Int($0.trimmingCharacters(in: .whitespaces)) else {
-                        throw CoordinatorError.invalidOption("--long-term \(longTerm) is not a list of frame distances")
-                    }
-                    return value
-                }
+                options.longTerm = try SubmitOptions.list(longTerm, option: "--long-term", of: "frame distances") { Int($0) }
             }
             options.passes = passes
             options.initialization = initialization

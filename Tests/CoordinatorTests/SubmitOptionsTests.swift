@@ -68,4 +68,11 @@ import Coordinator
             #expect(error { _ in } == nil)
         }
     }
+
+    @Test func listOptionsReadCommaSeparatedValues() throws {
+        #expect(try SubmitOptions.list("1, 2,4", option: "--long-term", of: "frame distances") { Int($0) } == [1, 2, 4])
+        #expect(throws: CoordinatorError.invalidOption("--style-weights 1,x is not a list of numbers")) {
+            try SubmitOptions.list("1,x", option: "--style-weights", of: "numbers") { Double($0) }
+        }
+    }
 }
