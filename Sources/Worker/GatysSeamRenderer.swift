@@ -44,11 +44,10 @@ struct GatysSeamRenderer {
         }
         let anchor = seam.anchored ? chunk.renders[next] : nil
 
-        // The stitch, frame after frame from the warm start, as the coordinator's would be.
+        // The stitch, frame after frame from the warm start, as the coordinator's would be: the
+        // plan the refinement follows (each frame's target after it).
         let overlapLength = seam.laterOwnStart - seam.laterRenderStart
-        var stitched: [Int: RGBImage] = [:]
-        var previous = warm
-        for frame in refined {
+        func stitch(_ frame: Int, after previous: RGBImage) throws -> RGBImage {
             let motion = try motions.motion(from: local(frame - 1), to: local(frame))
             let carried = motion.carry(previous.planar), (earlier, later) = renders[frame]!
             let position = frame - seam.laterRenderStart
@@ -57,20 +56,26 @@ struct GatysSeamRenderer {
                                 position: position, overlapLength: overlapLength, tail: seam.tail)
             } ?? Stitcher.stitchTail(later: later.pixels, carried: carried, reliability: motion.reliability.data,
                                      position: position, overlapLength: overlapLength, tail: seam.tail)
-            stitched[frame] = RGBImage(width: later.width, height: later.height, pixels: pixels)
-            previous = stitched[frame]!
+            return RGBImage(width: later.width, height: later.height, pixels: pixels)
+        }
+        var planned: [Int: RGBImage] = [:]
+        var previous = warm
+        for frame in refined {
+            planned[frame] = try stitch(frame, after: previous)
+            previous = planned[frame]!
         }
 
-        // The re-optimisation, in order: each frame from its stitch, held to the refined frame
-        // before and to what follows it.
-        var before = warm.tensor
+        // The re-optimisation, in order: each frame starts from its stitch after the *refined*
+        // frame before (so the start already agrees with what it is held to), held to that frame
+        // and to what follows it: the planned stitch of the next frame, or the anchor.
+        var before = warm
         for frame in refined {
             if frame > first, chunk.shouldStop() { throw WorkerError.cancelled }
             let i = local(frame)
             let back = try motions.motion(from: i - 1, to: i)
-            var losses = [TemporalLoss(target: back.carry(PlanarImage(tensor: before)).tensor, mask: back.reliability.data,
+            var losses = [TemporalLoss(target: back.carry(before.planar).tensor, mask: back.reliability.data,
                                        weight: options.temporalWeight)]
-            if let after = frame + 1 < seam.seamEnd ? stitched[frame + 1] : anchor {
+            if let after = frame + 1 < seam.seamEnd ? planned[frame + 1] : anchor {
                 let ahead = try motions.motion(from: i + 1, to: i)
                 losses.append(TemporalLoss(target: ahead.carry(after.planar).tensor, mask: ahead.reliability.data,
                                            weight: options.temporalWeight))
@@ -79,12 +84,14 @@ struct GatysSeamRenderer {
                 ? { x, g in losses.reduce(0) { $0 + $1.evaluate(x, gradient: &g) } } : nil
             let result: GatysRenderer.Result
             do {
-                result = try renderer.render(content: chunk.frames[i].tensor, initial: stitched[frame]!.tensor,
+                result = try renderer.render(content: chunk.frames[i].tensor, initial: try stitch(frame, after: before).tensor,
                                              iterations: options.iterationsNext, extraLoss: extraLoss)
+            } catch let error as WorkerError {
+                throw error
             } catch {
                 throw WorkerError.badTask("\(error)")
             }
-            before = result.image
+            before = RGBImage(tensor: result.image)
             try emit(frame, GatysChunkRenderer.shown(result.image, content: chunk.frames[i], options: options))
         }
     }
