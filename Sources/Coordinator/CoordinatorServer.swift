@@ -56,6 +56,8 @@ public final class CoordinatorServer {
     var jobs: [UInt32: JobRunner] = [:]
     var order: [UInt32] = []
     var names: [WorkerID: String] = [:]
+    /// Each worker's READY (features: which TASK kinds it takes).
+    var hellos: [WorkerID: WorkerHello] = [:]
     let clock = ContinuousClock()
     let origin: ContinuousClock.Instant
     private var lastHeartbeat: ContinuousClock.Instant
@@ -311,6 +313,7 @@ public final class CoordinatorServer {
             for chunk in chunks { send(.cancel(job: chunk.job, chunk: UInt32(chunk.chunk)), to: worker) }
             store.workerLeft(identity: worker.bytes, why: "\(names[worker] ?? "\(worker)") silent past its lease")
             names[worker] = nil
+            hellos[worker] = nil
             peers[worker] = nil
         }
         heartbeatIfDue()
@@ -352,7 +355,11 @@ public final class CoordinatorServer {
 
     private func assign() {
         let eligible = Set(order.filter { id in jobs[id].map { [.queued, .running].contains($0.state) } ?? false })
-        for assignment in scheduler.assign(eligible: { eligible.contains($0) }) {
+        let canTake: (WorkerID, Scheduler.ChunkID) -> Bool = { worker, chunk in
+            guard let needed = self.jobs[chunk.job]?.featureNeeded(chunk: chunk.chunk) else { return true }
+            return self.hellos[worker]?.takes(needed) ?? false
+        }
+        for assignment in scheduler.assign(eligible: { eligible.contains($0) }, canTake: canTake) {
             guard let runner = jobs[assignment.chunk.job] else { continue }
             do {
                 if runner.state == .queued {
@@ -392,9 +399,14 @@ public final class CoordinatorServer {
                 let (credit, hello) = try message.decodeReady()
                 if names[worker] == nil {
                     settings.log("worker \(hello.name) joined (\(hello.threads) threads)")
+                    let missing = WorkerHello.Feature.all.filter { !hello.takes($0) }
+                    if !missing.isEmpty {
+                        settings.log("worker \(hello.name) is older than this coordinator: it gets no \(missing.joined(separator: " or ")) tasks (upgrade vst-worker)")
+                    }
                     store.workerJoined(identity: worker.bytes, name: hello.name)
                 }
                 names[worker] = hello.name
+                hellos[worker] = hello
                 peers[worker] = (workerSocket.lastPeer.address, workerSocket.lastPeer.user)
                 scheduler.name(worker, hello.name)
                 let orphaned = scheduler.ready(worker, credit: Int(credit), now: now)
@@ -485,6 +497,7 @@ public final class CoordinatorServer {
             let chunks = scheduler.release(worker)
             settings.log("worker \(names[worker] ?? "\(worker)") left" + (chunks.isEmpty ? "" : "; \(chunks.map(\.description).joined(separator: ", ")) back to the queue"))
             names[worker] = nil
+            hellos[worker] = nil
             peers[worker] = nil
             throughput.remove(worker)
         default:

@@ -360,6 +360,13 @@ final class JobRunner {
         return ready
     }
 
+    /// The worker feature (`WorkerHello.Feature`) chunk or seam `index`'s TASK needs; nil for
+    /// a plain chunk, which every worker takes.
+    func featureNeeded(chunk index: Int) -> String? {
+        if seamPlan.seam(index: index) != nil { return WorkerHello.Feature.seam }
+        return workersEncode ? WorkerHello.Feature.segment : nil
+    }
+
     /// The frames chunk or seam `index` renders.
     func renderRange(of index: Int) -> Range<Int>? {
         if plan.chunks.indices.contains(index) { return plan.chunks[index].renderRange }

@@ -263,8 +263,10 @@ public struct Scheduler: Sendable {
     // MARK: Assignment
 
     /// Hands queued chunks of jobs for which `eligible` is true to workers with credit, oldest
-    /// job and lowest chunk first, spreading over workers (the least busy worker goes first).
-    public mutating func assign(eligible: (UInt32) -> Bool = { _ in true }) -> [Assignment] {
+    /// job and lowest chunk first, spreading over workers (the least busy worker goes first), a
+    /// chunk only to a worker for which `canTake` is true (one that knows its kind of TASK).
+    public mutating func assign(eligible: (UInt32) -> Bool = { _ in true },
+                                canTake: (WorkerID, ChunkID) -> Bool = { _, _ in true }) -> [Assignment] {
         var result: [Assignment] = []
         var index = 0
         while index < queue.count {
@@ -275,13 +277,13 @@ public struct Scheduler: Sendable {
             }
             let withCredit = workers.filter { $0.value.credit > 0 }
             if withCredit.isEmpty { break }
-            let candidates = withCredit.filter { !isBlocklisted($0.key, for: id.job) }
+            let candidates = withCredit.filter { !isBlocklisted($0.key, for: id.job) && canTake($0.key, id) }
             guard let worker = candidates.min(by: { a, b in
                 a.value.chunks.count != b.value.chunks.count
                     ? a.value.chunks.count < b.value.chunks.count
                     : a.key.bytes.lexicographicallyPrecedes(b.key.bytes)
             })?.key else {
-                index += 1 // every worker with credit is blocklisted for this job
+                index += 1 // every worker with credit is blocklisted for this job or cannot take the chunk
                 continue
             }
             queue.remove(at: index)

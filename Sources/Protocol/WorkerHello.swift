@@ -6,10 +6,28 @@ public struct WorkerHello: Codable, Sendable, Equatable {
     /// Compute threads the worker renders with.
     public var threads: Int
     public var protocolVersion: UInt16
+    /// The kinds of TASK beyond plain chunks this worker takes (`Feature`); nil from a worker
+    /// older than the list, which takes none of them. The coordinator gives a worker only tasks it
+    /// takes, so a farm upgraded one machine at a time keeps working.
+    public var features: [String]?
 
-    public init(name: String, threads: Int, protocolVersion: UInt16 = MessageHeader.currentVersion) {
+    /// TASK kinds added after the first release of the wire format.
+    public enum Feature {
+        /// A chunk the worker encodes itself (`TaskSpec.segment`, answered with SEGMENT).
+        public static let segment = "segment"
+        /// A seam task (`TaskSpec.seam`).
+        public static let seam = "seam"
+        /// What this build takes.
+        public static let all = [segment, seam]
+    }
+
+    public init(name: String, threads: Int, protocolVersion: UInt16 = MessageHeader.currentVersion,
+                features: [String]? = Feature.all) {
         self.name = name
         self.threads = threads
         self.protocolVersion = protocolVersion
+        self.features = features
     }
+
+    public func takes(_ feature: String) -> Bool { features?.contains(feature) ?? false }
 }

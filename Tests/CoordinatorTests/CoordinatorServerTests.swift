@@ -41,6 +41,44 @@ import Protocol
         #expect(kinds.contains(.cancel))
     }
 
+    /// A worker older than worker-encoded chunks (its READY lists no features) is given none;
+    /// the same chunk goes to a worker that takes it.
+    @Test func workersGetOnlyTheTaskKindsTheyTake() throws {
+        let folder = try Tools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let server = try CoordinatorServer(bind: "tcp://127.0.0.1:*", control: "tcp://127.0.0.1:*",
+                                           settings: .init(lease: .seconds(10), dataDirectory: folder.appendingPathComponent("data"), durable: false))
+        defer { server.shutdown() }
+        let clip = try Tools.syntheticClip(in: folder, frames: 4)
+        let job = try server.addJob(JobRequest(input: clip, output: folder.appendingPathComponent("o.mkv").path, styles: [], method: "copy",
+                                               chunk: 4, overlap: 0, crf: 18, preset: "ultrafast"))
+        #expect(server.jobs[job]?.workersEncode == true)
+        let context = try ZMQContext()
+        defer { context.shutdown() }
+        let old = try Socket(context: context, type: .dealer), current = try Socket(context: context, type: .dealer)
+        defer { old.close(); current.close() }
+        func tasks(_ socket: Socket, steps: Int) throws -> Int {
+            var count = 0
+            for _ in 0..<steps {
+                server.step(timeout: .milliseconds(10))
+                while let frames = try socket.receive(timeout: .zero) {
+                    if try Message.decode(frames).kind == .task { count += 1 }
+                }
+            }
+            return count
+        }
+        try old.connect(server.workerEndpoint)
+        try old.send(Message.ready(credit: 1, hello: WorkerHello(name: "old", threads: 1, features: nil)).frames())
+        #expect(try tasks(old, steps: 50) == 0)
+        try current.connect(server.workerEndpoint)
+        try current.send(Message.ready(credit: 1, hello: WorkerHello(name: "new", threads: 1)).frames())
+        var received = 0
+        let deadline = ContinuousClock.now + .seconds(10)
+        while received == 0 && ContinuousClock.now < deadline { received += try tasks(current, steps: 5) }
+        #expect(received == 1)
+        #expect(try tasks(old, steps: 5) == 0)
+    }
+
     @Test func statusTableHasOneLinePerJob() {
         let table = StatusTable.render([JobStatus(job: 3, state: .running, framesDone: 10, framesTotal: 40, fps: 2.04,
                                                   etaSeconds: 15, workersBusy: 2, message: "running")])

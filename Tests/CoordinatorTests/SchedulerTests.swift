@@ -18,6 +18,23 @@ import Coordinator
         #expect(s.busyWorkerCount == 2 && s.queuedChunkCount == 1)
     }
 
+    /// A chunk added later (a seam task) goes before the job's waiting chunks, and only to a
+    /// worker that can take it; one nobody can take waits without holding up the rest.
+    @Test func addedChunksGoFirstAndOnlyToWorkersThatTakeThem() {
+        var s = Scheduler(lease: .seconds(10))
+        s.addJob(1, ranges: [0..<10, 8..<20, 18..<25])
+        s.addChunk(1, index: 3, range: 8..<12)
+        s.addChunk(1, index: 3, range: 0..<1)            // already there: ignored
+        s.addChunk(2, index: 0, range: 0..<5)            // no such job: ignored
+        s.ready(a, credit: 2, now: .zero)
+        let seamOnlyForB: (WorkerID, Scheduler.ChunkID) -> Bool = { worker, chunk in chunk.chunk != 3 || worker == b }
+        #expect(s.assign(canTake: seamOnlyForB).map(\.chunk.chunk) == [0, 1])
+        s.ready(b, credit: 1, now: .zero)
+        let seam = s.assign(canTake: seamOnlyForB)
+        #expect(seam.map(\.chunk.chunk) == [3] && seam.first?.worker == b && seam.first?.range == 8..<12)
+        #expect(s.queuedChunkCount == 1)
+    }
+
     @Test func silentWorkerLosesItsChunkWhichResumesAfterTheLastArrivedFrame() {
         var s = Scheduler(lease: .seconds(2))
         s.addJob(7, ranges: [0..<10])

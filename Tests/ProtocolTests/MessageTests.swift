@@ -158,4 +158,13 @@ import Protocol
         }
         #expect(decoded > 0 && rejected > 0)
     }
+
+    /// A worker older than `features` says nothing of them and takes none; this build takes all.
+    @Test func workerHelloFeaturesTellWhatAWorkerTakes() throws {
+        let old = try JSONPayload.decode(WorkerHello.self, from: Array(#"{"name":"w","threads":2,"protocolVersion":1}"#.utf8))
+        #expect(old.features == nil && !old.takes(WorkerHello.Feature.seam) && !old.takes(WorkerHello.Feature.segment))
+        let now = WorkerHello(name: "w", threads: 2)
+        #expect(now.takes(WorkerHello.Feature.seam) && now.takes(WorkerHello.Feature.segment))
+        #expect(try JSONPayload.decode(WorkerHello.self, from: JSONPayload.encode(now)) == now)
+    }
 }
