@@ -19,8 +19,9 @@ public struct SubmitOptions: Sendable {
     /// `--seam-tail`: frames after each overlap the hand-over goes on into (`Stitcher`); nil
     /// is `defaultSeamTail`.
     public var seamTail: Int?
-    /// `--seam-refine`: a seam task re-optimises each boundary's stitched frames (gatys).
-    public var seamRefine = false
+    /// `--seam-refine` / `--no-seam-refine`: a seam task re-optimises each boundary's stitched
+    /// frames (gatys); nil is `defaultSeamRefine`.
+    public var seamRefine: Bool?
     public var iters: Int?
     public var itersNext: Int?
     public var temporalWeight: Double?
@@ -74,7 +75,8 @@ public struct SubmitOptions: Sendable {
         let seamTail = self.seamTail ?? Self.defaultSeamTail(overlap: overlap, chunk: chunk)
         if seamTail < 0 || seamTail > chunk - overlap { throw .invalidOption("--seam-tail \(seamTail) must be in 0...\(chunk - overlap) (--chunk less --overlap)") }
         if seamTail > 0 && overlap == 0 { throw .invalidOption("--seam-tail needs an overlap to continue") }
-        if seamRefine && (method != "gatys" || overlap == 0) { throw .invalidOption("--seam-refine is for method gatys with an overlap") }
+        if seamRefine == true && (method != "gatys" || overlap == 0) { throw .invalidOption("--seam-refine is for method gatys with an overlap") }
+        let seamRefine = self.seamRefine ?? Self.defaultSeamRefine(method: method, overlap: overlap, initialization: initialization)
         if let iters, iters < 1 { throw .invalidOption("--iters \(iters) must be at least 1") }
         if let itersNext, itersNext < 1 { throw .invalidOption("--iters-next \(itersNext) must be at least 1") }
         if let temporalWeight, !(temporalWeight >= 0) || !temporalWeight.isFinite { throw .invalidOption("--temporal-weight must be a number >= 0") }
@@ -154,6 +156,16 @@ public struct SubmitOptions: Sendable {
     /// frames before the next overlap.
     public static func defaultSeamTail(overlap: Int, chunk: Int) -> Int {
         max(0, min(overlap, chunk - overlap))
+    }
+
+    /// Seam tasks when neither `--seam-refine` nor `--no-seam-refine` is given: on for gatys
+    /// chains that meet at a stitched boundary. The stitch blends two chains' strokes into a
+    /// softer frame (on bunny at 256 px up to 50x the style loss of the frames around it,
+    /// docs/benchmarks.md "Seam tasks"); the seam task restyles them for a quarter to a half
+    /// more rendering. Off with `--init` (per-frame rendering: both chunks render an overlap frame
+    /// alike, so the stitch is already that render) and where there is no overlap.
+    public static func defaultSeamRefine(method: String, overlap: Int, initialization: String?) -> Bool {
+        method == "gatys" && overlap > 0 && initialization == nil
     }
 
     /// Overlap when `--overlap` is not given: none for `reconet`, whose frames are independent

@@ -78,7 +78,7 @@ extension VSTCoord {
         @Option(help: "Frames per chunk.") var chunk = ChunkPlan.defaultChunkFrames
         @Option(help: "Frames each chunk also renders before its own, for stitching (default 4; 0 for reconet).") var overlap: Int?
         @Option(help: "Frames after each overlap the stitch goes on carrying the earlier chunk's look into (default: the overlap, at most chunk - overlap).") var seamTail: Int?
-        @Flag(help: "Re-optimise each boundary's overlap and tail frames in a seam task on any free worker, from their stitch, held to both neighbours (gatys).") var seamRefine = false
+        @Flag(inversion: .prefixedNo, help: "Re-optimise each boundary's overlap and tail frames in a seam task on any free worker, from their stitch, held to both neighbours (gatys; default: on, off with --init or no overlap).") var seamRefine: Bool?
         @Option(help: "Optimiser iterations of a chunk's first frame (gatys; default 100).") var iters: Int?
         @Option(help: "Iterations of every later frame (gatys; default 50).") var itersNext: Int?
         @Option(help: "Weight of the short-term temporal loss, 0 for none (gatys; default 200).") var temporalWeight: Double?

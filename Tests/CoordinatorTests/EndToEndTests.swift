@@ -133,9 +133,10 @@ import Media
         }
     }
 
-    /// `--seam-refine` end to end at a tiny size: each of the two boundaries (overlap 2, tail 2)
-    /// becomes a seam task, run by one of the two workers once both chunks rendered it, and the
-    /// film comes out whole. (GatysSeamRendererTests measures what the refinement does.)
+    /// Seam tasks (on by default for gatys) end to end at a tiny size: each of the two
+    /// boundaries (overlap 2, tail 2) becomes a seam task, run by one of the two workers once
+    /// both chunks rendered it, and the film comes out whole; `--no-seam-refine` parses.
+    /// (GatysSeamRendererTests measures what the refinement does.)
     @Test func seamRefineRunsASeamTaskPerBoundary() throws {
         let weights = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("models/vgg16.vstw").path
@@ -147,7 +148,7 @@ import Media
         _ = try Tools.ffmpeg(["-v", "error", "-f", "lavfi", "-i", "testsrc=size=32x32", "-frames:v", "1", style])
         let output = folder.appendingPathComponent("s.mkv").path
         let result = try ChildProcess.run(Tools.vstCoord, ["submit", clip, "--style", style, "--local-workers", "2", "--chunk", "4",
-                                                           "--overlap", "2", "--seam-tail", "2", "--seam-refine", "--iters", "3",
+                                                           "--overlap", "2", "--seam-tail", "2", "--iters", "3",
                                                            "--iters-next", "2", "--lossless", "--verbose", "--out", output],
                                           timeout: .seconds(300))
         #expect(result.status == 0, "\(result.stderr)")
@@ -157,5 +158,10 @@ import Media
         #expect(try Tools.videoTimes(output).count == 10)
         let refused = try ChildProcess.run(Tools.vstCoord, ["submit", clip, "--method", "copy", "--seam-refine", "--out", output])
         #expect(refused.status == 2 && refused.stderr.contains("--seam-refine"), "\(refused.stderr)")
+        let copied = folder.appendingPathComponent("c.mkv").path
+        let off = try ChildProcess.run(Tools.vstCoord, ["submit", clip, "--method", "copy", "--no-seam-refine", "--local-workers", "1",
+                                                        "--out", copied], timeout: .seconds(120))
+        #expect(off.status == 0, "\(off.stderr)")
+        #expect(try Tools.videoTimes(copied).count == 10)
     }
 }

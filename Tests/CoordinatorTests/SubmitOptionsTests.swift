@@ -69,6 +69,34 @@ import Coordinator
         }
     }
 
+    /// Seam tasks are on by default for warm-started gatys with an overlap, off for per-frame
+    /// rendering (`--init`), other methods and no overlap; `--no-seam-refine` turns them off and
+    /// an explicit `--seam-refine` where they cannot run is a usage error.
+    @Test func seamRefineIsOnByDefaultWhereChainsMeet() throws {
+        try withFiles { film, folder in
+            var options = SubmitOptions(input: film, output: folder.appendingPathComponent("out.mkv").path)
+            options.styles = [film]
+            let defaults = try options.makeRequest()
+            #expect(defaults.seamRefine == true && defaults.method == "gatys")
+            options.seamRefine = false
+            #expect(try options.makeRequest().seamRefine == nil)
+            options.seamRefine = nil
+            options.initialization = "content"
+            #expect(try options.makeRequest().seamRefine == nil)
+            options.seamRefine = true
+            #expect(try options.makeRequest().seamRefine == true)
+            options.initialization = nil
+            options.seamRefine = nil
+            options.overlap = 0
+            #expect(try options.makeRequest().seamRefine == nil)
+            options.seamRefine = true
+            #expect((try? options.makeRequest()) == nil)
+            options = SubmitOptions(input: film, output: folder.appendingPathComponent("out.mkv").path)
+            options.method = "copy"
+            #expect(try options.makeRequest().seamRefine == nil)
+        }
+    }
+
     @Test func listOptionsReadCommaSeparatedValues() throws {
         #expect(try SubmitOptions.list("1, 2,4", option: "--long-term", of: "frame distances") { Int($0) } == [1, 2, 4])
         #expect(throws: CoordinatorError.invalidOption("--style-weights 1,x is not a list of numbers")) {
