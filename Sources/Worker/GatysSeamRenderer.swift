@@ -17,6 +17,15 @@ import Protocol
 struct GatysSeamRenderer {
     let weights: VGGWeights?
 
+    /// How much more the seam's temporal losses weigh than the chain's (`--temporal-weight`). A
+    /// chain frame starts from the frame before, carried, so its temporal loss only has to hold
+    /// it there; a seam frame starts from a soft stitch that the style loss restyles freely, and
+    /// at the chain's weight the seam stepped about twice as much per frame as the stitch did.
+    /// Measured on scripts/demo.sh's job (docs/benchmarks.md, "Seam tasks"): boundary / interior
+    /// 1.46 at 1x, 1.31 at 4x, 1.25 at 16x, the seam frames' style loss 0.8-0.9x, 0.8-1.0x and
+    /// 1.0-1.3x an interior frame's (the stitch alone: 16-27x).
+    static let temporalBoost = 16.0
+
     func render(_ chunk: ChunkInput, emit: (Int, RGBImage) throws -> Void) throws {
         guard let seam = chunk.spec.seam, let warm = chunk.warmStart else { throw WorkerError.badTask("a seam task needs its seam and warm start") }
         let (options, renderer) = try GatysChunkRenderer.prepare(chunk, weights: weights)
@@ -74,11 +83,11 @@ struct GatysSeamRenderer {
             let i = local(frame)
             let back = try motions.motion(from: i - 1, to: i)
             var losses = [TemporalLoss(target: back.carry(before.planar).tensor, mask: back.reliability.data,
-                                       weight: options.temporalWeight)]
+                                       weight: Self.temporalBoost * options.temporalWeight)]
             if let after = frame + 1 < seam.seamEnd ? planned[frame + 1] : anchor {
                 let ahead = try motions.motion(from: i + 1, to: i)
                 losses.append(TemporalLoss(target: ahead.carry(after.planar).tensor, mask: ahead.reliability.data,
-                                           weight: options.temporalWeight))
+                                           weight: Self.temporalBoost * options.temporalWeight))
             }
             let extraLoss: GatysRenderer.ExtraLoss? = options.temporalWeight > 0
                 ? { x, g in losses.reduce(0) { $0 + $1.evaluate(x, gradient: &g) } } : nil
