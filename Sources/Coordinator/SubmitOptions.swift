@@ -161,7 +161,7 @@ public struct SubmitOptions: Sendable {
     /// Seam tasks when neither `--seam-refine` nor `--no-seam-refine` is given: on for gatys
     /// chains that meet at a stitched boundary. The stitch blends two chains' strokes into a
     /// softer frame (on bunny at 256 px up to 50x the style loss of the frames around it,
-    /// docs/benchmarks.md "Seam tasks"); the seam task restyles them for a quarter to a half
+    /// docs/benchmarks.md "Coherent Gatys"); the seam task restyles them for a quarter to a half
     /// more rendering. Off with `--init` (per-frame rendering: both chunks render an overlap frame
     /// alike, so the stitch is already that render) and where there is no overlap.
     public static func defaultSeamRefine(method: String, overlap: Int, initialization: String?) -> Bool {

@@ -21,9 +21,9 @@ struct GatysSeamRenderer {
     /// chain frame starts from the frame before, carried, so its temporal loss only has to hold
     /// it there; a seam frame starts from a soft stitch that the style loss restyles freely, and
     /// at the chain's weight the seam stepped about twice as much per frame as the stitch did.
-    /// Measured on scripts/demo.sh's job (docs/benchmarks.md, "Seam tasks"): boundary / interior
-    /// 1.46 at 1x, 1.31 at 4x, 1.25 at 16x, the seam frames' style loss 0.8-0.9x, 0.8-1.0x and
-    /// 1.0-1.3x an interior frame's (the stitch alone: 16-27x).
+    /// Measured on scripts/demo.sh's job (docs/benchmarks.md, "Coherent Gatys"): boundary /
+    /// interior 1.46 at 1x, 1.31 at 4x, 1.25 at 16x, the seam frames' style loss 0.8-0.9x,
+    /// 0.8-1.0x and 1.0-1.3x an interior frame's (the stitch alone: 16-27x).
     static let temporalBoost = 16.0
 
     func render(_ chunk: ChunkInput, emit: (Int, RGBImage) throws -> Void) throws {
@@ -77,19 +77,20 @@ struct GatysSeamRenderer {
         // The re-optimisation, in order: each frame starts from its stitch after the *refined*
         // frame before (so the start already agrees with what it is held to), held to that frame
         // and to what follows it: the planned stitch of the next frame, or the anchor.
+        let temporalWeight = Self.temporalBoost * options.temporalWeight
         var before = warm
         for frame in refined {
             if frame > first, chunk.shouldStop() { throw WorkerError.cancelled }
             let i = local(frame)
             let back = try motions.motion(from: i - 1, to: i)
             var losses = [TemporalLoss(target: back.carry(before.planar).tensor, mask: back.reliability.data,
-                                       weight: Self.temporalBoost * options.temporalWeight)]
+                                       weight: temporalWeight)]
             if let after = frame + 1 < seam.seamEnd ? planned[frame + 1] : anchor {
                 let ahead = try motions.motion(from: i + 1, to: i)
                 losses.append(TemporalLoss(target: ahead.carry(after.planar).tensor, mask: ahead.reliability.data,
-                                           weight: Self.temporalBoost * options.temporalWeight))
+                                           weight: temporalWeight))
             }
-            let extraLoss: GatysRenderer.ExtraLoss? = options.temporalWeight > 0
+            let extraLoss: GatysRenderer.ExtraLoss? = temporalWeight > 0
                 ? { x, g in losses.reduce(0) { $0 + $1.evaluate(x, gradient: &g) } } : nil
             let result: GatysRenderer.Result
             do {
