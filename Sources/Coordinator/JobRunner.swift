@@ -20,26 +20,30 @@ import Protocol
 ///
 /// Job folder: `frames/` (see `FrameStore`), `segments/`, `request.json`; progress is in the
 /// `JobStore` (see `JobJournal`).
+///
+/// Building TASKs is in JobRunner+Tasks.swift, turning renders into the output in
+/// JobRunner+Assembly.swift; the state they share is internal rather than private for that, and
+/// nothing outside the runner touches it.
 final class JobRunner {
     let id: UInt32
     let request: JobRequest
     let directory: URL
     let plan: ChunkPlan
-    private let source: InputFrameSource
-    private let store: FrameStore
-    private let journal: JobJournal
-    private let durable: Bool
+    let source: InputFrameSource
+    let store: FrameStore
+    let journal: JobJournal
+    let durable: Bool
     /// The segment being written: the chunk whose own frames it holds, and its encoder.
-    private var segment: (chunk: Int, writer: VideoWriter)?
+    var segment: (chunk: Int, writer: VideoWriter)?
     /// The background join of the segments into the output, once every segment is sealed.
-    private var joining: SegmentJoin?
-    private let styles: [[UInt8]]
-    private let styleWeights: [Double]
+    var joining: SegmentJoin?
+    let styles: [[UInt8]]
+    let styleWeights: [Double]
     /// The network of a `reconet` job, sent once to each worker.
-    private var model: JobModel?
+    var model: JobModel?
     /// Final frames from their renders: overlaps stitched in time along the input's motion, read
     /// by a second forward reader of the input (the first serves the tasks).
-    private lazy var stitcher: SeamStitcher = {
+    lazy var stitcher: SeamStitcher = {
         let (path, height, start) = (request.input, request.height, request.start)
         var reader: InputFrameSource?
         return SeamStitcher { frame in
@@ -47,13 +51,13 @@ final class JobRunner {
             return try reader!.frames(frame..<(frame + 1))[0]
         }
     }()
-    private let parameters: [String: String]
+    let parameters: [String: String]
     /// The seam tasks (`--seam-refine`; none otherwise), and those handed to the scheduler.
     let seamPlan: SeamPlan
-    private var seamsQueued: Set<Int> = []
+    var seamsQueued: Set<Int> = []
     /// The input frames of seam tasks, read by a third forward reader: seams are assigned in
     /// order but after the chunks around them, behind the task reader.
-    private lazy var seamSource: Result<InputFrameSource, MediaError> = {
+    lazy var seamSource: Result<InputFrameSource, MediaError> = {
         do throws(MediaError) {
             return .success(try InputFrameSource(path: request.input, height: request.height, start: request.start,
                                                  keep: request.overlap + (request.seamTail ?? 0) + 2))
@@ -65,13 +69,13 @@ final class JobRunner {
     let workersEncode: Bool
     /// Cuts each chunk's input clip when workers encode (opened at the first clip; its error
     /// is every clip's).
-    private lazy var clipper: Result<VideoClipper, MediaError> = {
+    lazy var clipper: Result<VideoClipper, MediaError> = {
         do throws(MediaError) { return .success(try VideoClipper(path: request.input, framePTS: source.framePTS)) } catch { return .failure(error) }
     }()
     /// The next relative frame to encode.
-    private(set) var nextOutput = 0
+    var nextOutput = 0
     /// The newest render each chunk delivered in order: the warm start if the chunk must move.
-    private var lastRender: [Int: (frame: Int, payload: [UInt8])] = [:]
+    var lastRender: [Int: (frame: Int, payload: [UInt8])] = [:]
     var state: JobStatus.State = .queued
     /// Higher runs first (`submit --priority`); equal priorities run in submission order.
     var priority = 0
@@ -83,7 +87,7 @@ final class JobRunner {
     private(set) var latestStored: (chunk: Int, frame: Int, payload: [UInt8])?
     /// The newest SEGMENT stored (workers encode): its chunk and last frame (absolute).
     private(set) var latestSegment: (chunk: Int, frame: Int)?
-    private(set) var renderEnded: ContinuousClock.Instant?
+    var renderEnded: ContinuousClock.Instant?
 
     var frameCount: Int { plan.frameCount }
     var width: Int { source.info.width }
@@ -200,7 +204,7 @@ final class JobRunner {
 
     /// The render of the frame just before chunk k's own range, by chunk k: its warm start
     /// if it must resume at its first own frame, so it outlives the earlier chunk's segment.
-    private func keptForWarmStart(_ render: JobJournal.Render) -> Bool {
+    func keptForWarmStart(_ render: JobJournal.Render) -> Bool {
         let chunk = plan.chunks[render.chunk]
         return render.frame == chunk.ownStart - 1 && chunk.renderStart < chunk.ownStart
             && !journal.sealedChunks.contains(render.chunk)
@@ -221,156 +225,13 @@ final class JobRunner {
 
     /// The stretch of sound to copy and the timestamp shift: a slice (--start/--frames) keeps
     /// only its stretch of sound and starts at zero.
-    private var outputWindow: (window: TimeWindow?, offset: Int64) {
+    var outputWindow: (window: TimeWindow?, offset: Int64) {
         let isSlice = plan.frameCount < source.info.frameCount
         guard isSlice else { return (nil, 0) }
         let first = source.pts(of: 0)
         let window = TimeWindow(start: first, end: plan.frameCount + request.start < source.info.frameCount
                                     ? source.pts(of: plan.frameCount) : nil, timeBase: source.info.timeBase)
         return (window, first - source.info.startPTS)
-    }
-
-    /// The TASK for `assignment`: the chunk's input frames from where it (re)starts, with the
-    /// last frame it delivered as warm start when it resumes, and the job's model when this
-    /// worker has not been sent it yet (`modelAttached`).
-    func task(for assignment: Scheduler.Assignment, keepAlive: () -> Void = {}) throws(CoordinatorError)
-        -> (message: Message, modelAttached: ModelReference?) {
-        if let seam = seamPlan.seam(index: assignment.chunk.chunk) {
-            return (.task(try seamPayload(seam, assignment: assignment, keepAlive: keepAlive)), nil)
-        }
-        let chunk = plan.chunks[assignment.chunk.chunk]
-        let spec = TaskSpec(job: id, chunk: UInt32(chunk.index), renderStart: absolute(chunk.renderStart),
-                            ownStart: absolute(chunk.ownStart), end: absolute(chunk.end),
-                            width: source.info.width, height: source.info.height, method: request.method,
-                            parameters: parameters, styleCount: styles.count, styleWeights: styleWeights, frameCount: 0)
-        var payload = workersEncode ? try clipPayload(spec, chunk: chunk)
-            : try framesPayload(spec, chunk: chunk, assignment: assignment, keepAlive: keepAlive)
-        if let next = model?.next(for: assignment.worker) {
-            payload.spec.model = next.reference
-            payload.model = next.bytes
-        }
-        return (.task(payload), payload.model == nil ? nil : payload.spec.model)
-    }
-
-    /// A TASK for a worker that encodes the chunk: the film's own packets for it as a clip, and
-    /// the timestamps and encoder settings of its segment.
-    private func clipPayload(_ spec: TaskSpec, chunk: ChunkPlan.Chunk) throws(CoordinatorError) -> TaskPayload {
-        let clip: VideoClip
-        do { clip = try clipper.get().clip(frames: absolute(chunk.renderStart)..<absolute(chunk.end)) } catch {
-            throw .badInput(path: request.input, reason: "\(error)")
-        }
-        var spec = spec
-        let (timeBase, rate) = (source.info.timeBase, source.info.frameRate)
-        spec.segment = SegmentSpec(scaleHeight: request.height, clipPTS: clip.pts, outputPTS: chunk.renderRange.map { source.pts(of: $0) },
-                                   timeBase: [timeBase.numerator, timeBase.denominator], frameRate: [rate.numerator, rate.denominator],
-                                   crf: request.crf, preset: request.preset, lossless: request.lossless,
-                                   container: (segmentPath(chunk.index) as NSString).pathExtension, clipBytes: clip.bytes.count)
-        return TaskPayload(spec: spec, styles: styles, frames: [], clip: clip.bytes)
-    }
-
-    /// A TASK of decoded input frames from where the chunk (re)starts, with the last frame it
-    /// delivered as warm start when it resumes. Without that render the chunk starts over:
-    /// duplicates are stored once.
-    private func framesPayload(_ spec: TaskSpec, chunk: ChunkPlan.Chunk, assignment: Scheduler.Assignment,
-                               keepAlive: () -> Void) throws(CoordinatorError) -> TaskPayload {
-        var warm: (frame: Int, payload: [UInt8])?
-        if assignment.isResumption {
-            let frame = assignment.firstFrame - 1
-            if let last = lastRender[chunk.index], last.frame == frame {
-                warm = last
-            } else if let stored = store.read(chunk: chunk.index, frame: frame) {
-                warm = (frame, stored)
-            }
-        }
-        let first = warm?.frame ?? chunk.renderStart
-        let images: [RGBImage]
-        do { images = try source.frames(first..<chunk.end, keepAlive: keepAlive) } catch { throw .badInput(path: request.input, reason: "\(error)") }
-        var spec = spec
-        spec.frameCount = images.count
-        spec.warmStartFrame = warm.map { absolute($0.frame) }
-        let frames = images.map { FramePayload.encode(width: $0.width, height: $0.height, pixels: $0.pixels) }
-        return TaskPayload(spec: spec, styles: styles, frames: frames, warmStart: warm?.payload)
-    }
-
-    /// A seam task from `assignment.firstFrame` (past the seam's start when it resumes): the
-    /// input frames from the one before it to the anchor, that frame's final render as the warm
-    /// start, and both chunks' renders of every frame still to refine (`SeamSpec`).
-    private func seamPayload(_ seam: SeamPlan.Seam, assignment: Scheduler.Assignment,
-                             keepAlive: () -> Void) throws(CoordinatorError) -> TaskPayload {
-        let first = assignment.firstFrame
-        func stored(_ chunk: Int, _ frame: Int) throws(CoordinatorError) -> [UInt8] {
-            if let last = lastRender[chunk], last.frame == frame { return last.payload }
-            guard let bytes = store.read(chunk: chunk, frame: frame) else {
-                throw .jobFailed(job: id, reason: "the render of frame \(frame) by chunk \(chunk) for seam \(seam.index) is gone")
-            }
-            return bytes
-        }
-        let before = finalRender(of: first - 1)
-        let warm = try stored(before.chunk, first - 1)
-        var renders: [[UInt8]] = []
-        for frame in first..<seam.range.upperBound {
-            if frame < seam.later.ownStart { renders.append(try stored(seam.earlier.index, frame)) }
-            renders.append(try stored(seam.later.index, frame))
-        }
-        if let anchor = seam.anchor { renders.append(try stored(seam.later.index, anchor)) }
-        let inputEnd = (seam.anchor ?? seam.range.upperBound - 1) + 1
-        let images: [RGBImage]
-        do { images = try seamSource.get().frames((first - 1)..<inputEnd, keepAlive: keepAlive) } catch {
-            throw .badInput(path: request.input, reason: "\(error)")
-        }
-        let spec = TaskSpec(job: id, chunk: UInt32(seam.index), renderStart: absolute(seam.range.lowerBound - 1),
-                            ownStart: absolute(seam.range.lowerBound), end: absolute(inputEnd),
-                            width: source.info.width, height: source.info.height, method: request.method,
-                            parameters: parameters, styleCount: styles.count, styleWeights: styleWeights, frameCount: images.count,
-                            warmStartFrame: absolute(first - 1),
-                            seam: SeamSpec(laterRenderStart: absolute(seam.later.renderStart), laterOwnStart: absolute(seam.later.ownStart),
-                                           tail: request.seamTail ?? 0, seamEnd: absolute(seam.range.upperBound), anchored: seam.anchor != nil))
-        return TaskPayload(spec: spec, styles: styles, frames: images.map { FramePayload.encode(width: $0.width, height: $0.height, pixels: $0.pixels) },
-                           warmStart: warm, renders: renders)
-    }
-
-    /// Which render is frame `frame`'s final one, outside the stitched overlaps: a seam's when
-    /// the frame is in one, else its owner's.
-    private func finalRender(of frame: Int) -> JobJournal.Render {
-        if let seam = seamPlan.seam(containing: frame) { return .init(chunk: seam.index, frame: frame) }
-        return .init(chunk: frame / plan.chunkFrames, frame: frame)
-    }
-
-    /// Seam tasks whose renders are all stored now and that the scheduler has not been given
-    /// (each once per process), with where each starts; a finished seam is only marked.
-    func readySeams() -> [(index: Int, range: Range<Int>, resumeAt: Int)] {
-        var ready: [(index: Int, range: Range<Int>, resumeAt: Int)] = []
-        for seam in seamPlan.seams where !seamsQueued.contains(seam.index) {
-            let first = resumePoint(chunk: seam.index)
-            if first >= seam.range.upperBound {
-                seamsQueued.insert(seam.index)
-                continue
-            }
-            func has(_ chunk: Int, _ frame: Int) -> Bool { journal.stored.contains(.init(chunk: chunk, frame: frame)) }
-            var needed = [finalRender(of: first - 1)]
-            for frame in first..<seam.range.upperBound {
-                if frame < seam.later.ownStart { needed.append(.init(chunk: seam.earlier.index, frame: frame)) }
-                needed.append(.init(chunk: seam.later.index, frame: frame))
-            }
-            if let anchor = seam.anchor { needed.append(.init(chunk: seam.later.index, frame: anchor)) }
-            guard needed.allSatisfy({ has($0.chunk, $0.frame) }) else { continue }
-            seamsQueued.insert(seam.index)
-            ready.append((seam.index, seam.range, first))
-        }
-        return ready
-    }
-
-    /// The worker feature (`WorkerHello.Feature`) chunk or seam `index`'s TASK needs; nil for
-    /// a plain chunk, which every worker takes.
-    func featureNeeded(chunk index: Int) -> String? {
-        if seamPlan.seam(index: index) != nil { return WorkerHello.Feature.seam }
-        return workersEncode ? WorkerHello.Feature.segment : nil
-    }
-
-    /// The frames chunk or seam `index` renders.
-    func renderRange(of index: Int) -> Range<Int>? {
-        if plan.chunks.indices.contains(index) { return plan.chunks[index].renderRange }
-        return seamPlan.seam(index: index)?.range
     }
 
     /// `worker` may no longer hold this job's model (it failed a chunk, left, or its TASK was
@@ -458,143 +319,6 @@ final class JobRunner {
         lastRender[chunk] = nil
     }
 
-    /// Encodes frames that are final (every render covering them stored), in order, into their
-    /// chunk's segment for about `budget` (at least one frame), so that the coordinator's loop
-    /// stays responsive; `keepAlive` runs after every frame (the loop heartbeats from it).
-    /// Seals each segment after its last frame; after the last one, starts the join and, on a
-    /// later call, finishes the job when the join is done. Returns how many frames it encoded.
-    @discardableResult
-    func assemble(budget: Duration = .milliseconds(150), keepAlive: () -> Void = {}) throws(CoordinatorError) -> Int {
-        guard !journal.isFinished else { return 0 }
-        var encoded = 0
-        if workersEncode {
-            // The workers' segments are final as they come: only the order is the runner's.
-            while nextOutput < plan.frameCount, case let owner = plan.chunks[nextOutput / plan.chunkFrames],
-                  journal.sealedChunks.contains(owner.index) {
-                encoded += owner.end - nextOutput
-                nextOutput = owner.end
-            }
-            if nextOutput >= plan.frameCount { try join() }
-            return encoded
-        }
-        let deadline = ContinuousClock.now + budget
-        while (encoded == 0 || ContinuousClock.now < deadline) && nextOutput < plan.frameCount {
-            let frame = nextOutput
-            let final: [UInt8]
-            if let seam = seamPlan.seam(containing: frame) {
-                // A refined seam is final as it is; its first frame waits for the whole seam, so
-                // that no render it may still need (a resumed seam's warm start, the overlap's)
-                // is released by the earlier chunk's seal.
-                guard resumePoint(chunk: seam.index) >= seam.range.upperBound, let bytes = store.read(chunk: seam.index, frame: frame) else {
-                    return encoded
-                }
-                do { final = try FramePayload.decode(bytes).pixels } catch {
-                    throw .jobFailed(job: id, reason: "stored frame \(frame) of seam \(seam.index) is corrupt: \(error)")
-                }
-            } else {
-            let renders = plan.chunks(rendering: frame)
-            var pixels: [[UInt8]] = []
-            for chunk in renders {
-                guard let bytes = store.read(chunk: chunk.index, frame: frame) else { return encoded }
-                do { pixels.append(try FramePayload.decode(bytes).pixels) } catch {
-                    throw .jobFailed(job: id, reason: "stored frame \(frame) of chunk \(chunk.index) is corrupt: \(error)")
-                }
-            }
-            do {
-                let last = renders[renders.count - 1]
-                final = try stitcher.final(frame: frame, renders: pixels, position: frame - last.renderStart,
-                                           overlapLength: last.overlapRange.count, tail: seamPlan.seams.isEmpty ? request.seamTail ?? 0 : 0)
-            } catch {
-                throw .jobFailed(job: id, reason: "stitching frame \(frame): \(error)")
-            }
-            }
-            let owner = plan.chunks[frame / plan.chunkFrames]
-            do {
-                try segmentWriter(for: owner.index)
-                    .write(RGBImage(width: source.info.width, height: source.info.height, pixels: final), pts: source.pts(of: frame))
-            } catch {
-                throw .jobFailed(job: id, reason: "writing \(segmentPath(owner.index)): \(error)")
-            }
-            nextOutput += 1
-            encoded += 1
-            if nextOutput == owner.end { try seal(owner) }
-            keepAlive()
-        }
-        if nextOutput >= plan.frameCount { try join() }
-        return encoded
-    }
-
-    private func segmentWriter(for chunk: Int) throws(MediaError) -> VideoWriter {
-        if let segment, segment.chunk == chunk { return segment.writer }
-        let writer = try VideoWriter(path: segmentPath(chunk), width: source.info.width, height: source.info.height,
-                                     frameRate: source.info.frameRate, timeBase: source.info.timeBase,
-                                     options: EncoderOptions(crf: request.crf, preset: request.preset, lossless: request.lossless))
-        segment = (chunk, writer)
-        return writer
-    }
-
-    /// Finishes `chunk`'s segment, puts it on disk (fsync), records it sealed, then deletes the
-    /// renders it holds: the owner's, and the next chunk's overlap renders except the last,
-    /// which stays as that chunk's warm start until its own segment is sealed.
-    private func seal(_ chunk: ChunkPlan.Chunk) throws(CoordinatorError) {
-        guard let segment, segment.chunk == chunk.index else { return }
-        let path = segmentPath(chunk.index)
-        do {
-            try segment.writer.finish()
-            try syncIfDurable(path)
-        } catch {
-            throw .jobFailed(job: id, reason: "finishing \(path): \(error)")
-        }
-        self.segment = nil
-        var released = journal.stored.filter { $0.chunk == chunk.index }
-        for frame in chunk.ownRange {
-            if let seam = seamPlan.seam(containing: frame), journal.stored.contains(.init(chunk: seam.index, frame: frame)) {
-                released.insert(.init(chunk: seam.index, frame: frame))
-            }
-            for other in plan.chunks(rendering: frame) where other.index != chunk.index {
-                let render = JobJournal.Render(chunk: other.index, frame: frame)
-                if journal.stored.contains(render) && !keptForWarmStart(render) { released.insert(render) }
-            }
-        }
-        try journal.recordSealed(chunk.index, released: Array(released))
-        for render in released { store.remove(chunk: render.chunk, frame: render.frame) }
-    }
-
-    /// Puts a finished segment file on disk (fsync) before it is recorded sealed.
-    private func syncIfDurable(_ path: String) throws {
-        guard durable else { return }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try handle.synchronize()
-        try handle.close()
-    }
-
-    /// Joins the sealed segments into the output on a background thread (a long film's join
-    /// takes a while, and the loop must keep heartbeating); on the call that finds it done,
-    /// records the job finished and deletes the segments.
-    private func join() throws(CoordinatorError) {
-        guard !journal.isFinished else { return }
-        if let joining {
-            guard let result = joining.result else { return }
-            self.joining = nil
-            switch result {
-            case .success:
-                journal.recordFinished()
-                renderEnded = .now
-                try? FileManager.default.removeItem(at: segmentsDirectory)
-            case .failure(let error):
-                throw .jobFailed(job: id, reason: "joining the segments into \(request.output): \(error)")
-            }
-            return
-        }
-        let (window, offset) = outputWindow
-        let segments = plan.chunks.map { segmentPath($0.index) }
-        let output = request.output, input = request.input, timeBase = source.info.timeBase
-        joining = SegmentJoin {
-            try SegmentJoiner.join(segments: segments, into: output, timeBase: timeBase, copyingStreamsFrom: input,
-                                   window: window, timestampOffset: offset)
-        }
-    }
-
     /// Stored renders on disk now.
     var storedFrameCount: Int { store.count() }
 
@@ -634,5 +358,5 @@ final class JobRunner {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    private func absolute(_ frame: Int) -> Int { request.start + frame }
+    func absolute(_ frame: Int) -> Int { request.start + frame }
 }
