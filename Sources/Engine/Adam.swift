@@ -6,6 +6,8 @@ public struct Adam: Sendable {
     public var beta1: Double = 0.9
     public var beta2: Double = 0.999
     public var epsilon: Double = 1e-8
+    /// Where each coordinate must stay (each step is clamped into the box); nil for none.
+    public var bounds: BoxBounds?
 
     public init(learningRate: Double) { self.learningRate = learningRate }
 
@@ -13,6 +15,7 @@ public struct Adam: Sendable {
     public func minimize(_ x: inout [Float], iterations: Int, objective: Objective,
                          progress: OptimizerProgress = { _, _ in true }) -> OptimizationResult {
         let n = x.count
+        bounds?.clamp(&x)
         var g = [Float](repeating: 0, count: n)
         var m = [Float](repeating: 0, count: n), v = [Float](repeating: 0, count: n)
         var f = objective(x, &g)
@@ -32,6 +35,7 @@ public struct Adam: Sendable {
                 v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
                 x[i] -= rate * m[i] / (v[i].squareRoot() + eps)
             }
+            bounds?.clamp(&x)
             f = objective(x, &g)
             result.evaluations += 1
             result.iterations = step

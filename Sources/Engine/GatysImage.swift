@@ -42,6 +42,17 @@ public enum GatysImage {
     /// Clamps to 0...255.
     public static func clamped(_ rgb: Tensor) -> Tensor { rgb.map { min(255, max(0, $0)) } }
 
+    /// The Caffe-space values (BGR minus the mean, planes of `plane` values) that an RGB 0...255
+    /// picture can hold: channel c from -mean[c] to 255 - mean[c].
+    static func caffeBounds(count: Int, plane: Int) -> BoxBounds {
+        var lower = [Float](repeating: 0, count: count), upper = lower
+        for i in 0..<count {
+            lower[i] = -VGGWeights.meanBGR[(i / plane) % 3]
+            upper[i] = 255 + lower[i]
+        }
+        return BoxBounds(lower: lower, upper: upper)
+    }
+
     /// A seeded noise image: mid-grey plus uniform noise of amplitude 64.
     public static func noise(width: Int, height: Int, seed: UInt64) -> Tensor {
         var state = seed

@@ -129,12 +129,22 @@ public final class GatysRenderer {
             if first == nil { first = last }
             return v
         }
+        // The optimisers keep the picture inside 0...255: what a render delivers is an 8-bit
+        // picture, so the losses it reports must be those of a picture that holds. Unbounded, 200
+        // L-BFGS iterations on a film frame overshot so far that the saved (clamped) picture's
+        // style loss was 1.5x the reported one (docs/benchmarks.md, Gatys). Minimising the loss of
+        // the clamped picture instead leaves overshooting pixels stuck where its gradient is zero.
+        let bounds = GatysImage.caffeBounds(count: x.count, plane: shape[2] * shape[3])
         let result: OptimizationResult
         switch options.optimizer {
         case .lbfgs(let history):
-            result = LBFGS(historySize: history).minimize(&x, iterations: iterations, objective: wrapped, progress: report)
+            var lbfgs = LBFGS(historySize: history)
+            lbfgs.bounds = bounds
+            result = lbfgs.minimize(&x, iterations: iterations, objective: wrapped, progress: report)
         case .adam(let rate):
-            result = Adam(learningRate: rate).minimize(&x, iterations: iterations, objective: wrapped, progress: report)
+            var adam = Adam(learningRate: rate)
+            adam.bounds = bounds
+            result = adam.minimize(&x, iterations: iterations, objective: wrapped, progress: report)
         }
         let image = GatysImage.clamped(GatysImage.fromCaffe(Tensor(shape: shape, scalars: x)))
         return Result(image: image, iterations: result.iterations, evaluations: result.evaluations,

@@ -11,6 +11,11 @@
 /// accepted when f(x + t d) <= f(x) + c1 t g'd, otherwise t is cut (quadratic interpolation,
 /// clamped to [0.1 t, 0.5 t]). Pairs with y's <= 1e-10 |y|^2 are skipped so H stays positive
 /// definite without a Wolfe curvature test. Non-descent directions reset the history.
+///
+/// With `bounds`, the iterates stay in the box: x starts clamped, each trial is the clamped
+/// x + t d, coordinates held at a bound by an outward gradient get no direction, the Armijo test
+/// uses the step actually taken, g'(P(x + t d) - x), and the gradient tolerance applies to the
+/// projected gradient (a simple projected L-BFGS, not the full L-BFGS-B of Byrd et al. 1995).
 public struct LBFGS: Sendable {
     public var historySize: Int
     /// Armijo sufficient-decrease constant.
@@ -21,6 +26,8 @@ public struct LBFGS: Sendable {
     public var gradientTolerance: Double = 1e-9
     /// Stop when |f_new - f_old| falls below this (relative to max(1, |f|)).
     public var changeTolerance: Double = 1e-12
+    /// Where each coordinate must stay; nil for none.
+    public var bounds: BoxBounds?
 
     public init(historySize: Int = 20) {
         precondition(historySize > 0, "LBFGS: history size must be positive")
@@ -31,9 +38,11 @@ public struct LBFGS: Sendable {
     public func minimize(_ x: inout [Float], iterations: Int, objective: Objective,
                          progress: OptimizerProgress = { _, _ in true }) -> OptimizationResult {
         let n = x.count
+        bounds?.clamp(&x)
         var g = [Float](repeating: 0, count: n)
         var f = objective(x, &g)
         var result = OptimizationResult(iterations: 0, evaluations: 1, initialLoss: f, finalLoss: f)
+        var projected = [Float](repeating: 0, count: n)
         var sHistory: [[Float]] = [], yHistory: [[Float]] = [], rhoHistory: [Double] = []
         var trial = [Float](repeating: 0, count: n)
         var gTrial = [Float](repeating: 0, count: n)
@@ -41,19 +50,23 @@ public struct LBFGS: Sendable {
         var steepestStep: Double? = nil
 
         for iteration in 1...max(1, iterations) where iterations > 0 {
-            if g.reduce(Float(0), { max($0, abs($1)) }) <= Float(gradientTolerance) { break }
-            direction(g, sHistory, yHistory, rhoHistory, into: &d)
+            // The gradient with held coordinates zeroed: the whole gradient when there are no bounds.
+            for i in 0..<n { projected[i] = g[i] }
+            bounds?.zeroingHeld(&projected, x: x, g: g)
+            if projected.reduce(Float(0), { max($0, abs($1)) }) <= Float(gradientTolerance) { break }
+            direction(projected, sHistory, yHistory, rhoHistory, into: &d)
+            bounds?.zeroingHeld(&d, x: x, g: g)
             var gtd = dot(g, d)
             if !(gtd < 0) {
                 sHistory.removeAll(); yHistory.removeAll(); rhoHistory.removeAll()
-                for i in 0..<n { d[i] = -g[i] }
+                for i in 0..<n { d[i] = -projected[i] }
                 gtd = dot(g, d)
             }
             var t: Double = 1
             if sHistory.isEmpty {
                 // No curvature known (first iteration, or every pair so far had y's <= 0, as
                 // under negative curvature): steepest descent, its step grown from the last one.
-                let gMax = g.reduce(0.0) { max($0, Double(abs($1))) }
+                let gMax = projected.reduce(0.0) { max($0, Double(abs($1))) }
                 t = steepestStep.map { $0 * 4 } ?? min(1, 1 / max(gMax, 1e-30))
             }
             let steepest = sHistory.isEmpty
@@ -61,9 +74,18 @@ public struct LBFGS: Sendable {
             var fTrial = f
             for _ in 0...maxBacktracks {
                 for i in 0..<n { trial[i] = x[i] + Float(t) * d[i] }
+                var decrease = t * gtd
+                if let bounds {
+                    // Clamping can shorten the step, so the predicted decrease is that of the step
+                    // taken; the loss must also not go up, which t * gtd < 0 alone ensures.
+                    bounds.clamp(&trial)
+                    decrease = 0
+                    for i in 0..<n { decrease += Double(g[i]) * Double(trial[i] - x[i]) }
+                    decrease = min(decrease, 0)
+                }
                 fTrial = objective(trial, &gTrial)
                 result.evaluations += 1
-                if fTrial.isFinite && fTrial <= f + c1 * t * gtd { accepted = true; break }
+                if fTrial.isFinite && fTrial <= f + c1 * decrease { accepted = true; break }
                 // Minimiser of the quadratic through f, f'(0) = gtd and f(t); kept in [0.1t, 0.5t].
                 let q = fTrial.isFinite ? -gtd * t * t / (2 * (fTrial - f - gtd * t)) : 0.1 * t
                 t = min(max(q, 0.1 * t), 0.5 * t)

@@ -85,6 +85,31 @@ import Testing
             try renderer.render(content: content, initial: Self.picture(8, 5, seed: 1), iterations: 1)
         }
     }
+
+    /// A hook pulls the red plane towards 400, past what a picture holds: the optimum of the
+    /// unbounded variable lies outside 0...255. The render must still report the losses of the
+    /// picture it returns, which holds in 0...255, and the red plane must reach the bound.
+    @Test(arguments: [GatysOptions.Optimizer.lbfgs(historySize: 5), .adam(learningRate: 20)])
+    func reportedLossesAreThoseOfTheDeliveredPicture(optimizer: GatysOptions.Optimizer) throws {
+        let weights = VGGNetworkTests.randomWeights(Self.tiny, seed: 35)
+        var o = Self.options()
+        o.optimizer = optimizer
+        let renderer = try GatysRenderer(weights: weights, options: o, styles: [.init(image: Self.picture(10, 8, seed: 8))])
+        let content = Self.picture(8, 6, seed: 9)
+        let plane = 8 * 6
+        let hook: GatysRenderer.ExtraLoss = { image, gradient in
+            var s = 0.0
+            for i in 0..<plane { let d = image[i] - 400; s += 0.1 * Double(d * d); gradient[i] += 0.2 * d }
+            return s
+        }
+        let r = try renderer.render(content: content, iterations: 40, extraLoss: hook)
+        let red = r.image.scalars[0..<plane]
+        #expect(red.filter { $0 >= 254.9 }.count >= plane / 4)
+        let targets = renderer.network.forward(GatysImage.toCaffe(content), capture: Set(o.contentLayers))
+        let delivered = renderer.evaluate(GatysImage.toCaffe(r.image), contentTargets: targets, extraLoss: hook).0
+        #expect(abs(delivered.total - r.final.total) <= 1e-3 * r.final.total)
+        #expect(r.final.total < r.initial.total)
+    }
 }
 
 @Suite struct GatysStillTests {

@@ -62,4 +62,66 @@ import Testing
         #expect(zip(x, centre).allSatisfy { abs($0 - $1) < 1e-2 })
         #expect(r.iterations == 2000 && r.evaluations == 2001)
     }
+
+    /// A box that cuts the quadratic's centre c off from above in every third coordinate
+    /// ([c + 0.5, c + 2]), from below in the next ([c - 2, c - 0.5]) and holds it in the rest
+    /// ([c - 1, c + 1]). The bounded minimum of a separable function is c clamped into the box.
+    static func boxAroundHalfTheCentre(_ centre: [Float]) -> BoxBounds {
+        let offsets: [(Float, Float)] = [(0.5, 2), (-2, -0.5), (-1, 1)]
+        return BoxBounds(lower: centre.indices.map { centre[$0] + offsets[$0 % 3].0 },
+                         upper: centre.indices.map { centre[$0] + offsets[$0 % 3].1 })
+    }
+
+    @Test func lbfgsStaysInABoxAndFindsTheClampedMinimum() {
+        let (f, centre) = Self.quadratic(dimension: 24)
+        let box = Self.boxAroundHalfTheCentre(centre)
+        var expected = centre
+        box.clamp(&expected)
+        #expect(expected != centre)  // the box does cut the centre off
+        var lbfgs = LBFGS(historySize: 6)
+        lbfgs.bounds = box
+        var x = [Float](repeating: 40, count: 24)  // starts outside: clamped first
+        var inside = true
+        let bounded: Objective = { x, g in
+            inside = inside && x.indices.allSatisfy { box.lower[$0] <= x[$0] && x[$0] <= box.upper[$0] }
+            return f(x, &g)
+        }
+        var losses: [Double] = []
+        _ = lbfgs.minimize(&x, iterations: 300, objective: bounded) { _, loss in losses.append(loss); return true }
+        #expect(inside)
+        #expect(zip(x, expected).allSatisfy { abs($0 - $1) < 1e-3 }, "ended at \(x), expected \(expected)")
+        #expect(zip(losses, losses.dropFirst()).allSatisfy { $1 <= $0 })
+    }
+
+    @Test func adamStaysInABoxAndFindsTheClampedMinimum() {
+        let (f, centre) = Self.quadratic(dimension: 16)
+        let box = Self.boxAroundHalfTheCentre(centre)
+        var expected = centre
+        box.clamp(&expected)
+        #expect(expected != centre)
+        var adam = Adam(learningRate: 0.05)
+        adam.bounds = box
+        var x = [Float](repeating: -40, count: 16)
+        var inside = true
+        let bounded: Objective = { x, g in
+            inside = inside && x.indices.allSatisfy { box.lower[$0] <= x[$0] && x[$0] <= box.upper[$0] }
+            return f(x, &g)
+        }
+        _ = adam.minimize(&x, iterations: 2000, objective: bounded)
+        #expect(inside)
+        #expect(zip(x, expected).allSatisfy { abs($0 - $1) < 1e-2 }, "ended at \(x), expected \(expected)")
+    }
+
+    /// Bounds the path never touches leave it the unbounded one (to float rounding: the Armijo
+    /// test then measures the step taken rather than t g'd).
+    @Test func lbfgsWithFarBoundsTakesTheUnboundedPath() {
+        let (f, _) = Self.quadratic(dimension: 12)
+        var free = [Float](repeating: 0, count: 12), boxed = free
+        let a = LBFGS(historySize: 5).minimize(&free, iterations: 30, objective: f)
+        var lbfgs = LBFGS(historySize: 5)
+        lbfgs.bounds = BoxBounds(lower: .init(repeating: -1e6, count: 12), upper: .init(repeating: 1e6, count: 12))
+        let b = lbfgs.minimize(&boxed, iterations: 30, objective: f)
+        #expect(a.iterations == b.iterations)
+        #expect(zip(free, boxed).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) })
+    }
 }
