@@ -62,6 +62,8 @@ done
 if [ "$gatys" -gt 0 ]; then
     "$bin/vst" stylize "$out/0100.png" "${objective[@]}" --iters "$gatys" --print-every 10 \
         --out "$out/gatys-0100.png" 2>&1 | sed -n "s/^done:.*style loss [^ ]* -> \([^,]*\), content loss [^ ]* -> \([^,]*\), total [^ ]* -> \(.*\)/gatys $gatys iterations: style \1 content \2 total \3/p"
+    # The saved 8-bit picture, evaluated afresh: what a user of the render actually gets.
+    echo "gatys picture as saved: $(losses "$out/gatys-0100.png")"
 fi
 
 for m in "$model" "$twin"; do
