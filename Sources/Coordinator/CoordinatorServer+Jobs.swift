@@ -1,0 +1,120 @@
+import Foundation
+import Protocol
+
+/// Jobs on the coordinator: queueing one, its status and progress, and the control actions
+/// (cancel, pause, resume, retry, priority).
+extension CoordinatorServer {
+    /// Hands the scheduler `runner`'s seam tasks whose renders are all stored (`--seam-refine`).
+    func queueReadySeams(_ runner: JobRunner) {
+        for seam in runner.readySeams() {
+            scheduler.addChunk(runner.id, index: seam.index, range: seam.range, resumeAt: seam.resumeAt)
+        }
+    }
+
+    /// Queues a job; fails at once (before any work) for a bad input, style or option.
+    @discardableResult
+    public func addJob(_ request: JobRequest, priority: Int = 0) throws(CoordinatorError) -> UInt32 {
+        let id = try store.insertJob(request, priority: priority)
+        let runner: JobRunner
+        do {
+            runner = try JobRunner(id: id, request: request, directory: jobsDirectory.appendingPathComponent("\(id)"),
+                                   store: store, durable: settings.durable)
+        } catch {
+            // A bad input never becomes a job.
+            store.deleteJob(id)
+            try? FileManager.default.removeItem(at: jobsDirectory.appendingPathComponent("\(id)"))
+            throw error
+        }
+        runner.priority = priority
+        jobs[id] = runner
+        order.append(id)
+        scheduler.addJob(id, ranges: runner.chunkRanges, priority: priority)
+        settings.log("job \(id): \(runner.frameCount) frames \(runner.width)x\(runner.height) in \(runner.plan.chunks.count) chunks, method \(request.method)"
+                     + (runner.workersEncode ? "; workers encode their own segments" : "")
+                     + (runner.seamPlan.seams.isEmpty ? "" : "; \(runner.seamPlan.seams.count) seam tasks"))
+        return id
+    }
+
+    /// An unfinished job (queued, running or paused, from an earlier run in this data folder)
+    /// with exactly this request: what an embedded `submit` resumes after a crash.
+    func unfinishedJob(matching request: JobRequest) -> UInt32? {
+        order.first { id in jobs[id].map { $0.request == request && [.queued, .running, .paused].contains($0.state) } ?? false }
+    }
+
+    /// Unfinished jobs, oldest first.
+    var unfinishedJobs: [UInt32] {
+        order.filter { id in jobs[id].map { [.queued, .running, .paused].contains($0.state) } ?? false }
+    }
+
+    public func status(of job: UInt32) -> JobStatus? {
+        jobs[job].map { $0.status(workersBusy: busyWorkers(of: $0.id), workers: scheduler.workerCount) }
+    }
+
+    public func statuses() -> [JobStatus] { order.compactMap { status(of: $0) } }
+
+    /// One job's status with a line per chunk: its state, frames delivered, worker, failures.
+    public func detailedStatus(of job: UInt32) -> JobStatus? {
+        guard var status = status(of: job), let runner = jobs[job] else { return nil }
+        status.chunks = runner.chunkStatuses(
+            holder: { chunk in self.scheduler.holder(of: .init(job: job, chunk: chunk)).map { self.names[$0] ?? "\($0)" } },
+            failures: { chunk in self.scheduler.failures(of: .init(job: job, chunk: chunk)) })
+        return status
+    }
+
+    public func progress(of job: UInt32) -> ProgressReport? {
+        jobs[job].map { $0.progress(workersBusy: busyWorkers(of: $0.id), workers: scheduler.workerCount) }
+    }
+
+    /// Removes the job's folder (embedded submit does this after success).
+    func removeFolder(of job: UInt32) { jobs[job]?.removeFolder() }
+
+    /// Stored renders waiting to be encoded, for the tests of the no-pile-up rule.
+    func storedFrameCount(of job: UInt32) -> Int { jobs[job]?.storedFrameCount ?? 0 }
+
+    /// Cancel, pause, resume or retry a job, or set its `priority`; returns its state after the action.
+    public func control(_ job: UInt32, _ action: ControlRequest.Action, priority: Int? = nil) throws(CoordinatorError) -> JobStatus {
+        guard let runner = jobs[job] else { throw .rejected("no job \(job)") }
+        switch action {
+        case .priority:
+            guard let priority else { throw .rejected("a priority change needs a priority") }
+            guard [.queued, .running, .paused].contains(runner.state) else {
+                throw .rejected("job \(job) is \(runner.state.rawValue); only queued, running or paused jobs can change priority")
+            }
+            runner.priority = priority
+            scheduler.setPriority(job, priority)
+            try store.setPriority(job, priority)
+        case .cancel:
+            guard [.queued, .running, .paused].contains(runner.state) else {
+                throw .rejected("job \(job) is \(runner.state.rawValue); only queued, running or paused jobs can be cancelled")
+            }
+            stop(runner, state: .cancelled, message: "cancelled")
+        case .pause:
+            guard [.queued, .running].contains(runner.state) else { throw .rejected("job \(job) is \(runner.state.rawValue), not running") }
+            for (worker, chunk) in scheduler.preempt(job) { send(.cancel(job: job, chunk: UInt32(chunk.chunk)), to: worker) }
+            set(runner, .paused, "paused")
+        case .resume:
+            guard runner.state == .paused else { throw .rejected("job \(job) is \(runner.state.rawValue), not paused") }
+            set(runner, runner.renderStarted == nil ? .queued : .running, "resumed")
+        case .retry:
+            guard [.failed, .cancelled].contains(runner.state) else {
+                throw .rejected("job \(job) is \(runner.state.rawValue); only failed or cancelled jobs can be retried")
+            }
+            let request = runner.request
+            runner.removeFolder()
+            try store.resetProgress(of: job)
+            let fresh = try JobRunner(id: job, request: request, directory: runner.directory, store: store, durable: settings.durable)
+            fresh.priority = runner.priority
+            jobs[job] = fresh
+            set(fresh, .queued, "retried")
+            _ = scheduler.removeJob(job)
+            scheduler.addJob(job, ranges: fresh.chunkRanges, priority: fresh.priority)
+            queueReadySeams(fresh)
+        }
+        return status(of: job)!
+    }
+
+    public func isFinished(_ job: UInt32) -> Bool {
+        guard let state = jobs[job]?.state else { return true }
+        return [.done, .failed, .cancelled].contains(state)
+    }
+}
