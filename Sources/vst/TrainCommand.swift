@@ -36,6 +36,8 @@ struct TrainCommand: ParsableCommand {
     var checkpoint: String?
     @Option(help: "Write a checkpoint every N steps.")
     var checkpointEvery = 20
+    @Option(help: ArgumentHelp("Continue from a model file (.reconet, e.g. one in models/): its weights, step and loss normalisers, with a fresh optimiser.", valueName: "model"))
+    var from: String?
     @Flag(help: "Continue from the checkpoint file.")
     var resume = false
     @Flag(help: "No temporal losses: Johnson et al.'s network.")
@@ -68,6 +70,7 @@ struct TrainCommand: ParsableCommand {
         }
         guard parsedWidths != nil else { try usageError("--widths must be three positive integers, e.g. 48,96,192") }
         if let threads, threads < 1 { try usageError("--threads must be at least 1") }
+        if resume && from != nil { try usageError("give --resume (a checkpoint) or --from (a model), not both") }
     }
 
     func run() throws {
@@ -95,12 +98,17 @@ struct TrainCommand: ParsableCommand {
         let checkpointPath = checkpoint ?? out + ".ckpt"
         let network: ReCoNet
         var resumeFile: StyleModelFile?
-        if resume {
+        if resume || from != nil {
+            let path = from ?? checkpointPath
             do {
-                let file = try StyleModelFile.read(path: checkpointPath)
+                let file = try StyleModelFile.read(path: path)
                 network = try file.makeNetwork()
                 resumeFile = file
-            } catch { printError("cannot resume: \(error)"); throw ExitCode(2) }
+            } catch { printError("cannot resume from \(path): \(error)"); throw ExitCode(2) }
+            if let trained = resumeFile?.metadata.training["temporal"], trained != (noTemporal ? "no" : "yes") {
+                printError("\(path) was trained \(trained == "no" ? "with" : "without") --no-temporal; give the same to go on with it")
+                throw ExitCode(2)
+            }
         } else {
             var rng = TrainingRandom(seed: seed)
             network = ReCoNet(configuration: .init(widths: parsedWidths!, residualBlocks: 4), using: &rng)
@@ -119,7 +127,7 @@ struct TrainCommand: ParsableCommand {
                                       styleName: styleName, settings: settings, seed: seed &+ 0x5EED)
         if let resumeFile {
             do { try session.resume(from: resumeFile) } catch { printError("cannot resume: \(error)"); throw ExitCode(2) }
-            log("resumed at step \(trainer.step) from \(checkpointPath)")
+            log("resumed at step \(trainer.step) from \(from ?? checkpointPath)" + (from == nil ? "" : " (fresh optimiser state)"))
         }
         log("training \(network.parameterCount) parameters on \(photos.count) photos and \(pairs.count) video pairs at \(size)x\(size), style \(styleName) at width \(styleSize), temporal \(options.isTemporal)")
         let started = Date()

@@ -8,8 +8,13 @@ public struct NetworkAdam: Sendable {
     public var beta1: Double = 0.9
     public var beta2: Double = 0.999
     public var epsilon: Double = 1e-8
-    /// Steps taken (drives the bias correction).
+    /// Steps taken over the whole run.
     public var step = 0
+    /// Steps since the moments were last zero: what drives the bias correction. It equals `step`
+    /// unless the run went on from a model without optimiser state (`vst train --from`), whose
+    /// fresh moments must be corrected as a first step's are, or the first updates would be
+    /// about 3x the learning rate.
+    public var momentSteps = 0
     /// First and second moments, one tensor per parameter tensor (empty until the first step).
     public var firstMoments: [Tensor] = []
     public var secondMoments: [Tensor] = []
@@ -19,7 +24,8 @@ public struct NetworkAdam: Sendable {
     /// One update of every parameter of `network` from its accumulated gradients.
     public mutating func update(_ network: ReCoNet) {
         step += 1
-        let c1 = 1 - Foundation.pow(beta1, Double(step)), c2 = 1 - Foundation.pow(beta2, Double(step))
+        momentSteps += 1
+        let c1 = 1 - Foundation.pow(beta1, Double(momentSteps)), c2 = 1 - Foundation.pow(beta2, Double(momentSteps))
         let rate = Float(learningRate * c2.squareRoot() / c1), eps = Float(epsilon * c2.squareRoot())
         let b1 = Float(beta1), b2 = Float(beta2)
         var k = 0

@@ -195,8 +195,10 @@ public final class ReCoNetTrainer {
         return losses
     }
 
-    /// Restores the normalisers and optimiser state of a checkpoint (the weights are the network's
-    /// business: load them into `network` first, or build it with `StyleModelFile.makeNetwork()`).
+    /// Restores the step, the normalisers and the optimiser state of a checkpoint (the weights are
+    /// the network's business: load them into `network` first, or build it with
+    /// `StyleModelFile.makeNetwork()`). A model file, which has no optimiser state, restores the
+    /// step and normalisers and starts Adam's moments afresh (`vst train --from`).
     public func restore(from file: StyleModelFile) throws(StyleModelFileError) {
         let t = file.metadata.training
         guard let c = t["contentNormalizer"].flatMap(Double.init), let s = t["styleNormalizer"].flatMap(Double.init) else {
@@ -204,13 +206,17 @@ public final class ReCoNetTrainer {
         }
         var restored = NetworkAdam(learningRate: options.learningRate)
         restored.step = file.metadata.step
-        let count = network.parameters.count
-        for k in 0..<count {
-            guard let m = file.tensor(named: "adam.m.\(k)"), let v = file.tensor(named: "adam.v.\(k)") else {
-                throw .missingTensor("adam.m.\(k)")
+        if file.tensor(named: "adam.m.0") != nil {
+            // Checkpoints from before `adamSteps` was written never restarted their moments.
+            restored.momentSteps = t["adamSteps"].flatMap(Int.init) ?? file.metadata.step
+            let count = network.parameters.count
+            for k in 0..<count {
+                guard let m = file.tensor(named: "adam.m.\(k)"), let v = file.tensor(named: "adam.v.\(k)") else {
+                    throw .missingTensor("adam.m.\(k)")
+                }
+                restored.firstMoments.append(m)
+                restored.secondMoments.append(v)
             }
-            restored.firstMoments.append(m)
-            restored.secondMoments.append(v)
         }
         contentNormalizer = c
         styleNormalizer = s
@@ -222,6 +228,7 @@ public final class ReCoNetTrainer {
         var training = options.settings.merging(settings) { _, new in new }
         if let c = contentNormalizer { training["contentNormalizer"] = "\(c)" }
         if let s = styleNormalizer { training["styleNormalizer"] = "\(s)" }
+        training["adamSteps"] = "\(adam.momentSteps)"
         var file = StyleModelFile(network: network, styleName: styleName, step: step, training: training)
         for (k, (m, v)) in zip(adam.firstMoments, adam.secondMoments).enumerated() {
             file.tensors.append(("adam.m.\(k)", m))

@@ -65,4 +65,32 @@ import Testing
         for p in pairs.suffix(2) { a.train(on: p); b.train(on: p) }
         #expect(a.network.parameters == b.network.parameters)
     }
+
+    /// A shipped model has no optimiser state: going on from it keeps the step and normalisers
+    /// and restarts Adam, whose first update then moves its largest weight by the learning rate,
+    /// as a fresh run's first update does (with the run's step driving the bias correction
+    /// instead, zero moments would make that 0.55x here, after 5 steps, and 3x after thousands).
+    @Test func aModelWithoutOptimiserStateGoesOnWithAFreshAdam() throws {
+        let a = try Self.trainer(temporal: true)
+        var rng = SplitMix64(seed: 65)
+        let pairs = (0..<6).map { _ in SyntheticMotion().pair(from: Self.photo(seed: 8), size: 16, using: &rng) }
+        for p in pairs.prefix(5) { a.train(on: p) }
+        let model = try StyleModelFile(decoding: a.checkpoint(styleName: "blobs", settings: [:]).withoutOptimizerState().encoded())
+        let b = try ReCoNetTrainer(network: try model.makeNetwork(), vggWeights: VGGWeights.random(.vgg16, seed: 3),
+                                   style: Self.photo(seed: 99), options: a.options)
+        try b.restore(from: model)
+        #expect(b.step == 5)
+        #expect(b.contentNormalizer == a.contentNormalizer && b.styleNormalizer == a.styleNormalizer)
+        let before = b.network.parameters
+        b.train(on: pairs[5])
+        #expect(b.step == 6)
+        let rate = Float(a.options.learningRate)
+        let largest = zip(before, b.network.parameters).map { x, y in
+            zip(x.scalars, y.scalars).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+        }.max()!
+        #expect(largest > 0.9 * rate && largest <= rate * 1.001, "largest move \(largest) for learning rate \(rate)")
+        // Its checkpoint records the restart, so a resumed run corrects the moments alike.
+        let file = b.checkpoint(styleName: "blobs", settings: [:])
+        #expect(file.metadata.training["adamSteps"] == "1" && file.metadata.step == 6)
+    }
 }
