@@ -24,6 +24,9 @@ import Foundation
                 Foundation.exit(0)
             }
             let text = message(for: error)
+            // A validate() that printed its own line and threw an ExitCode arrives here wrapped,
+            // with no message of its own: its line is out already.
+            if text.allSatisfy(\.isWhitespace) { Foundation.exit(exitCode(for: error).rawValue) }
             let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
             let trimmed = line.hasPrefix("Error: ") ? String(line.dropFirst(7)) : line
             FileHandle.standardError.write(Data("error: \(trimmed)\n".utf8))

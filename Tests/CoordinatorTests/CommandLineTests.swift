@@ -9,6 +9,9 @@ import Testing
         ["stylize", "a.png", "--bogus"],               // unknown option
         ["flow", "/nonexistent-a.png", "/nonexistent-b.png", "--out", "/tmp/never.flo"],
         ["no-such-tool"],
+        // found by a subcommand's validate(), which prints its own line
+        ["train", "--style", "s.jpg", "--images", "d", "--out", "m.reconet", "--steps", "0"],
+        ["train", "--style", "s.jpg", "--images", "d", "--out", "m.reconet", "--resume", "--from", "m.reconet"],
     ])
     func vstUsageErrorsExit2OnOneLine(_ arguments: [String]) throws {
         let result = try ChildProcess.run(Tools.vst, arguments, timeout: .seconds(60))
