@@ -11,7 +11,8 @@ let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let coordinatorDependencies: [Target.Dependency] = ["Engine", "Media", "Protocol", .product(name: "GRDB", package: "GRDB.swift"), logging]
 let workerDependencies: [Target.Dependency] = ["Engine", "Media", "Protocol", logging]
-let executableDependencies: [Target.Dependency] = [.product(name: "ArgumentParser", package: "swift-argument-parser"), logging]
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let executableDependencies: [Target.Dependency] = ["ToolSupport", argumentParser, logging]
 let dashboardDependencies: [Target.Dependency] = [
     "Coordinator", "Media", "Protocol", logging,
     .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Prometheus", package: "swift-prometheus"),
@@ -46,13 +47,15 @@ let libraryTargets: [Target] = [
         // The web dashboard, JSON API and /metrics of `serve --http`: apart from Coordinator so that
     // an embedded submit and `vst` never link an HTTP server.
     .target(name: "Dashboard", dependencies: dashboardDependencies, swiftSettings: v5),
+    // The executables' shared exit contract (one `error:` line, status 2 for usage).
+    .target(name: "ToolSupport", dependencies: [argumentParser], swiftSettings: v5),
 ]
 
 let executableTargets: [Target] = [
     .executableTarget(name: "vst-coord", dependencies: ["Coordinator", "Dashboard"] + executableDependencies, swiftSettings: v5),
     .executableTarget(name: "vst-worker", dependencies: ["Worker"] + executableDependencies, swiftSettings: v5),
     .executableTarget(name: "vst", dependencies: [
-        "Engine", "Media", "Coordinator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Engine", "Media", "Coordinator", "ToolSupport", argumentParser,
     ], swiftSettings: v5),
 ]
 

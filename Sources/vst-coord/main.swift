@@ -3,6 +3,7 @@ import Coordinator
 import Dashboard
 import Foundation
 import Logging
+import ToolSupport
 
 @main struct VSTCoord: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,28 +16,12 @@ import Logging
         """,
         subcommands: [Submit.self, Serve.self, Status.self, Cancel.self, Pause.self, Resume.self, Retry.self, Priority.self, Keygen.self, BenchScale.self])
 
-    /// Every failure prints one `error:` line; exit 2 for bad input or usage, 1 otherwise.
+    /// Every failure prints one `error:` line; exit 2 for bad input or usage, 1 otherwise
+    /// (a `CoordinatorError` says which).
     static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let error as CoordinatorError {
-            fail(error.description, code: error.exitCode)
-        } catch let code as ExitCode {
-            Foundation.exit(code.rawValue)
-        } catch {
-            if exitCode(for: error) == .success {
-                print(fullMessage(for: error))
-                Foundation.exit(0)
-            }
-            fail(message(for: error), code: 2)
+        mainWithOneLineErrors { error in
+            (error as? CoordinatorError).map { ($0.description, $0.exitCode) }
         }
-    }
-
-    static func fail(_ text: String, code: Int32) -> Never {
-        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
-        FileHandle.standardError.write(Data("error: \(line.hasPrefix("Error: ") ? String(line.dropFirst(7)) : line)\n".utf8))
-        Foundation.exit(code)
     }
 }
 

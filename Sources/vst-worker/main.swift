@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Protocol
+import ToolSupport
 import Worker
 
 @main struct VSTWorker: ParsableCommand {
@@ -25,22 +26,7 @@ import Worker
     @Option(help: .hidden) var parentPid: Int32?
 
     /// Usage errors print one `error:` line and exit 2, as every vst command does.
-    static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let code as ExitCode {
-            Foundation.exit(code.rawValue)
-        } catch {
-            if exitCode(for: error) == .success {
-                print(fullMessage(for: error))
-                Foundation.exit(0)
-            }
-            let text = message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
-            FileHandle.standardError.write(Data("error: \(text)\n".utf8))
-            Foundation.exit(2)
-        }
-    }
+    static func main() { mainWithOneLineErrors() }
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ToolSupport
 
 /// `vst`: the single-machine tools (stylize, flow, eval, train, models, bench).
 /// Each subcommand lives in its own file and only parses options and calls a library.
@@ -10,27 +11,7 @@ import Foundation
         subcommands: [StylizeCommand.self, FlowCommand.self, EvalCommand.self, TrainCommand.self, TrainPlotCommand.self,
                       ModelsCommand.self, BenchCommand.self])
 
-    /// Subcommands report their own failures (one `error:` line, then an `ExitCode`); this catches
-    /// what ArgumentParser rejects before they run, so a usage error exits 2 (not its 64) on one line.
-    static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let code as ExitCode {
-            Foundation.exit(code.rawValue)
-        } catch {
-            if exitCode(for: error) == .success {
-                print(fullMessage(for: error))
-                Foundation.exit(0)
-            }
-            let text = message(for: error)
-            // A validate() that printed its own line and threw an ExitCode arrives here wrapped,
-            // with no message of its own: its line is out already.
-            if text.allSatisfy(\.isWhitespace) { Foundation.exit(exitCode(for: error).rawValue) }
-            let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
-            let trimmed = line.hasPrefix("Error: ") ? String(line.dropFirst(7)) : line
-            FileHandle.standardError.write(Data("error: \(trimmed)\n".utf8))
-            Foundation.exit(2)
-        }
-    }
+    /// Subcommands report their own failures (one `error:` line, then an `ExitCode`); what
+    /// ArgumentParser rejects before they run exits 2 on one line too.
+    static func main() { mainWithOneLineErrors() }
 }

@@ -20,6 +20,33 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     }
 
+    /// The coordinator and the worker keep the same contract through the same code
+    /// (ToolSupport's mainWithOneLineErrors).
+    @Test(arguments: [
+        ["submit"],                                              // missing arguments
+        ["submit", "a.mkv", "--out", "b.mkv", "--bogus"],        // unknown option
+        ["no-such-command"],
+        ["cancel", "not-a-job-id"],                               // a value of the wrong type
+    ])
+    func coordinatorUsageErrorsExit2OnOneLine(_ arguments: [String]) throws {
+        let result = try ChildProcess.run(Tools.vstCoord, arguments, timeout: .seconds(60))
+        #expect(result.status == 2, "\(arguments): \(result.stderr)")
+        #expect(result.stderr.hasPrefix("error: ") && !result.stderr.hasPrefix("error: Error: "), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    }
+
+    @Test(arguments: [
+        ["--connect", "tcp://127.0.0.1:1", "--insecure", "--bogus"],
+        ["--connect", "tcp://127.0.0.1:1", "--insecure", "--threads", "0"],
+        ["--connect", "not-an-endpoint", "--insecure"],
+    ])
+    func workerUsageErrorsExit2OnOneLine(_ arguments: [String]) throws {
+        let result = try ChildProcess.run(Tools.vstWorker, arguments, timeout: .seconds(60))
+        #expect(result.status == 2, "\(arguments): \(result.stderr)")
+        #expect(result.stderr.hasPrefix("error: "), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    }
+
     @Test func helpExitsZero() throws {
         for tool in [Tools.vst, Tools.vstCoord, Tools.vstWorker] {
             let result = try ChildProcess.run(tool, ["--help"], timeout: .seconds(60))
