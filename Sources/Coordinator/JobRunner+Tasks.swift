@@ -18,7 +18,7 @@ extension JobRunner {
         let spec = TaskSpec(job: id, chunk: UInt32(chunk.index), renderStart: absolute(chunk.renderStart),
                             ownStart: absolute(chunk.ownStart), end: absolute(chunk.end),
                             width: source.info.width, height: source.info.height, method: request.method,
-                            parameters: parameters, styleCount: styles.count, styleWeights: styleWeights, frameCount: 0)
+                            gatys: request.gatys, styleCount: styles.count, styleWeights: styleWeights, frameCount: 0)
         var payload = workersEncode ? try clipPayload(spec, chunk: chunk)
             : try framesPayload(spec, chunk: chunk, assignment: assignment, keepAlive: keepAlive)
         if let next = model?.next(for: assignment.worker) {
@@ -97,7 +97,7 @@ extension JobRunner {
         let spec = TaskSpec(job: id, chunk: UInt32(seam.index), renderStart: absolute(seam.range.lowerBound - 1),
                             ownStart: absolute(seam.range.lowerBound), end: absolute(inputEnd),
                             width: source.info.width, height: source.info.height, method: request.method,
-                            parameters: parameters, styleCount: styles.count, styleWeights: styleWeights, frameCount: images.count,
+                            gatys: request.gatys, styleCount: styles.count, styleWeights: styleWeights, frameCount: images.count,
                             warmStartFrame: absolute(first - 1),
                             seam: SeamSpec(laterRenderStart: absolute(seam.later.renderStart), laterOwnStart: absolute(seam.later.ownStart),
                                            tail: request.seamTail ?? 0, seamEnd: absolute(seam.range.upperBound), anchored: seam.anchor != nil))

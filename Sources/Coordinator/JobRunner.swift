@@ -51,7 +51,6 @@ final class JobRunner {
             return try reader!.frames(frame..<(frame + 1))[0]
         }
     }()
-    let parameters: [String: String]
     /// The seam tasks (`--seam-refine`; none otherwise), and those handed to the scheduler.
     let seamPlan: SeamPlan
     var seamsQueued: Set<Int> = []
@@ -113,8 +112,8 @@ final class JobRunner {
         }
         let count = min(available, request.frames ?? available)
         plan = ChunkPlan(frameCount: count, chunkFrames: request.chunk, overlapFrames: request.overlap)
-        seamPlan = SeamPlan(plan: plan, tail: request.seamTail ?? 0, enabled: request.seamRefine == true && request.method == "gatys")
-        workersEncode = plan.chunks.allSatisfy { $0.renderStart == $0.ownStart } && request.method != "gatys" && !source.framePTS.isEmpty
+        seamPlan = SeamPlan(plan: plan, tail: request.seamTail ?? 0, enabled: request.seamRefine == true && request.method == .gatys)
+        workersEncode = plan.chunks.allSatisfy { $0.renderStart == $0.ownStart } && request.method != .gatys && !source.framePTS.isEmpty
         var loaded: [[UInt8]] = []
         for path in request.styles {
             do {
@@ -126,15 +125,13 @@ final class JobRunner {
         }
         styles = loaded
         styleWeights = request.styleWeights.isEmpty ? Array(repeating: 1, count: loaded.count) : request.styleWeights
-        if request.method == "reconet" {
+        if request.method == .reconet {
             guard min(source.info.width, source.info.height) >= ReCoNet.minimumSide else {
                 throw .invalidOption("method reconet needs frames of at least \(ReCoNet.minimumSide) pixels a side, the job's are \(source.info.width)x\(source.info.height)")
             }
-            guard let path = request.parameters["model"] else { throw .invalidOption("method reconet needs --model FILE.reconet") }
+            guard let path = request.model else { throw .invalidOption("method reconet needs --model FILE.reconet") }
             model = try JobModel(path: path)
         }
-        // The model's path means nothing on a worker's host: it travels by content instead.
-        parameters = request.parameters.filter { $0.key != "model" }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try Data(JSONPayload.encode(request)).write(to: directory.appendingPathComponent("request.json"))

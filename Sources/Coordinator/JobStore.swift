@@ -112,13 +112,14 @@ final class JobStore {
         }
     }
 
-    /// Every job, oldest first. A row whose request no longer decodes is skipped.
+    /// Every job, oldest first. A row whose request no longer decodes is skipped (a gatys job
+    /// stored by a release before wire version 2 names no typed settings: submit it again).
     func jobs() -> [StoredJob] {
         let rows = read { db in try Row.fetchAll(db, sql: "SELECT * FROM job ORDER BY id") } ?? []
         return rows.compactMap { row in
             let text: String = row["request"]
             guard let request = try? JSONPayload.decode(JobRequest.self, from: Array(text.utf8)),
-                  let state = JobStatus.State(rawValue: row["state"]) else { return nil }
+                  (try? request.validate()) != nil, let state = JobStatus.State(rawValue: row["state"]) else { return nil }
             return StoredJob(id: UInt32(row["id"] as Int64), request: request, state: state, message: row["message"],
                              priority: row["priority"])
         }

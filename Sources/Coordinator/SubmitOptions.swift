@@ -8,6 +8,7 @@ public struct SubmitOptions: Sendable {
     public var output: String
     public var styles: [String] = []
     public var styleWeights: [Double] = []
+    /// The method's name as typed (`RenderMethod(name:)` reads it).
     public var method = "gatys"
     public var model: String?
     public var height: Int?
@@ -22,20 +23,11 @@ public struct SubmitOptions: Sendable {
     /// `--seam-refine` / `--no-seam-refine`: a seam task re-optimises each boundary's stitched
     /// frames (gatys); nil is `defaultSeamRefine`.
     public var seamRefine: Bool?
-    public var iters: Int?
-    public var itersNext: Int?
-    public var temporalWeight: Double?
-    /// `--long-term`: J, the earlier frames each frame is held to (nil: 1, the short-term loss).
-    public var longTerm: [Int]?
-    /// `--passes`: multi-pass rendering of each chunk, alternately forward and backward.
-    public var passes: Int?
+    /// The gatys method's settings (`GatysParameters` holds each default and range); `--init`
+    /// is kept apart as typed, since a picture's path is resolved and checked here.
+    public var gatys = GatysParameters()
+    /// `--init`: content, noise or a picture's path (nil: the warm-started chain).
     public var initialization: String?
-    /// Gatys still-image options, passed to the renderer as they are (nil: its default).
-    public var contentWeight: Double?
-    public var styleWeight: Double?
-    public var tvWeight: Double?
-    public var styleScale: Double?
-    public var originalColors: String?
     public var crf = SubmitOptions.defaultCRF
     public var preset = SubmitOptions.defaultPreset
     public var lossless = false
@@ -56,12 +48,13 @@ public struct SubmitOptions: Sendable {
     /// paths (a coordinator on another host reads them as given: they must be valid there).
     /// Throws `.invalidOption` or `.badInput` (exit code 2).
     public func makeRequest() throws(CoordinatorError) -> JobRequest {
-        try Self.validateMethod(method)
-        if method == "gatys" && styles.isEmpty { throw .invalidOption("method gatys needs at least one --style image") }
-        if method == "reconet" && model == nil {
+        let method: RenderMethod
+        do { method = try RenderMethod(name: self.method) } catch { throw .invalidOption("--\(error)") }
+        if method == .gatys && styles.isEmpty { throw .invalidOption("method gatys needs at least one --style image") }
+        if method == .reconet && model == nil {
             throw .invalidOption("method reconet needs --model FILE.reconet (vst train makes one; models/starry.reconet is in the repository)")
         }
-        if method != "reconet" && model != nil { throw .invalidOption("--model is for method reconet, not \(method)") }
+        if method != .reconet && model != nil { throw .invalidOption("--model is for method reconet, not \(method)") }
         if !styleWeights.isEmpty && styleWeights.count != styles.count {
             throw .invalidOption("--style-weights has \(styleWeights.count) values for \(styles.count) --style images")
         }
@@ -75,22 +68,21 @@ public struct SubmitOptions: Sendable {
         let seamTail = self.seamTail ?? Self.defaultSeamTail(overlap: overlap, chunk: chunk)
         if seamTail < 0 || seamTail > chunk - overlap { throw .invalidOption("--seam-tail \(seamTail) must be in 0...\(chunk - overlap) (--chunk less --overlap)") }
         if seamTail > 0 && overlap == 0 { throw .invalidOption("--seam-tail needs an overlap to continue") }
-        if seamRefine == true && (method != "gatys" || overlap == 0) { throw .invalidOption("--seam-refine is for method gatys with an overlap") }
+        if seamRefine == true && (method != .gatys || overlap == 0) { throw .invalidOption("--seam-refine is for method gatys with an overlap") }
         let seamRefine = self.seamRefine ?? Self.defaultSeamRefine(method: method, overlap: overlap, initialization: initialization)
-        if let iters, iters < 1 { throw .invalidOption("--iters \(iters) must be at least 1") }
-        if let itersNext, itersNext < 1 { throw .invalidOption("--iters-next \(itersNext) must be at least 1") }
-        if let temporalWeight, !(temporalWeight >= 0) || !temporalWeight.isFinite { throw .invalidOption("--temporal-weight must be a number >= 0") }
-        if let longTerm, longTerm.isEmpty || !longTerm.allSatisfy({ (1...1000).contains($0) }) || !longTerm.contains(1) {
-            throw .invalidOption("--long-term must list frame distances in 1...1000 including 1, e.g. 1,2,4")
+        var gatys = self.gatys
+        gatys.longTerm = Array(Set(gatys.longTerm)).sorted()
+        if let initialization {
+            switch initialization {
+            case "content": gatys.start = .content
+            case "noise": gatys.start = .noise(seed: 1)
+            default:
+                let path = Self.absolute(initialization)
+                try Self.requireReadable(path)
+                gatys.start = .image(path: path)
+            }
         }
-        if let passes, !(1...100).contains(passes) { throw .invalidOption("--passes \(passes) is outside 1...100") }
-        for (name, value) in [("--content-weight", contentWeight), ("--style-weight", styleWeight), ("--tv-weight", tvWeight)] {
-            if let value, !(value >= 0) || !value.isFinite { throw .invalidOption("\(name) must be a number >= 0") }
-        }
-        if let styleScale, !(styleScale > 0 && styleScale <= 16) { throw .invalidOption("--style-scale must be in (0, 16]") }
-        if let originalColors, !["luminance", "histogram"].contains(originalColors) {
-            throw .invalidOption("--original-colors must be luminance or histogram")
-        }
+        do { try gatys.validate() } catch { throw .invalidOption(error.description) }
         if !(0...51).contains(crf) { throw .invalidOption("--crf \(crf) is outside 0...51") }
         if !Self.presets.contains(preset) { throw .invalidOption("--preset \(preset) is not one of \(Self.presets.joined(separator: ", "))") }
 
@@ -98,30 +90,10 @@ public struct SubmitOptions: Sendable {
         try Self.requireReadable(input)
         let styles = self.styles.map(Self.absolute)
         for style in styles { try Self.requireReadable(style) }
-        var parameters: [String: String] = [:]
+        var modelPath: String?
         if let model {
-            let path = Self.absolute(model)
-            try Self.requireReadable(path)
-            parameters["model"] = path
-        }
-        if let iters { parameters["iters"] = "\(iters)" }
-        if let itersNext { parameters["iters-next"] = "\(itersNext)" }
-        if let temporalWeight { parameters["temporal-weight"] = "\(temporalWeight)" }
-        if let longTerm { parameters["long-term"] = longTerm.map(String.init).joined(separator: ",") }
-        if let passes { parameters["passes"] = "\(passes)" }
-        if let contentWeight { parameters["content-weight"] = "\(contentWeight)" }
-        if let styleWeight { parameters["style-weight"] = "\(styleWeight)" }
-        if let tvWeight { parameters["tv-weight"] = "\(tvWeight)" }
-        if let styleScale { parameters["style-scale"] = "\(styleScale)" }
-        if let originalColors { parameters["original-colors"] = originalColors }
-        if let initialization {
-            if ["content", "noise"].contains(initialization) {
-                parameters["init"] = initialization
-            } else {
-                let path = Self.absolute(initialization)
-                try Self.requireReadable(path)
-                parameters["init"] = path
-            }
+            modelPath = Self.absolute(model)
+            try Self.requireReadable(modelPath!)
         }
         let outputFolder = (output as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
@@ -133,7 +105,7 @@ public struct SubmitOptions: Sendable {
         }
         if output == input { throw .invalidOption("--out must not overwrite the input") }
         return JobRequest(input: input, output: output, styles: styles, styleWeights: styleWeights, method: method,
-                          parameters: parameters, height: height, start: start, frames: frames, chunk: chunk,
+                          gatys: method == .gatys ? gatys : nil, model: modelPath, height: height, start: start, frames: frames, chunk: chunk,
                           overlap: overlap, crf: crf, preset: preset, lossless: lossless, priority: priority == 0 ? nil : priority,
                           seamTail: seamTail == 0 ? nil : seamTail, seamRefine: seamRefine ? true : nil)
     }
@@ -164,22 +136,15 @@ public struct SubmitOptions: Sendable {
     /// docs/benchmarks.md "Coherent Gatys"); the seam task restyles them for a quarter to a half
     /// more rendering. Off with `--init` (per-frame rendering: both chunks render an overlap frame
     /// alike, so the stitch is already that render) and where there is no overlap.
-    public static func defaultSeamRefine(method: String, overlap: Int, initialization: String?) -> Bool {
-        method == "gatys" && overlap > 0 && initialization == nil
+    public static func defaultSeamRefine(method: RenderMethod, overlap: Int, initialization: String?) -> Bool {
+        method == .gatys && overlap > 0 && initialization == nil
     }
 
     /// Overlap when `--overlap` is not given: none for `reconet`, whose frames are independent
     /// (its network was trained to be stable in time, so neighbouring chunks already agree);
     /// `ChunkPlan.defaultOverlapFrames` (below the chunk size) for the others.
-    public static func defaultOverlap(for method: String, chunk: Int) -> Int {
-        method == "reconet" ? 0 : min(ChunkPlan.defaultOverlapFrames, max(0, chunk - 1))
-    }
-
-    /// `gatys`, `reconet`, `copy` or `sleep:MS` with MS in 0...600000.
-    public static func validateMethod(_ method: String) throws(CoordinatorError) {
-        if ["gatys", "reconet", "copy"].contains(method) { return }
-        if method.hasPrefix("sleep:"), let ms = Int(method.dropFirst(6)), (0...600_000).contains(ms) { return }
-        throw .invalidOption("--method \(method) is not one of gatys, reconet, copy, sleep:MS")
+    public static func defaultOverlap(for method: RenderMethod, chunk: Int) -> Int {
+        method == .reconet ? 0 : min(ChunkPlan.defaultOverlapFrames, max(0, chunk - 1))
     }
 
     static func absolute(_ path: String) -> String {

@@ -60,7 +60,7 @@ struct JobDocument: Encodable {
         priority = status.priority ?? 0
         input = job.request.input
         output = job.request.output
-        method = job.request.method
+        method = job.request.method.description
         width = job.width
         height = job.height
         start = job.request.start

@@ -37,7 +37,8 @@ public enum DecodeError: Error, Equatable, CustomStringConvertible {
         case .truncatedHeader(let n): "header truncated at \(n) bytes (need \(MessageHeader.byteCount))"
         case .oversizedHeader(let n): "header is \(n) bytes (expected \(MessageHeader.byteCount))"
         case .badMagic(let m): "bad magic 0x\(String(m, radix: 16)) (not a vst message)"
-        case .unsupportedVersion(let v): "wire version \(v) not supported (this build speaks \(MessageHeader.currentVersion))"
+        case .unsupportedVersion(let v):
+            "the peer speaks wire version \(v), this build speaks \(MessageHeader.currentVersion): run the same vst release on the coordinator, its workers and its tools"
         case .unknownKind(let k): "unknown message kind 0x\(String(k, radix: 16))"
         case .tooManyFrames(let count, let limit): "\(count) payload frames exceed the limit of \(limit)"
         case .payloadTooLarge(let n, let limit): "payload of \(n) bytes exceeds the limit of \(limit)"

@@ -50,7 +50,10 @@ public enum JSONPayload {
         case .typeMismatch(let type, let context): return "expected \(type)\(path(context))"
         case .valueNotFound(let type, let context): return "missing \(type) value\(path(context))"
         case .keyNotFound(let key, let context): return "missing key \"\(key.stringValue)\"\(path(context))"
-        case .dataCorrupted(let context): return "not valid JSON\(path(context))"
+        case .dataCorrupted(let context):
+            // A value's own check (`RenderMethod`) says what is wrong; the parser's words do not.
+            if let check = context.underlyingError as? ParameterError { return "\(check)\(path(context))" }
+            return "not valid JSON\(path(context))"
         @unknown default: return "undecodable"
         }
     }

@@ -6,10 +6,11 @@ public struct JobRequest: Codable, Sendable, Equatable {
     public var styles: [String]
     /// One weight per style; empty means equal weights.
     public var styleWeights: [Double]
-    /// "copy", "gatys", "reconet" or "sleep:MS".
-    public var method: String
-    /// Method options as strings (iters, iters-next, temporal-weight, init, model, ...).
-    public var parameters: [String: String]
+    public var method: RenderMethod
+    /// The settings of a `gatys` job, and only of one (`validate()` checks).
+    public var gatys: GatysParameters?
+    /// The ReCoNet model file of a `reconet` job, as the coordinator sees it.
+    public var model: String?
     /// Output height in pixels (width follows the aspect ratio); nil keeps the input's.
     public var height: Int?
     /// First input frame to render.
@@ -34,8 +35,8 @@ public struct JobRequest: Codable, Sendable, Equatable {
     /// (`SeamSpec`, `submit --seam-refine`); nil is false, so older requests decode.
     public var seamRefine: Bool?
 
-    public init(input: String, output: String, styles: [String], styleWeights: [Double] = [], method: String,
-                parameters: [String: String] = [:], height: Int? = nil, start: Int = 0, frames: Int? = nil,
+    public init(input: String, output: String, styles: [String], styleWeights: [Double] = [], method: RenderMethod,
+                gatys: GatysParameters? = nil, model: String? = nil, height: Int? = nil, start: Int = 0, frames: Int? = nil,
                 chunk: Int, overlap: Int, crf: Int, preset: String, lossless: Bool = false, priority: Int? = nil,
                 seamTail: Int? = nil, seamRefine: Bool? = nil) {
         self.seamRefine = seamRefine
@@ -46,7 +47,8 @@ public struct JobRequest: Codable, Sendable, Equatable {
         self.styles = styles
         self.styleWeights = styleWeights
         self.method = method
-        self.parameters = parameters
+        self.gatys = gatys
+        self.model = model
         self.height = height
         self.start = start
         self.frames = frames
@@ -55,5 +57,19 @@ public struct JobRequest: Codable, Sendable, Equatable {
         self.crf = crf
         self.preset = preset
         self.lossless = lossless
+    }
+}
+
+extension JobRequest {
+    /// Checks that the method's settings are the method's own; the decoder of SUBMIT calls it,
+    /// `SubmitOptions` has checked the same before sending.
+    public func validate() throws(DecodeError) {
+        if (method == .gatys) != (gatys != nil) {
+            throw .badPayload(method == .gatys ? "a gatys job carries no settings" : "a \(method) job carries gatys settings")
+        }
+        if (method == .reconet) != (model != nil) {
+            throw .badPayload(method == .reconet ? "a reconet job names no model" : "a \(method) job names a model")
+        }
+        do { try gatys?.validate() } catch { throw .badPayload("job's \(error)") }
     }
 }

@@ -8,7 +8,9 @@ extension Message {
 
     public func decodeSubmit() throws(DecodeError) -> JobRequest {
         try expect(.submit)
-        return try JSONPayload.decode(JobRequest.self, from: payload[0])
+        let request = try JSONPayload.decode(JobRequest.self, from: payload[0])
+        try request.validate()
+        return request
     }
 
     /// C->T: the job was queued as `job`.

@@ -15,8 +15,10 @@
 public struct MessageHeader: Sendable, Hashable {
     /// The bytes "VST1" read as a little-endian UInt32.
     public static let magic: UInt32 = 0x3154_5356
-    /// The only wire version this build speaks; a peer with another one is rejected.
-    public static let currentVersion: UInt16 = 1
+    /// The only wire version this build speaks; a peer with another one is rejected. Version 2:
+    /// a TASK's and a SUBMIT's method and settings are typed (`RenderMethod`, `GatysParameters`)
+    /// where version 1 sent strings.
+    public static let currentVersion: UInt16 = 2
     public static let byteCount = 20
 
     public var version: UInt16

@@ -19,10 +19,9 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     /// Output size in pixels; input frames arrive already scaled to it.
     public var width: Int
     public var height: Int
-    /// "copy", "gatys", "reconet" or "sleep:MS" (a test method that waits MS per frame).
-    public var method: String
-    /// Method options as strings (iters, iters-next, temporal-weight, init, model, ...).
-    public var parameters: [String: String]
+    public var method: RenderMethod
+    /// The settings of a `gatys` TASK, and only of one (`validate()` checks).
+    public var gatys: GatysParameters?
     public var styleCount: Int
     /// One weight per style image.
     public var styleWeights: [Double]
@@ -40,7 +39,7 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     public var seam: SeamSpec?
 
     public init(job: UInt32, chunk: UInt32, renderStart: Int, ownStart: Int, end: Int, width: Int, height: Int,
-                method: String, parameters: [String: String] = [:], styleCount: Int, styleWeights: [Double],
+                method: RenderMethod, gatys: GatysParameters? = nil, styleCount: Int, styleWeights: [Double],
                 frameCount: Int, warmStartFrame: Int? = nil, model: ModelReference? = nil, segment: SegmentSpec? = nil,
                 seam: SeamSpec? = nil) {
         self.job = job
@@ -51,7 +50,7 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         self.width = width
         self.height = height
         self.method = method
-        self.parameters = parameters
+        self.gatys = gatys
         self.styleCount = styleCount
         self.styleWeights = styleWeights
         self.frameCount = frameCount

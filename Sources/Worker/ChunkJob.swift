@@ -33,12 +33,8 @@ final class ChunkJob: @unchecked Sendable {
 
     /// Decodes the task and renders it on a new thread; the last message it posts is
     /// CHUNK_DONE or CHUNK_FAILED (or nothing when cancelled).
-    func start(_ task: TaskPayload, renderer: (any FrameRenderer)?, failure: WorkerError?) {
+    func start(_ task: TaskPayload, renderer: any FrameRenderer) {
         let thread = Thread { [self] in
-            if let failure {
-                finish(with: .chunkFailed(job: job, chunk: chunk, reason: failure.description))
-                return
-            }
             let spec = task.spec, started = ContinuousClock.now
             var rendered = 0
             do {
@@ -50,7 +46,7 @@ final class ChunkJob: @unchecked Sendable {
                 let segment = try spec.segment.map { segment throws(MediaError) in
                     try ChunkSegmentWriter(segment, width: spec.width, height: spec.height)
                 }
-                try renderer!.render(input) { frame, image in
+                try renderer.render(input) { frame, image in
                     if let segment {
                         try self.checkGoingOn()
                         try segment.write(image)

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Media
+import Protocol
 
 /// `gatys`: a chunk styled by Gatys optimisation frame after frame, coherent in time as in
 /// Ruder, Dosovitskiy, Brox 2016. The chunk's first frame starts from its `start` (the content
@@ -13,7 +14,7 @@ import Media
 /// chunk's first frames are refined from the later ones too. A resumed chunk continues from
 /// its warm-start frame exactly as if it had rendered it itself.
 ///
-/// The settings come from the TASK's parameters (`GatysVideoOptions`); the style targets are
+/// The settings come from the TASK's `GatysParameters` (`GatysVideoOptions`); the style targets are
 /// computed once per chunk, the flows once per frame pair from the input frames the TASK carries.
 public struct GatysChunkRenderer: FrameRenderer {
     /// The VGG weights to use; nil loads `ModelStore.defaultWeightsPath()` once per process.
@@ -68,7 +69,8 @@ public struct GatysChunkRenderer: FrameRenderer {
     /// `styleScale` times the frame width, recoloured toward the chunk's first frame when asked
     /// (a per-chunk choice: chunks of one shot see nearly the same colours).
     static func prepare(_ chunk: ChunkInput, weights: VGGWeights?) throws -> (GatysVideoOptions, GatysRenderer) {
-        let options = try GatysVideoOptions(parameters: chunk.spec.parameters)
+        guard let parameters = chunk.spec.gatys else { throw WorkerError.badTask("a gatys task carries no settings") }
+        let options = GatysVideoOptions(parameters)
         guard !chunk.styles.isEmpty else { throw WorkerError.badTask("method gatys needs at least one style image") }
         let vgg = try weights ?? Self.defaultWeights()
         let first = chunk.frames[0]
@@ -159,7 +161,7 @@ public struct GatysChunkRenderer: FrameRenderer {
     }
 
     /// The start of a frame that is not warm-started; nil means its content.
-    private static func startImage(_ start: GatysVideoOptions.Start, width: Int, height: Int) throws -> Tensor? {
+    private static func startImage(_ start: GatysParameters.Start, width: Int, height: Int) throws -> Tensor? {
         switch start {
         case .content: return nil
         case .noise(let seed): return GatysImage.noise(width: width, height: height, seed: seed)

@@ -1,10 +1,6 @@
 /// Why a worker gives up on a chunk or stops; each case prints as one line, which is what goes
 /// back to the coordinator in CHUNK_FAILED.
 public enum WorkerError: Error, Equatable, CustomStringConvertible {
-    /// The method names nothing this worker knows.
-    case unknownMethod(String)
-    /// The method is known but its renderer is not part of this build yet.
-    case methodUnavailable(String)
     /// The task's frames or styles do not decode or do not match its spec.
     case badTask(String)
     /// The coordinator took the chunk back (cancel, pause, reassignment).
@@ -16,8 +12,6 @@ public enum WorkerError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .unknownMethod(let name): "unknown method \(name) (use gatys, reconet, copy or sleep:MS)"
-        case .methodUnavailable(let name): "method \(name) is not available in this build yet"
         case .badTask(let reason): "bad task: \(reason)"
         case .cancelled: "chunk cancelled"
         case .network(let reason): reason

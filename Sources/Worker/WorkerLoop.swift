@@ -26,7 +26,7 @@ public final class WorkerLoop: @unchecked Sendable {
     }
 
     /// Runs until a stop signal (or the parent named in the configuration is gone); throws only
-    /// for a malformed endpoint.
+    /// for a malformed endpoint or a coordinator that speaks another wire version.
     public func run() throws {
         // --threads bounds both OpenBLAS's pool and Engine's own loops, for every method.
         if let threads = configuration.threads { Parallel.setThreads(threads) }
@@ -112,7 +112,11 @@ public final class WorkerLoop: @unchecked Sendable {
                 wait = .zero
                 lastHeard = clock.now
                 heardAny = true
-                guard let message = try? Message.decode(frames) else {
+                let message: Message
+                do { message = try Message.decode(frames) } catch .unsupportedVersion(let version) {
+                    // A coordinator of another release: nothing it sends can be read, so say so once and stop.
+                    throw WorkerError.network("coordinator \(configuration.endpoint): \(DecodeError.unsupportedVersion(version))")
+                } catch {
                     log("dropped a malformed message from the coordinator")
                     continue
                 }
@@ -126,11 +130,7 @@ public final class WorkerLoop: @unchecked Sendable {
                     let job = ChunkJob(job: message.header.job, chunk: message.header.chunk, logger: logger)
                     do {
                         let task = try message.decodeTask()
-                        do {
-                            job.start(task, renderer: try RendererFactory.renderer(for: task.spec.method, models: models), failure: nil)
-                        } catch {
-                            job.start(task, renderer: nil, failure: error)
-                        }
+                        job.start(task, renderer: RendererFactory.renderer(for: task.spec.method, models: models))
                     } catch {
                         send(.chunkFailed(job: message.header.job, chunk: message.header.chunk, reason: "bad task: \(error)"))
                         send(.ready(credit: 1, hello: hello))

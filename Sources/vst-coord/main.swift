@@ -3,6 +3,7 @@ import Coordinator
 import Dashboard
 import Foundation
 import Logging
+import Protocol
 import ToolSupport
 
 @main struct VSTCoord: ParsableCommand {
@@ -64,17 +65,17 @@ extension VSTCoord {
         @Option(help: "Frames each chunk also renders before its own, for stitching (default 4; 0 for reconet).") var overlap: Int?
         @Option(help: "Frames after each overlap the stitch goes on carrying the earlier chunk's look into (default: the overlap, at most chunk - overlap).") var seamTail: Int?
         @Flag(inversion: .prefixedNo, help: "Re-optimise each boundary's overlap and tail frames in a seam task on any free worker, from their stitch, held to both neighbours (gatys; default: on, off with --init or no overlap).") var seamRefine: Bool?
-        @Option(help: "Optimiser iterations of a chunk's first frame (gatys; default 100).") var iters: Int?
-        @Option(help: "Iterations of every later frame (gatys; default 50).") var itersNext: Int?
-        @Option(help: "Weight of the short-term temporal loss, 0 for none (gatys; default 200).") var temporalWeight: Double?
+        @Option(help: "Optimiser iterations of a chunk's first frame (gatys; default \(gatysDefaults.iterations)).") var iters: Int?
+        @Option(help: "Iterations of every later frame (gatys; default \(gatysDefaults.iterationsNext)).") var itersNext: Int?
+        @Option(help: "Weight of the short-term temporal loss, 0 for none (gatys; default \(gatysDefaults.temporalWeight.formatted())).") var temporalWeight: Double?
         @Option(help: "Comma-separated earlier frames each frame is held to, nearest first per pixel, e.g. 1,2,4 (gatys long-term consistency; default 1).") var longTerm: String?
-        @Option(help: "Render each chunk this many times, alternately forward and backward (gatys multi-pass; default 1).") var passes: Int?
+        @Option(help: "Render each chunk this many times, alternately forward and backward (gatys multi-pass; default \(gatysDefaults.passes)).") var passes: Int?
         @Option(name: .customLong("init"), help: "Start of every frame: content, noise or an image path; nothing is warm-started when given (gatys; default: content for a chunk's first frame, the previous output carried by the flow for the others).") var initialization: String?
         @Option(help: "Weight of the content loss (gatys; default 1).") var contentWeight: Double?
         @Option(help: "Weight of the style loss (gatys; default 1e-3).") var styleWeight: Double?
         @Option(help: "Weight of the total-variation loss (gatys; default 0).") var tvWeight: Double?
-        @Option(help: "Style images are resized to this times the output width (gatys; default 1).") var styleScale: Double?
-        @Option(help: "Keep the film's colours: luminance or histogram (gatys).") var originalColors: String?
+        @Option(help: "Style images are resized to this times the output width (gatys; default \(gatysDefaults.styleScale.formatted())).") var styleScale: Double?
+        @Option(help: "Keep the film's colours: luminance or histogram (gatys).") var originalColors: GatysParameters.OriginalColors?
         @Option(help: "x264 constant rate factor, 0...51.") var crf = SubmitOptions.defaultCRF
         @Option(help: "x264 preset.") var preset = SubmitOptions.defaultPreset
         @Flag(help: "Encode losslessly: FFV1 in RGB, bit-exact frames (.mkv, .mov or .avi).") var lossless = false
@@ -101,19 +102,19 @@ extension VSTCoord {
             options.overlap = overlap
             options.seamTail = seamTail
             options.seamRefine = seamRefine
-            options.iters = iters
-            options.itersNext = itersNext
-            options.temporalWeight = temporalWeight
+            if let iters { options.gatys.iterations = iters }
+            if let itersNext { options.gatys.iterationsNext = itersNext }
+            if let temporalWeight { options.gatys.temporalWeight = temporalWeight }
             if let longTerm {
-                options.longTerm = try SubmitOptions.list(longTerm, option: "--long-term", of: "frame distances") { Int($0) }
+                options.gatys.longTerm = try SubmitOptions.list(longTerm, option: "--long-term", of: "frame distances") { Int($0) }
             }
-            options.passes = passes
+            if let passes { options.gatys.passes = passes }
             options.initialization = initialization
-            options.contentWeight = contentWeight
-            options.styleWeight = styleWeight
-            options.tvWeight = tvWeight
-            options.styleScale = styleScale
-            options.originalColors = originalColors
+            options.gatys.contentWeight = contentWeight
+            options.gatys.styleWeight = styleWeight
+            options.gatys.tvWeight = tvWeight
+            if let styleScale { options.gatys.styleScale = styleScale }
+            options.gatys.originalColors = originalColors
             options.crf = crf
             options.preset = preset
             options.lossless = lossless
@@ -241,7 +242,12 @@ extension VSTCoord {
             }
             print(ScaleBench.Row.markdownHeader)
             _ = try ScaleBench.run(input: input, workerCounts: counts, framesPerWorker: framesPerWorker, frameMilliseconds: ms,
-                                   chunk: chunk, overlap: overlap ?? SubmitOptions.defaultOverlap(for: "sleep:\(ms)", chunk: chunk)) { print($0.markdown) }
+                                   chunk: chunk, overlap: overlap ?? SubmitOptions.defaultOverlap(for: .sleep(milliseconds: ms), chunk: chunk)) { print($0.markdown) }
         }
     }
 }
+
+/// The defaults the help texts quote, read from the one place that sets them.
+private let gatysDefaults = GatysParameters()
+
+extension GatysParameters.OriginalColors: ExpressibleByArgument {}

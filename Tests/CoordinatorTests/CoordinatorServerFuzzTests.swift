@@ -16,10 +16,10 @@ import Protocol
     /// Valid messages of every kind, the seeds the mutations start from.
     static func seeds(film: String, folder: URL) -> [[[UInt8]]] {
         let pixels = [UInt8](repeating: 77, count: 16 * 8 * 3)
-        let spec = TaskSpec(job: 1, chunk: 0, renderStart: 0, ownStart: 0, end: 2, width: 16, height: 8, method: "copy",
+        let spec = TaskSpec(job: 1, chunk: 0, renderStart: 0, ownStart: 0, end: 2, width: 16, height: 8, method: .copy,
                             styleCount: 0, styleWeights: [], frameCount: 2)
         let frame = FramePayload.encode(width: 16, height: 8, pixels: pixels)
-        let request = JobRequest(input: film, output: folder.appendingPathComponent("fuzz-out.mkv").path, styles: [], method: "copy",
+        let request = JobRequest(input: film, output: folder.appendingPathComponent("fuzz-out.mkv").path, styles: [], method: .copy,
                                  chunk: 6, overlap: 3, crf: 18, preset: "medium", lossless: true)
         let messages: [Message] = [
             .ready(credit: 1, hello: WorkerHello(name: "fuzz", threads: 1)), .heartbeat(),
@@ -81,7 +81,7 @@ import Protocol
         let server = try CoordinatorServer(bind: "tcp://127.0.0.1:*", control: "tcp://127.0.0.1:*",
                                            settings: .init(lease: .seconds(10), dataDirectory: folder.appendingPathComponent("data"), durable: false))
         defer { server.shutdown() }
-        _ = try server.addJob(JobRequest(input: film, output: folder.appendingPathComponent("out.mkv").path, styles: [], method: "copy",
+        _ = try server.addJob(JobRequest(input: film, output: folder.appendingPathComponent("out.mkv").path, styles: [], method: .copy,
                                          chunk: 6, overlap: 3, crf: 18, preset: "medium", lossless: true))
         let context = try ZMQContext()
         defer { context.shutdown() }

@@ -50,7 +50,7 @@ import Protocol
                                            settings: .init(lease: .seconds(10), dataDirectory: folder.appendingPathComponent("data"), durable: false))
         defer { server.shutdown() }
         let clip = try Tools.syntheticClip(in: folder, frames: 4)
-        let job = try server.addJob(JobRequest(input: clip, output: folder.appendingPathComponent("o.mkv").path, styles: [], method: "copy",
+        let job = try server.addJob(JobRequest(input: clip, output: folder.appendingPathComponent("o.mkv").path, styles: [], method: .copy,
                                                chunk: 4, overlap: 0, crf: 18, preset: "ultrafast"))
         #expect(server.jobs[job]?.workersEncode == true)
         let context = try ZMQContext()

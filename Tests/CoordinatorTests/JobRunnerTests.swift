@@ -29,7 +29,7 @@ import Protocol
         defer { try? FileManager.default.removeItem(at: folder) }
         let input = try Self.makeFilm(in: folder)
         let output = folder.appendingPathComponent("out.mkv").path
-        let request = JobRequest(input: input, output: output, styles: [], method: "copy", chunk: 6, overlap: 3,
+        let request = JobRequest(input: input, output: output, styles: [], method: .copy, chunk: 6, overlap: 3,
                                  crf: 18, preset: "medium", lossless: true)
         let store = try JobStore(path: folder.appendingPathComponent("vst.sqlite").path, durable: false)
         let id = try store.insertJob(request, priority: 0)

@@ -6,7 +6,7 @@ import Protocol
 /// The SQLite job store: migrations, idempotent results, state that survives a reopen.
 @Suite struct JobStoreTests {
     static func request(_ name: String) -> JobRequest {
-        JobRequest(input: "/films/\(name).mkv", output: "/out/\(name).mkv", styles: [], method: "copy", chunk: 8, overlap: 2,
+        JobRequest(input: "/films/\(name).mkv", output: "/out/\(name).mkv", styles: [], method: .copy, chunk: 8, overlap: 2,
                    crf: 18, preset: "medium", lossless: false)
     }
 

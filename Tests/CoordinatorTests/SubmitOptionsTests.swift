@@ -1,4 +1,5 @@
 import Foundation
+import Protocol
 import Testing
 import Coordinator
 
@@ -17,18 +18,24 @@ import Coordinator
         try withFiles { film, folder in
             var options = SubmitOptions(input: film, output: folder.appendingPathComponent("out.mkv").path)
             options.method = "sleep:5"
-            options.iters = 300
-            options.temporalWeight = 0.5
+            #expect(try options.makeRequest().method == .sleep(milliseconds: 5) && options.makeRequest().gatys == nil)
+            options.method = "gatys"
+            options.styles = [film]
+            options.gatys.iterations = 300
+            options.gatys.temporalWeight = 0.5
             options.initialization = "noise"
-            options.styleWeight = 0.01
-            options.originalColors = "luminance"
-            options.longTerm = [1, 2, 4]
-            options.passes = 3
+            options.gatys.styleWeight = 0.01
+            options.gatys.originalColors = .luminance
+            options.gatys.longTerm = [4, 1, 2, 2]
+            options.gatys.passes = 3
             let request = try options.makeRequest()
-            #expect(request.input == film && request.method == "sleep:5")
-            #expect(request.parameters == ["iters": "300", "temporal-weight": "0.5", "init": "noise", "style-weight": "0.01",
-                                           "original-colors": "luminance", "long-term": "1,2,4", "passes": "3"])
+            #expect(request.input == film && request.method == .gatys && request.styles == [film])
+            var expected = GatysParameters()
+            (expected.iterations, expected.temporalWeight, expected.start, expected.styleWeight) = (300, 0.5, .noise(seed: 1), 0.01)
+            (expected.originalColors, expected.longTerm, expected.passes) = (.luminance, [1, 2, 4], 3)
+            #expect(request.gatys == expected)
             #expect(request.chunk == 32 && request.overlap == 4 && request.crf == 18 && request.preset == "medium")
+            options.initialization = nil
             #expect(request.seamTail == 4)
             options.seamTail = 28
             #expect(try options.makeRequest().seamTail == 28)
@@ -57,8 +64,9 @@ import Coordinator
                 { $0.styles = ["/nonexistent.png"] }, { $0.input = "/nonexistent.mkv" },
                 { $0.output = "/nonexistent/out.mkv" }, { $0.output = folder.appendingPathComponent("out.txt").path },
                 { $0.styles = [film]; $0.styleWeights = [1, 2] }, { $0.initialization = "/nonexistent.png" },
-                { $0.styleWeight = -1 }, { $0.tvWeight = .nan }, { $0.styleScale = 0 }, { $0.originalColors = "sepia" },
-                { $0.longTerm = [2, 4] }, { $0.longTerm = [] }, { $0.longTerm = [1, 0] }, { $0.passes = 0 }, { $0.passes = 101 },
+                { $0.gatys.styleWeight = -1 }, { $0.gatys.tvWeight = .nan }, { $0.gatys.styleScale = 0 }, { $0.gatys.iterations = 0 },
+                { $0.gatys.longTerm = [2, 4] }, { $0.gatys.longTerm = [] }, { $0.gatys.longTerm = [1, 0] }, { $0.gatys.passes = 0 },
+                { $0.gatys.passes = 101 }, { $0.gatys.iterationsNext = 100_001 }, { $0.gatys.temporalWeight = -1 },
             ]
             for change in cases {
                 let failure = error(change)
@@ -77,7 +85,7 @@ import Coordinator
             var options = SubmitOptions(input: film, output: folder.appendingPathComponent("out.mkv").path)
             options.styles = [film]
             let defaults = try options.makeRequest()
-            #expect(defaults.seamRefine == true && defaults.method == "gatys")
+            #expect(defaults.seamRefine == true && defaults.method == .gatys)
             options.seamRefine = false
             #expect(try options.makeRequest().seamRefine == nil)
             options.seamRefine = nil

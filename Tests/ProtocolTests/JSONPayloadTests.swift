@@ -3,10 +3,10 @@ import Protocol
 
 @Suite struct JSONPayloadTests {
     @Test func structsRoundTrip() throws {
-        let spec = TaskSpec(job: 1, chunk: 0, renderStart: 0, ownStart: 0, end: 8, width: 64, height: 36, method: "sleep:5",
+        let spec = TaskSpec(job: 1, chunk: 0, renderStart: 0, ownStart: 0, end: 8, width: 64, height: 36, method: .sleep(milliseconds: 5),
                             styleCount: 1, styleWeights: [1], frameCount: 8)
         #expect(try JSONPayload.decode(TaskSpec.self, from: JSONPayload.encode(spec)) == spec)
-        let request = JobRequest(input: "a.mkv", output: "b.mkv", styles: ["s.png"], method: "copy", chunk: 24, overlap: 4,
+        let request = JobRequest(input: "a.mkv", output: "b.mkv", styles: ["s.png"], method: .copy, chunk: 24, overlap: 4,
                                  crf: 18, preset: "medium")
         #expect(try JSONPayload.decode(JobRequest.self, from: JSONPayload.encode(request)) == request)
         for state in JobStatus.State.allCases {
@@ -42,7 +42,7 @@ import Protocol
 
     @Test func taskSpecValidation() {
         func spec(render: Int = 10, own: Int = 12, end: Int = 20, count: Int = 10, warm: Int? = nil, weights: [Double] = [1]) -> TaskSpec {
-            TaskSpec(job: 1, chunk: 1, renderStart: render, ownStart: own, end: end, width: 8, height: 8, method: "copy",
+            TaskSpec(job: 1, chunk: 1, renderStart: render, ownStart: own, end: end, width: 8, height: 8, method: .copy,
                      styleCount: 1, styleWeights: weights, frameCount: count, warmStartFrame: warm)
         }
         #expect(throws: Never.self) { try spec().validate() }

@@ -7,7 +7,7 @@ import Protocol
         let bytes = header.encode()
         #expect(bytes.count == MessageHeader.byteCount)
         #expect(Array(bytes[0..<4]) == Array("VST1".utf8))
-        #expect(Array(bytes[4..<6]) == [1, 0])
+        #expect(Array(bytes[4..<6]) == [2, 0])
         #expect(bytes[6] == MessageKind.result.rawValue)
         #expect(bytes[7] == 0)
         #expect(Array(bytes[8..<12]) == [4, 3, 2, 1])
@@ -34,8 +34,13 @@ import Protocol
         bytes[0] = UInt8(ascii: "X")
         #expect(throws: DecodeError.badMagic(0x3154_5358)) { try MessageHeader(bytes: bytes) }
 
-        let newer = MessageHeader(kind: .heartbeat, version: 2).encode()
-        #expect(throws: DecodeError.unsupportedVersion(2)) { try MessageHeader(bytes: newer) }
+        let newer = MessageHeader(kind: .heartbeat, version: MessageHeader.currentVersion + 1).encode()
+        #expect(throws: DecodeError.unsupportedVersion(MessageHeader.currentVersion + 1)) { try MessageHeader(bytes: newer) }
+        // Version 1 sent a TASK's method and settings as strings: its peers are refused, saying what to do.
+        let older = MessageHeader(kind: .ready, version: 1).encode()
+        #expect(throws: DecodeError.unsupportedVersion(1)) { try MessageHeader(bytes: older) }
+        #expect(DecodeError.unsupportedVersion(1).description
+                == "the peer speaks wire version 1, this build speaks 2: run the same vst release on the coordinator, its workers and its tools")
 
         bytes = MessageHeader(kind: .heartbeat).encode()
         bytes[6] = 0xEE

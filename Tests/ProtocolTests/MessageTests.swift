@@ -5,8 +5,9 @@ import Protocol
     static func sampleTask(warm: Bool) -> TaskPayload {
         var rng = SplitMix64(seed: 31)
         let image = { (w: Int, h: Int) in FramePayload.encode(width: w, height: h, pixels: rng.bytes(w * h * 3)) }
-        let spec = TaskSpec(job: 3, chunk: 2, renderStart: 20, ownStart: 24, end: 30, width: 5, height: 3, method: "gatys",
-                            parameters: ["iters": "200"], styleCount: 2, styleWeights: [0.7, 0.3],
+        let spec = TaskSpec(job: 3, chunk: 2, renderStart: 20, ownStart: 24, end: 30, width: 5, height: 3, method: .gatys,
+                            gatys: { var p = GatysParameters(); p.iterations = 200; p.longTerm = [1, 2, 4]; p.start = .noise(seed: 9); return p }(),
+                            styleCount: 2, styleWeights: [0.7, 0.3],
                             frameCount: warm ? 4 : 10, warmStartFrame: warm ? 26 : nil)
         return TaskPayload(spec: spec, styles: [image(4, 4), image(6, 2)], frames: (0..<spec.frameCount).map { _ in image(5, 3) },
                            warmStart: warm ? image(5, 3) : nil)
@@ -17,8 +18,8 @@ import Protocol
         let hello = WorkerHello(name: "node-7/4242", threads: 8)
         let status = JobStatus(job: 4, state: .running, framesDone: 10, framesTotal: 100, fps: 1.5, etaSeconds: 60,
                                workersBusy: 2, message: "rendering", output: "/out/film.mkv")
-        let request = JobRequest(input: "film.mkv", output: "out.mkv", styles: ["starry.jpg"], styleWeights: [1], method: "copy",
-                                 parameters: ["iters": "100"], height: 360, start: 5, frames: 50, chunk: 24, overlap: 4,
+        let request = JobRequest(input: "film.mkv", output: "out.mkv", styles: ["starry.jpg"], styleWeights: [1], method: .copy,
+                                 height: 360, start: 5, frames: 50, chunk: 24, overlap: 4,
                                  crf: 18, preset: "medium", lossless: false)
         let messages: [Message] = [
             .ready(credit: 2, hello: hello), .heartbeat(), .task(sampleTask(warm: false)),
@@ -44,7 +45,7 @@ import Protocol
         func find(_ kind: MessageKind) throws -> Message { try Message.decode(#require(all.first { $0.kind == kind }).frames()) }
 
         let ready = try find(.ready).decodeReady()
-        #expect(ready.credit == 2 && ready.hello == WorkerHello(name: "node-7/4242", threads: 8, protocolVersion: 1))
+        #expect(ready.credit == 2 && ready.hello == WorkerHello(name: "node-7/4242", threads: 8, protocolVersion: MessageHeader.currentVersion))
         let taskMessage = try find(.task)
         #expect(try taskMessage.decodeTask() == Self.sampleTask(warm: false))
         #expect(taskMessage.header.job == 3 && taskMessage.header.chunk == 2 && taskMessage.header.frame == 20)

@@ -10,7 +10,7 @@ import Protocol
         var rng = SplitMix64(seed: 5)
         let image = { (w: Int, h: Int) in FramePayload.encode(width: w, height: h, pixels: rng.bytes(w * h * 3)) }
         let model = rng.bytes(modelBytes)
-        let spec = TaskSpec(job: 8, chunk: 1, renderStart: 10, ownStart: 10, end: 14, width: 4, height: 3, method: "reconet",
+        let spec = TaskSpec(job: 8, chunk: 1, renderStart: 10, ownStart: 10, end: 14, width: 4, height: 3, method: .reconet,
                             styleCount: 1, styleWeights: [1], frameCount: warm ? 3 : 4, warmStartFrame: warm ? 11 : nil,
                             model: ModelReference(sha256: hash, byteCount: modelBytes, attached: attached))
         return TaskPayload(spec: spec, styles: [image(2, 2)], frames: (0..<spec.frameCount).map { _ in image(4, 3) },

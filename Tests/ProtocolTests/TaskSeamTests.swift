@@ -10,7 +10,7 @@ import Protocol
         var rng = SplitMix64(seed: 12)
         func image() -> [UInt8] { FramePayload.encode(width: 4, height: 2, pixels: rng.bytes(24)) }
         let seam = SeamSpec(laterRenderStart: 20, laterOwnStart: 24, tail: 2, seamEnd: 26, anchored: true)
-        let spec = TaskSpec(job: 3, chunk: 9, renderStart: 19, ownStart: 20, end: 27, width: 4, height: 2, method: "gatys",
+        let spec = TaskSpec(job: 3, chunk: 9, renderStart: 19, ownStart: 20, end: 27, width: 4, height: 2, method: .gatys, gatys: GatysParameters(),
                             styleCount: 1, styleWeights: [1], frameCount: 27 - (firstRefined - 1), warmStartFrame: firstRefined - 1, seam: seam)
         let count = seam.renderCount(firstRefined: firstRefined)
         return TaskPayload(spec: spec, styles: [image()], frames: (0..<spec.frameCount).map { _ in image() }, warmStart: image(),

@@ -8,16 +8,16 @@ import Testing
 @Suite struct GatysChunkRendererTests {
     static let (width, height) = (48, 32)
 
-    static func chunk(frames: [RGBImage], parameters: [String: String], warmStart: (frame: Int, image: RGBImage)? = nil,
+    static func chunk(frames: [RGBImage], parameters: GatysParameters, warmStart: (frame: Int, image: RGBImage)? = nil,
                       width: Int = width, height: Int = height) -> ChunkInput {
         let first = warmStart?.frame ?? 0
         let spec = TaskSpec(job: 1, chunk: 0, renderStart: 0, ownStart: 0, end: first + frames.count, width: width, height: height,
-                            method: "gatys", parameters: parameters, styleCount: 1, styleWeights: [1], frameCount: frames.count,
+                            method: .gatys, gatys: parameters, styleCount: 1, styleWeights: [1], frameCount: frames.count,
                             warmStartFrame: warmStart?.frame)
         return ChunkInput(spec: spec, styles: [MovingTexture.stripes(width: 40, height: 40)], frames: frames, warmStart: warmStart?.image)
     }
 
-    static func render(_ frames: [RGBImage], _ parameters: [String: String], width: Int = width, height: Int = height) throws -> [RGBImage] {
+    static func render(_ frames: [RGBImage], _ parameters: GatysParameters, width: Int = width, height: Int = height) throws -> [RGBImage] {
         var out: [RGBImage] = []
         let input = chunk(frames: frames, parameters: parameters, width: width, height: height)
         try GatysChunkRenderer(weights: MovingTexture.weights).render(input) { _, image in out.append(image) }
@@ -30,10 +30,10 @@ import Testing
     /// docs/benchmarks.md separates the two.)
     @Test func warmStartAndTemporalLossLowerTheWarpingError() throws {
         let frames = MovingTexture.frames(count: 4, width: Self.width, height: Self.height)
-        let common = ["iters": "10", "iters-next": "10", "style-weight": "1e-2"]
-        let perFrame = try Self.render(frames, common.merging(["init": "content", "temporal-weight": "0"]) { $1 })
-        let warmOnly = try Self.render(frames, common.merging(["temporal-weight": "0"]) { $1 })
-        let coherent = try Self.render(frames, common.merging(["temporal-weight": "200"]) { $1 })
+        let common = GatysParameters.with { $0.iterations = 10; $0.iterationsNext = 10; $0.styleWeight = 1e-2 }
+        let perFrame = try Self.render(frames, common.with { $0.start = .content; $0.temporalWeight = 0 })
+        let warmOnly = try Self.render(frames, common.with { $0.temporalWeight = 0 })
+        let coherent = try Self.render(frames, common.with { $0.temporalWeight = 200 })
         let e = try [perFrame, warmOnly, coherent].map { try MovingTexture.meanWarpingError(input: frames, styled: $0) }
         #expect(perFrame.count == 4 && coherent.count == 4)
         #expect(perFrame != warmOnly)
@@ -48,9 +48,9 @@ import Testing
     @Test func longTermLossHoldsWhatAnOccluderHidToHowItLookedBefore() throws {
         let (w, h) = (64, 48)
         let frames = MovingTexture.passingBar(count: 5, width: w, height: h, barWidth: 10, step: 16)
-        let common = ["iters": "10", "iters-next": "10", "style-weight": "1e-2", "flow": "balanced"]
+        let common = GatysParameters.with { $0.iterations = 10; $0.iterationsNext = 10; $0.styleWeight = 1e-2; $0.flow = .balanced }
         let short = try Self.render(frames, common, width: w, height: h)
-        let long = try Self.render(frames, common.merging(["long-term": "1,2"]) { $1 }, width: w, height: h)
+        let long = try Self.render(frames, common.with { $0.longTerm = [1, 2] }, width: w, height: h)
         var shortError = 0.0, longError = 0.0, pixels = 0
         for t in 2..<frames.count {
             let near = try FrameMotion(previous: frames[t - 1].planar, current: frames[t].planar, flow: DISFlow(preset: .balanced))
@@ -75,13 +75,13 @@ import Testing
     /// every frame toward its neighbours. Two passes end backward: frames still go out in order.
     @Test func multiPassLowersTheWarpingErrorAndSendsFramesInOrder() throws {
         let frames = MovingTexture.frames(count: 4, width: Self.width, height: Self.height)
-        let common = ["iters": "4", "iters-next": "4", "style-weight": "1e-2"]
+        let common = GatysParameters.with { $0.iterations = 4; $0.iterationsNext = 4; $0.styleWeight = 1e-2 }
         let one = try Self.render(frames, common)
-        let three = try Self.render(frames, common.merging(["passes": "3"]) { $1 })
+        let three = try Self.render(frames, common.with { $0.passes = 3 })
         let e = try [one, three].map { try MovingTexture.meanWarpingError(input: frames, styled: $0) }
         #expect(e[1] < 0.8 * e[0], "3 passes \(e[1]) vs 1 pass \(e[0])")
         var order: [Int] = []
-        try GatysChunkRenderer(weights: MovingTexture.weights).render(Self.chunk(frames: frames, parameters: common.merging(["passes": "2"]) { $1 })) { frame, _ in
+        try GatysChunkRenderer(weights: MovingTexture.weights).render(Self.chunk(frames: frames, parameters: common.with { $0.passes = 2 })) { frame, _ in
             order.append(frame)
         }
         #expect(order == [0, 1, 2, 3])
@@ -90,7 +90,7 @@ import Testing
     /// A chunk taken back during an earlier pass stops before its next frame, having sent nothing.
     @Test func multiPassStopsBetweenFramesWhenTakenBack() throws {
         let frames = MovingTexture.frames(count: 3, width: Self.width, height: Self.height)
-        var input = Self.chunk(frames: frames, parameters: ["iters": "1", "iters-next": "1", "passes": "3"])
+        var input = Self.chunk(frames: frames, parameters: .with { $0.iterations = 1; $0.iterationsNext = 1; $0.passes = 3 })
         let asked = Flags()
         input.shouldStop = { asked.append(0, true); return asked.values.count > 2 }
         var sent = 0
@@ -106,33 +106,34 @@ import Testing
         let warmFlags = Flags()
         let renderer = GatysChunkRenderer(weights: MovingTexture.weights) { frame, warm, _ in warmFlags.append(frame, warm) }
         var emitted: [Int] = []
-        let input = Self.chunk(frames: Array(frames[1...]), parameters: ["iters": "3", "iters-next": "2"], warmStart: (1, styledEarlier))
+        let input = Self.chunk(frames: Array(frames[1...]), parameters: .with { $0.iterations = 3; $0.iterationsNext = 2 }, warmStart: (1, styledEarlier))
         try renderer.render(input) { frame, _ in emitted.append(frame) }
         #expect(emitted == [2, 3])
         #expect(warmFlags.values.map(\.1) == [true, true])
     }
 
-    @Test func badParametersFailTheChunkWithOneLine() throws {
+    @Test func aGatysTaskWithoutSettingsFailsTheChunkWithOneLine() throws {
         let frames = MovingTexture.frames(count: 1, width: Self.width, height: Self.height)
-        #expect(throws: WorkerError.badTask("iters 0 must be a whole number >= 1")) {
-            try GatysChunkRenderer(weights: MovingTexture.weights).render(Self.chunk(frames: frames, parameters: ["iters": "0"])) { _, _ in }
+        var input = Self.chunk(frames: frames, parameters: GatysParameters())
+        input.spec.gatys = nil
+        #expect(throws: WorkerError.badTask("a gatys task carries no settings")) {
+            try GatysChunkRenderer(weights: MovingTexture.weights).render(input) { _, _ in }
         }
-        #expect(throws: WorkerError.badTask("original-colors sepia is not luminance or histogram")) {
-            _ = try GatysVideoOptions(parameters: ["original-colors": "sepia"])
-        }
-        #expect(throws: WorkerError.badTask("long-term 2,4 must be frame distances >= 1 including 1, e.g. 1,2,4")) {
-            _ = try GatysVideoOptions(parameters: ["long-term": "2,4"])
-        }
-        #expect(try GatysVideoOptions(parameters: ["long-term": "4, 1,2,2", "passes": "3"]).longTerm == [1, 2, 4])
-        #expect(throws: WorkerError.badTask("passes 0 must be a whole number >= 1")) { _ = try GatysVideoOptions(parameters: ["passes": "0"]) }
-        let parsed = try GatysVideoOptions(parameters: ["iters": "7", "iters-next": "3", "temporal-weight": "0", "init": "noise", "seed": "9",
-                                                        "content-weight": "2", "style-weight": "0.5", "tv-weight": "1e-4",
-                                                        "style-scale": "0.5", "original-colors": "luminance", "flow": "balanced"])
-        #expect(parsed.iterations == 7 && parsed.iterationsNext == 3 && parsed.temporalWeight == 0)
-        #expect(parsed.start == .noise(seed: 9) && !parsed.warmStarts)
-        #expect(parsed.gatys.contentWeight == 2 && parsed.gatys.styleWeight == 0.5 && parsed.gatys.totalVariationWeight == 1e-4)
-        #expect(parsed.styleScale == 0.5 && parsed.originalColors == .luminance && parsed.flowPreset == .balanced)
-        #expect(try GatysVideoOptions(parameters: [:]).warmStarts)
+    }
+
+    @Test func settingsMapOntoTheEnginesTypes() {
+        let mapped = GatysVideoOptions(.with {
+            $0.iterations = 7; $0.iterationsNext = 3; $0.temporalWeight = 0; $0.start = .noise(seed: 9)
+            $0.contentWeight = 2; $0.styleWeight = 0.5; $0.tvWeight = 1e-4; $0.styleScale = 0.5
+            $0.originalColors = .luminance; $0.flow = .balanced; $0.longTerm = [1, 2, 4]; $0.passes = 3
+        })
+        #expect(mapped.iterations == 7 && mapped.iterationsNext == 3 && mapped.temporalWeight == 0)
+        #expect(mapped.start == .noise(seed: 9) && !mapped.warmStarts && mapped.longTerm == [1, 2, 4] && mapped.passes == 3)
+        #expect(mapped.gatys.contentWeight == 2 && mapped.gatys.styleWeight == 0.5 && mapped.gatys.totalVariationWeight == 1e-4)
+        #expect(mapped.styleScale == 0.5 && mapped.originalColors == .luminance && mapped.flowPreset == .balanced)
+        let defaults = GatysVideoOptions()
+        #expect(defaults.warmStarts && defaults.start == .content && defaults.originalColors == nil && defaults.flowPreset == .fast)
+        #expect(defaults.gatys == GatysOptions())
     }
 }
 

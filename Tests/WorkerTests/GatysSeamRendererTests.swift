@@ -9,11 +9,11 @@ import Testing
 /// frames into the earlier one's end (overlap 2..<4, tail 2, anchor frame 6).
 @Suite struct GatysSeamRendererTests {
     static let (width, height) = (48, 32)
-    static let common = ["iters": "10", "iters-next": "8", "style-weight": "1e-2"]
+    static let common = GatysParameters.with { $0.iterations = 10; $0.iterationsNext = 8; $0.styleWeight = 1e-2 }
 
     static func chain(_ frames: [RGBImage], from start: Int, to end: Int) throws -> [RGBImage] {
         let spec = TaskSpec(job: 1, chunk: 0, renderStart: start, ownStart: start, end: end, width: width, height: height,
-                            method: "gatys", parameters: common, styleCount: 1, styleWeights: [1], frameCount: end - start)
+                            method: .gatys, gatys: common, styleCount: 1, styleWeights: [1], frameCount: end - start)
         var out: [RGBImage] = []
         let input = ChunkInput(spec: spec, styles: [MovingTexture.stripes(width: 40, height: 40)], frames: Array(frames[start..<end]))
         try GatysChunkRenderer(weights: MovingTexture.weights).render(input) { _, image in out.append(image) }
@@ -23,8 +23,8 @@ import Testing
     static func seamTask(_ frames: [RGBImage], earlier: [RGBImage], later: [RGBImage], firstRefined: Int = 2,
                          warm: RGBImage) -> ChunkInput {
         let seam = SeamSpec(laterRenderStart: 2, laterOwnStart: 4, tail: 2, seamEnd: 6, anchored: true)
-        let spec = TaskSpec(job: 1, chunk: 9, renderStart: 1, ownStart: 2, end: 7, width: width, height: height, method: "gatys",
-                            parameters: common, styleCount: 1, styleWeights: [1], frameCount: 7 - (firstRefined - 1),
+        let spec = TaskSpec(job: 1, chunk: 9, renderStart: 1, ownStart: 2, end: 7, width: width, height: height, method: .gatys,
+                            gatys: common, styleCount: 1, styleWeights: [1], frameCount: 7 - (firstRefined - 1),
                             warmStartFrame: firstRefined - 1, seam: seam)
         var renders: [RGBImage] = []
         for frame in firstRefined..<6 {

@@ -23,7 +23,7 @@ import Testing
             RGBImage(width: 19, height: 17, pixels: rng.bytes(19 * 17 * 3))
         }
         let spec = TaskSpec(job: 1, chunk: 0, renderStart: 40, ownStart: 40, end: 40 + frames, width: 19, height: 17,
-                            method: "reconet", styleCount: 0, styleWeights: [], frameCount: frames,
+                            method: .reconet, styleCount: 0, styleWeights: [], frameCount: frames,
                             warmStartFrame: warm ? 40 : nil, model: model.map { $0.reference.with(attached: attach) })
         return ChunkInput(spec: spec, styles: [], frames: images, warmStart: warm ? images[0] : nil,
                           model: attach ? model?.bytes : nil)

@@ -4,19 +4,16 @@ import Protocol
 @testable import Worker
 
 @Suite struct RendererFactoryTests {
-    @Test func methodsDispatchToTheirRenderers() throws {
-        #expect(try RendererFactory.renderer(for: "copy") is CopyRenderer)
-        #expect((try RendererFactory.renderer(for: "sleep:25") as? SleepRenderer)?.milliseconds == 25)
-        #expect(try RendererFactory.renderer(for: "gatys") is GatysChunkRenderer)
-        #expect(try RendererFactory.renderer(for: "reconet") is ReCoNetChunkRenderer)
-        #expect(throws: WorkerError.unknownMethod("paint")) { try RendererFactory.renderer(for: "paint") }
-        #expect(throws: WorkerError.unknownMethod("sleep:x")) { try RendererFactory.renderer(for: "sleep:x") }
-        #expect(WorkerError.methodUnavailable("reconet").description == "method reconet is not available in this build yet")
+    @Test func methodsDispatchToTheirRenderers() {
+        #expect(RendererFactory.renderer(for: .copy) is CopyRenderer)
+        #expect((RendererFactory.renderer(for: .sleep(milliseconds: 25)) as? SleepRenderer)?.milliseconds == 25)
+        #expect(RendererFactory.renderer(for: .gatys) is GatysChunkRenderer)
+        #expect(RendererFactory.renderer(for: .reconet) is ReCoNetChunkRenderer)
     }
 
     @Test func copyEmitsEveryFrameOrAllButTheWarmStart() throws {
         let frames = (0..<4).map { i in RGBImage(width: 3, height: 1, pixels: [UInt8](repeating: UInt8(i), count: 9)) }
-        let spec = TaskSpec(job: 1, chunk: 2, renderStart: 10, ownStart: 11, end: 14, width: 3, height: 1, method: "copy",
+        let spec = TaskSpec(job: 1, chunk: 2, renderStart: 10, ownStart: 11, end: 14, width: 3, height: 1, method: .copy,
                             styleCount: 0, styleWeights: [], frameCount: 4)
         var emitted: [(Int, RGBImage)] = []
         try CopyRenderer().render(ChunkInput(spec: spec, styles: [], frames: frames)) { emitted.append(($0, $1)) }

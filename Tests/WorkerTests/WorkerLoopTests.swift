@@ -47,7 +47,7 @@ import Protocol
         }
     }
 
-    static func task(method: String, chunk: UInt32 = 0, frames: Int = 3) -> Message {
+    static func task(method: RenderMethod, chunk: UInt32 = 0, frames: Int = 3) -> Message {
         let images = (0..<frames).map { i in FramePayload.encode(width: 4, height: 2, pixels: [UInt8](repeating: UInt8(truncatingIfNeeded: 10 * i), count: 24)) }
         let spec = TaskSpec(job: 5, chunk: chunk, renderStart: 20, ownStart: 21, end: 20 + frames, width: 4, height: 2,
                             method: method, styleCount: 0, styleWeights: [], frameCount: frames)
@@ -84,7 +84,7 @@ import Protocol
         let ready = try #require(try harness.next())
         #expect(ready.kind == .ready)
         #expect(try ready.decodeReady().credit == 1)
-        try harness.send(Self.task(method: "copy"))
+        try harness.send(Self.task(method: .copy))
         var frames: [UInt32] = []
         while let message = try harness.next(), message.kind == .result {
             frames.append(message.header.frame)
@@ -101,12 +101,16 @@ import Protocol
         let harness = try Harness()
         defer { harness.finish() }
         #expect(try harness.next()?.kind == .ready)
-        try harness.send(Self.task(method: "paint"))
+        // No release names "paint": a TASK carrying it (a foreign or hand-made peer) is refused as it is decoded.
+        var paint = Self.task(method: .copy)
+        paint.payload[0] = Array(String(decoding: paint.payload[0], as: UTF8.self)
+            .replacingOccurrences(of: "\"method\":\"copy\"", with: "\"method\":\"paint\"").utf8)
+        try harness.send(paint)
         let failed = try #require(try harness.next())
         #expect(failed.kind == .chunkFailed)
-        #expect(try failed.decodeReason() == "unknown method paint (use gatys, reconet, copy or sleep:MS)")
+        #expect(try failed.decodeReason() == "bad task: bad payload: TaskSpec: method paint is not one of gatys, reconet, copy or sleep:MS (MS in 0...600000) at method")
         #expect(try harness.next()?.kind == .ready)
-        try harness.send(Self.task(method: "reconet"))
+        try harness.send(Self.task(method: .reconet))
         let noModel = try #require(try harness.next())
         #expect(try noModel.decodeReason() == "bad task: method reconet needs a model (vst-coord submit --model FILE.reconet)")
         #expect(try harness.next()?.kind == .ready)
@@ -121,7 +125,7 @@ import Protocol
         func task(chunk: UInt32, attached: Bool, reference: ModelReference? = nil) -> Message {
             let frames = (0..<2).map { i in FramePayload.encode(width: 20, height: 16, pixels: [UInt8](repeating: UInt8(40 * i + 30), count: 960)) }
             let spec = TaskSpec(job: 5, chunk: chunk, renderStart: 2 * Int(chunk), ownStart: 2 * Int(chunk), end: 2 * Int(chunk) + 2,
-                                width: 20, height: 16, method: "reconet", styleCount: 0, styleWeights: [], frameCount: 2,
+                                width: 20, height: 16, method: .reconet, styleCount: 0, styleWeights: [], frameCount: 2,
                                 model: (reference ?? model.reference).with(attached: attached))
             return .task(TaskPayload(spec: spec, styles: [], frames: frames, model: attached ? model.bytes : nil))
         }
@@ -157,7 +161,7 @@ import Protocol
         let harness = try Harness()
         defer { harness.finish() }
         #expect(try harness.next()?.kind == .ready)
-        try harness.send(Self.task(method: "sleep:200", frames: 30))
+        try harness.send(Self.task(method: .sleep(milliseconds: 200), frames: 30))
         let first = try #require(try harness.next())
         #expect(first.kind == .result)
         try harness.send(.cancel(job: 5, chunk: 0))
@@ -177,7 +181,7 @@ import Protocol
         #expect(try harness.next()?.kind == .ready)
         try harness.router.send([harness.peer, [1, 2, 3]])
         try harness.router.send([harness.peer, Message(.submit, payload: [[0]]).header.encode()])
-        try harness.send(Self.task(method: "copy", frames: 2))
+        try harness.send(Self.task(method: .copy, frames: 2))
         #expect(try harness.next()?.kind == .result)
     }
 
@@ -185,7 +189,7 @@ import Protocol
         let harness = try Harness()
         defer { harness.finish() }
         #expect(try harness.next()?.kind == .ready)
-        try harness.send(Self.task(method: "sleep:300", frames: 30))
+        try harness.send(Self.task(method: .sleep(milliseconds: 300), frames: 30))
         let first = try #require(try harness.next())
         #expect(first.kind == .result && first.header.frame == 20)
         try harness.send(.ack(job: 5, chunk: 0, frame: 20))
