@@ -1,10 +1,11 @@
 import Dispatch
 import Foundation
 
-/// Splits row loops over the machine's cores. Work is cut into a few more blocks than cores so a
-/// core that is busy with something else does not hold up the whole loop.
+/// Splits the flow's row loops over Engine's threads (`Parallel.threadCount`, which a worker's
+/// `--threads` sets). Work is cut into a few more blocks than threads so a core that is busy with
+/// something else does not hold up the whole loop.
 enum FlowParallel {
-    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    static var cores: Int { Parallel.threadCount }
 
     /// Calls `body` on disjoint, consecutive sub-ranges covering `0..<count`, in parallel when the
     /// work (`count * costPerItem`) is large enough to pay for the threads.

@@ -23,7 +23,6 @@ import Foundation
 public struct StyleModelFile: Sendable, Equatable {
     public static let magic: [UInt8] = Array("VSTSTYLE".utf8)
     public static let version: UInt32 = 1
-    public static let fileExtension = "reconet"
 
     /// What the JSON block holds besides the tensor table.
     public struct Metadata: Sendable, Equatable, Codable {
