@@ -7,7 +7,8 @@
 # runs in its namespace and that no farm address exists in the root namespace.
 #
 # Usage: deploy/netns-test.sh            (after `swift build`; VST_BIN overrides .build/debug)
-# Needs root (or CAP_SYS_ADMIN + CAP_NET_ADMIN) for `ip netns`; without it, says so and exits 0.
+# Needs root (or CAP_SYS_ADMIN + CAP_NET_ADMIN) for `ip netns`; without it, says so and exits 0,
+# or 1 with an error line when VST_REQUIRE_FIXTURES=1 (CI must not pass without this test).
 # Exit 0: passed or skipped; 1: failed. Bounded: every wait has a deadline, and the trap kills
 # what the script started and deletes its namespaces.
 set -euo pipefail
@@ -17,6 +18,10 @@ coord="$bin/vst-coord" worker="$bin/vst-worker"
 
 tag="vst$$"
 if ! ip netns add "${tag}probe" 2>/dev/null; then
+    if [ "${VST_REQUIRE_FIXTURES:-0}" = 1 ]; then
+        echo "error: network namespaces are not permitted here (VST_REQUIRE_FIXTURES=1): run as root or with CAP_SYS_ADMIN and CAP_NET_ADMIN" >&2
+        exit 1
+    fi
     echo "SKIP: network namespaces are not permitted here (needs root or CAP_SYS_ADMIN); multi-host test not run"
     exit 0
 fi

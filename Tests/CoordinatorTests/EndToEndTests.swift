@@ -5,10 +5,10 @@ import Media
 /// The built `vst-coord` and `vst-worker`, run as a user runs them, on 127.0.0.1 only. The
 /// suite is serialised: each test starts several processes and they share two cores in CI.
 @Suite(.serialized) struct EndToEndTests {
-    static let clip = Tools.sharedMedia("bigbuckbunny.mp4")
-    static let style = Tools.sharedMedia("starry_night.jpg")
+    static let clip = Fixtures.sharedMedia("bigbuckbunny.mp4")
+    static let style = Fixtures.sharedMedia("starry_night.jpg")
 
-    @Test(.enabled(if: clip != nil, "needs ../shared/media"))
+    @Test(.enabled(if: clip != nil && style != nil, "needs ../shared/media"))
     func copyWithTwoLocalWorkersKeepsFramesTimestampsAndSound() throws {
         let folder = try Tools.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -121,9 +121,7 @@ import Media
         let result = try ChildProcess.run(Tools.vstCoord, ["submit", clip, "--style", style, "--local-workers", "2", "--chunk", "3",
                                                            "--overlap", "2", "--iters", "3", "--iters-next", "2", "--out", output],
                                           timeout: .seconds(300))
-        let weights = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("models/vgg16.vstw").path
-        if FileManager.default.fileExists(atPath: weights) {
+        if Fixtures.weights != nil {
             #expect(result.status == 0, "\(result.stderr)")
             #expect(try Tools.videoTimes(output).count == 6)
             #expect(try Tools.psnr(output, clip) < 30)   // styled, not copied
@@ -137,10 +135,9 @@ import Media
     /// boundaries (overlap 2, tail 2) becomes a seam task, run by one of the two workers once
     /// both chunks rendered it, and the film comes out whole; `--no-seam-refine` parses.
     /// (GatysSeamRendererTests measures what the refinement does.)
-    @Test func seamRefineRunsASeamTaskPerBoundary() throws {
-        let weights = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("models/vgg16.vstw").path
-        guard FileManager.default.fileExists(atPath: weights) else { return }   // the test above checks the message
+    /// Without the weights the test above checks the job's error line instead.
+    @Test(.enabled(if: Fixtures.weights != nil, "needs models/vgg16.vstw (vst models fetch)"))
+    func seamRefineRunsASeamTaskPerBoundary() throws {
         let folder = try Tools.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let clip = try Tools.syntheticClip(in: folder, frames: 10, width: 48, height: 32)

@@ -220,15 +220,12 @@ extension FaultTests {
 }
 
 extension FaultTests {
-    static let weights = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("models/vgg16.vstw").path
-
     /// `gatys` carries each frame into the next, so a chunk cut short must go on from its last
     /// stored frame: one worker renders part of a one-chunk job and is SIGKILLed; a second,
     /// started only then, gets the chunk at its first missing frame with the last stored one as
     /// warm start. Were the warm start not sent, the chunk would start over and the stored
     /// frames would arrive twice.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: weights), "needs models/vgg16.vstw (vst models fetch)"))
+    @Test(.enabled(if: Fixtures.weights != nil, "needs models/vgg16.vstw (vst models fetch)"))
     func gatysChunkOfAKilledWorkerResumesWarmAtItsFirstMissingFrame() throws {
         let folder = try Tools.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -6,7 +6,7 @@ import Testing
 /// coordinator-encoded path gives: every frame exact with --lossless, the same timestamps and
 /// sound; a worker lost mid-chunk costs only its chunk.
 @Suite(.serialized) struct WorkerSegmentTests {
-    static let clip = Tools.sharedMedia("bigbuckbunny.mp4")
+    static let clip = Fixtures.sharedMedia("bigbuckbunny.mp4")
 
     @Test(.enabled(if: clip != nil, "needs ../shared/media"))
     func copyEncodedByTheWorkersIsBitExact() throws {

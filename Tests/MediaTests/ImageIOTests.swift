@@ -33,8 +33,9 @@ import Testing
         #expect(TestMedia.psnr(loaded, image) > 40)
     }
 
-    @Test func loadsAPaintingFromFileAndFromBytesAlike() throws {
-        guard let path = TestMedia.shared("starry_night.jpg") else { return }
+    @Test(.enabled(if: TestMedia.shared("starry_night.jpg") != nil, "needs ../shared/media/starry_night.jpg"))
+    func loadsAPaintingFromFileAndFromBytesAlike() throws {
+        let path = try #require(TestMedia.shared("starry_night.jpg"))
         let image = try ImageIO.load(path: path)
         #expect(image.width == 1024 && image.height == 640)
         let bytes = [UInt8](try #require(FileManager.default.contents(atPath: path)))
@@ -62,8 +63,9 @@ import Testing
         #expect(throws: MediaError.notAnImage(path: "cut.png")) { try ImageIO.load(data: Array(png.prefix(40)), name: "cut.png") }
     }
 
-    @Test func aFilmIsNotAnImage() throws {
-        guard let path = TestMedia.tears else { return }
+    @Test(.enabled(if: TestMedia.tears != nil, "needs ../shared/media/tears_of_steel_excerpt_640x360.mp4"))
+    func aFilmIsNotAnImage() throws {
+        let path = try #require(TestMedia.tears)
         #expect(throws: MediaError.notAnImage(path: path)) { try ImageIO.load(path: path) }
     }
 

@@ -29,18 +29,20 @@ import Testing
         }
     }
 
-    @Test func clipsOfAFilmWithShortGOPsAndBFramesDecodeExactly() throws {
+    @Test(.enabled(if: Tools.hasFFmpeg, "needs the ffmpeg command line"))
+    func clipsOfAFilmWithShortGOPsAndBFramesDecodeExactly() throws {
         let directory = TestMedia.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("gops.mp4").path
         // Keyframes every 12 frames, up to 3 B-frames between references.
-        guard Tools.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc=size=96x64:rate=25", "-frames:v", "60",
-                                   "-c:v", "libx264", "-g", "12", "-bf", "3", "-pix_fmt", "yuv420p", path]) != nil else { return }
+        _ = try Tools.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc=size=96x64:rate=25", "-frames:v", "60",
+                                     "-c:v", "libx264", "-g", "12", "-bf", "3", "-pix_fmt", "yuv420p", path])
         try Self.checkClips(of: path, height: nil, [0..<5, 5..<17, 12..<24, 23..<24, 40..<60])
     }
 
-    @Test func clipsOfTheSharedFilmDecodeExactlyScaled() throws {
-        guard let bunny = TestMedia.bunny else { return }
+    @Test(.enabled(if: TestMedia.bunny != nil, "needs ../shared/media/bigbuckbunny.mp4"))
+    func clipsOfTheSharedFilmDecodeExactlyScaled() throws {
+        let bunny = try #require(TestMedia.bunny)
         try Self.checkClips(of: bunny, height: 72, [0..<8, 37..<50, 120..<132])
     }
 

@@ -3,8 +3,9 @@ import Testing
 @testable import Media
 
 @Suite struct VideoReaderTests {
-    @Test func bigBuckBunnyInfo() throws {
-        guard let path = TestMedia.bunny else { return }
+    @Test(.enabled(if: TestMedia.bunny != nil, "needs ../shared/media/bigbuckbunny.mp4"))
+    func bigBuckBunnyInfo() throws {
+        let path = try #require(TestMedia.bunny)
         let info = try VideoReader(path: path).info
         #expect(info.sourceWidth == 1280 && info.sourceHeight == 720)
         #expect(info.width == 1280 && info.height == 720)
@@ -16,9 +17,10 @@ import Testing
         #expect(abs(info.durationSeconds - 132.0 / 25) < 1e-9)
     }
 
-    @Test(arguments: ["bigbuckbunny.mp4", "tears_of_steel_excerpt_640x360.mp4"])
+    @Test(.enabled(if: TestMedia.bunny != nil && TestMedia.tears != nil, "needs ../shared/media's two clips"),
+          arguments: ["bigbuckbunny.mp4", "tears_of_steel_excerpt_640x360.mp4"])
     func decodesEveryFrameWithTheContainersTimestamps(name: String) throws {
-        guard let path = TestMedia.shared(name) else { return }
+        let path = try #require(TestMedia.shared(name))
         // Scaled small to keep the test fast: scaling does not change which frames come out.
         let reader = try VideoReader(path: path, height: 72)
         var pts: [Int64] = [], indices: [Int] = []
@@ -31,9 +33,18 @@ import Testing
         #expect(indices == Array(0..<pts.count))
         #expect(pts == reader.framePTS)
         #expect(try reader.nextFrame() == nil)
-        if let probed = Tools.probeFramePTS(path) { #expect(pts == probed) }
         let expectedCount = name.hasPrefix("big") ? 132 : 240
         #expect(pts.count == expectedCount)
+    }
+
+    /// The timestamps the reader lists (the decoded frames carry exactly these, as the test above
+    /// checks) are the ones ffprobe reads: an independent demuxer agrees.
+    @Test(.enabled(if: TestMedia.bunny != nil && TestMedia.tears != nil, "needs ../shared/media's two clips"),
+          .enabled(if: Tools.hasFFprobe, "needs the ffprobe command line"),
+          arguments: ["bigbuckbunny.mp4", "tears_of_steel_excerpt_640x360.mp4"])
+    func listsTheTimestampsFFprobeReads(name: String) throws {
+        let path = try #require(TestMedia.shared(name))
+        #expect(try VideoReader(path: path, height: 72).framePTS == Tools.probeFramePTS(path))
     }
 
     @Test func scalesToAHeightKeepingEvenSides() throws {
@@ -42,7 +53,11 @@ import Testing
         #expect(VideoInfo.scaledSize(sourceWidth: 1280, sourceHeight: 720, height: 289) == (512, 288))
         #expect(VideoInfo.scaledSize(sourceWidth: 1000, sourceHeight: 700, height: 100) == (142, 100)) // 142.86
         #expect(VideoInfo.scaledSize(sourceWidth: 101, sourceHeight: 75, height: nil) == (100, 74))
-        guard let path = TestMedia.bunny else { return }
+    }
+
+    @Test(.enabled(if: TestMedia.bunny != nil, "needs ../shared/media/bigbuckbunny.mp4"))
+    func scalesARealClip() throws {
+        let path = try #require(TestMedia.bunny)
         let reader = try VideoReader(path: path, height: 288)
         #expect(reader.info.width == 512 && reader.info.height == 288)
         let frame = try #require(try reader.nextFrame())
@@ -63,10 +78,12 @@ import Testing
         #expect(scaled.info.width == 16 && scaled.info.height == 12) // 35 * 12 / 27 = 15.6
     }
 
-    @Test func matchesFFmpegsOwnConversion() throws {
-        guard let path = TestMedia.tears,
-              let raw = Tools.run("ffmpeg", ["-v", "error", "-i", path, "-frames:v", "1", "-sws_flags", "bicubic+accurate_rnd+full_chroma_int",
-                                             "-pix_fmt", "rgb24", "-f", "rawvideo", "-"]) else { return }
+    @Test(.enabled(if: TestMedia.tears != nil, "needs ../shared/media/tears_of_steel_excerpt_640x360.mp4"),
+          .enabled(if: Tools.hasFFmpeg, "needs the ffmpeg command line"))
+    func matchesFFmpegsOwnConversion() throws {
+        let path = try #require(TestMedia.tears)
+        let raw = try Tools.run("ffmpeg", ["-v", "error", "-i", path, "-frames:v", "1", "-sws_flags", "bicubic+accurate_rnd+full_chroma_int",
+                                           "-pix_fmt", "rgb24", "-f", "rawvideo", "-"])
         let frame = try #require(try VideoReader(path: path).nextFrame())
         let reference = RGBImage(width: 640, height: 360, pixels: [UInt8](raw))
         // Same flags, same library: identical here; other FFmpeg builds may round differently.
@@ -74,26 +91,29 @@ import Testing
     }
 
     /// Full-range JPEG video, full-range tagged BT.709, and 10-bit 4:4:4, each made by FFmpeg's
-    /// command line (skipped without it) and compared with its own conversion to RGB.
-    @Test(arguments: [
+    /// command line and compared with its own conversion to RGB.
+    @Test(.enabled(if: TestMedia.tears != nil, "needs ../shared/media/tears_of_steel_excerpt_640x360.mp4"),
+          .enabled(if: Tools.hasFFmpeg, "needs the ffmpeg command line"),
+          arguments: [
         ["-c:v", "mjpeg", "-pix_fmt", "yuvj420p", "-q:v", "3", "film.avi"],
         ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-color_range", "pc", "-colorspace", "bt709", "film.mkv"],
         ["-c:v", "libx264", "-pix_fmt", "yuv444p10le", "film.mkv"],
     ])
     func readsColourRangesAndDepthsLikeFFmpeg(encoding: [String]) throws {
-        guard let source = TestMedia.tears else { return }
+        let source = try #require(TestMedia.tears)
         let directory = TestMedia.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent(encoding.last!).path
-        guard Tools.run("ffmpeg", ["-v", "error", "-i", source, "-frames:v", "3"] + encoding.dropLast() + [path]) != nil,
-              let raw = Tools.run("ffmpeg", ["-v", "error", "-i", path, "-frames:v", "1", "-sws_flags", "bicubic+accurate_rnd+full_chroma_int",
-                                             "-pix_fmt", "rgb24", "-f", "rawvideo", "-"]) else { return }
+        _ = try Tools.run("ffmpeg", ["-v", "error", "-i", source, "-frames:v", "3"] + encoding.dropLast() + [path])
+        let raw = try Tools.run("ffmpeg", ["-v", "error", "-i", path, "-frames:v", "1", "-sws_flags", "bicubic+accurate_rnd+full_chroma_int",
+                                           "-pix_fmt", "rgb24", "-f", "rawvideo", "-"])
         let frame = try #require(try VideoReader(path: path).nextFrame())
         #expect(TestMedia.psnr(frame.image, RGBImage(width: 640, height: 360, pixels: [UInt8](raw))) > 45)
     }
 
-    @Test func startsAtAFrame() throws {
-        guard let path = TestMedia.tears else { return }
+    @Test(.enabled(if: TestMedia.tears != nil, "needs ../shared/media/tears_of_steel_excerpt_640x360.mp4"))
+    func startsAtAFrame() throws {
+        let path = try #require(TestMedia.tears)
         let sequential = try VideoReader(path: path, height: 64)
         var frames: [VideoFrame] = []
         while frames.count < 131, let frame = try sequential.nextFrame() { frames.append(frame) }
@@ -127,8 +147,9 @@ import Testing
         }
     }
 
-    @Test func truncatedFile() throws {
-        guard let source = TestMedia.bunny else { return }
+    @Test(.enabled(if: TestMedia.bunny != nil, "needs ../shared/media/bigbuckbunny.mp4"))
+    func truncatedFile() throws {
+        let source = try #require(TestMedia.bunny)
         let directory = TestMedia.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("cut.mp4").path
@@ -175,12 +196,14 @@ import Testing
         #expect(throws: MediaError.stillImage(path: png)) { try VideoReader(path: png) }
     }
 
-    @Test func soundWithoutPictureHasNoVideoStream() throws {
-        guard let source = TestMedia.bunny else { return }
+    @Test(.enabled(if: TestMedia.bunny != nil, "needs ../shared/media/bigbuckbunny.mp4"),
+          .enabled(if: Tools.hasFFmpeg, "needs the ffmpeg command line"))
+    func soundWithoutPictureHasNoVideoStream() throws {
+        let source = try #require(TestMedia.bunny)
         let directory = TestMedia.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("sound.m4a").path
-        guard Tools.run("ffmpeg", ["-v", "error", "-i", source, "-vn", "-c:a", "copy", path]) != nil else { return }
+        _ = try Tools.run("ffmpeg", ["-v", "error", "-i", source, "-vn", "-c:a", "copy", path])
         #expect(throws: MediaError.noVideoStream(path: path)) { try VideoReader(path: path) }
     }
 

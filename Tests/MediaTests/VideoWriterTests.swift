@@ -59,8 +59,9 @@ import Testing
         }
     }
 
-    @Test func h264KeepsARealClipsQualityAndTimestamps() throws {
-        guard let source = TestMedia.tears else { return }
+    @Test(.enabled(if: TestMedia.tears != nil, "needs ../shared/media/tears_of_steel_excerpt_640x360.mp4"))
+    func h264KeepsARealClipsQualityAndTimestamps() throws {
+        let source = try #require(TestMedia.tears)
         let directory = TestMedia.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let reader = try VideoReader(path: source)
@@ -82,9 +83,9 @@ import Testing
         #expect(zip(input, output).allSatisfy { $0.pts == $1.pts })
     }
 
-    @Test(arguments: ["mkv", "mp4"])
+    @Test(.enabled(if: TestMedia.bunny != nil, "needs ../shared/media/bigbuckbunny.mp4"), arguments: ["mkv", "mp4"])
     func copiesTheSoundPacketForPacket(container: String) throws {
-        guard let source = TestMedia.bunny else { return }
+        let source = try #require(TestMedia.bunny)
         let directory = TestMedia.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let reader = try VideoReader(path: source, height: 72)
@@ -114,8 +115,9 @@ import Testing
         #expect(zip(inputPTS, outputPTS).allSatisfy { abs($0 - $1) <= 0.0005 })
     }
 
-    @Test func copiesOnlyTheWindowsSoundAndStartsAtZero() throws {
-        guard let source = TestMedia.bunny else { return }
+    @Test(.enabled(if: TestMedia.bunny != nil, "needs ../shared/media/bigbuckbunny.mp4"))
+    func copiesOnlyTheWindowsSoundAndStartsAtZero() throws {
+        let source = try #require(TestMedia.bunny)
         let directory = TestMedia.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let reader = try VideoReader(path: source, height: 72, startFrame: 25)
@@ -174,8 +176,9 @@ import Testing
         #expect(output.map(\.bytes).joined().count == 48_000 * 2)
     }
 
-    @Test func webmSkipsSoundItCannotHold() throws {
-        guard let source = TestMedia.bunny else { return }
+    @Test(.enabled(if: TestMedia.bunny != nil, "needs ../shared/media/bigbuckbunny.mp4"))
+    func webmSkipsSoundItCannotHold() throws {
+        let source = try #require(TestMedia.bunny)
         let directory = TestMedia.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let writer = try VideoWriter(path: directory.appendingPathComponent("x.webm").path, width: 32, height: 24,
@@ -185,16 +188,18 @@ import Testing
         try writer.finish()
     }
 
-    @Test func copiesSubtitlesWhereTheContainerCanHoldThem() throws {
-        // FFmpeg's command line makes the one film here with subtitles; skipped without it.
-        guard let source = TestMedia.tears else { return }
+    @Test(.enabled(if: TestMedia.tears != nil, "needs ../shared/media/tears_of_steel_excerpt_640x360.mp4"),
+          .enabled(if: Tools.hasFFmpeg, "needs the ffmpeg command line"))
+    func copiesSubtitlesWhereTheContainerCanHoldThem() throws {
+        // FFmpeg's command line makes the one film here with subtitles.
+        let source = try #require(TestMedia.tears)
         let directory = TestMedia.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let srt = directory.appendingPathComponent("cues.srt")
         try Data("1\n00:00:00,100 --> 00:00:00,900\nHello\n\n2\n00:00:01,000 --> 00:00:01,800\nAgain\n\n".utf8).write(to: srt)
         let film = directory.appendingPathComponent("subtitled.mkv").path
-        guard Tools.run("ffmpeg", ["-v", "error", "-i", source, "-i", srt.path, "-t", "2", "-map", "0:v", "-map", "1",
-                                   "-c:v", "copy", "-c:s", "srt", film]) != nil else { return }
+        _ = try Tools.run("ffmpeg", ["-v", "error", "-i", source, "-i", srt.path, "-t", "2", "-map", "0:v", "-map", "1",
+                                     "-c:v", "copy", "-c:s", "srt", film])
         let reader = try VideoReader(path: film, height: 72)
         #expect(reader.info.subtitleStreamCount == 1 && reader.info.audioStreamCount == 0)
         for container in ["mkv", "mp4"] {

@@ -15,14 +15,6 @@ enum Tools {
     static var vstWorker: String { productsFolder.appendingPathComponent("vst-worker").path }
     static var vst: String { productsFolder.appendingPathComponent("vst").path }
 
-    /// ../shared/media/NAME when the shared test material is present.
-    static func sharedMedia(_ name: String) -> String? {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let path = root.deletingLastPathComponent().appendingPathComponent("shared/media/\(name)").path
-        return FileManager.default.fileExists(atPath: path) ? path : nil
-    }
-
     /// Waits (at most `timeout`) until `folder` holds more than `count` files ending in
     /// `suffix`: how the kill tests know a job has stored renders or segments.
     static func waitForFiles(in folder: URL, suffix: String, moreThan count: Int, timeout: Duration = .seconds(60)) {

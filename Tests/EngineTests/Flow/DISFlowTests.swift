@@ -47,10 +47,11 @@ import Testing
         }
     }
 
-    /// The 50x50 FlyingChairs crop from ../shared (skipped without it). The bound is what the
-    /// balanced preset measured (0.588 px) plus a margin; OpenCV's DeepFlow gets 0.696 and DIS 0.898.
-    @Test func smallChairsPairIsAccurate() throws {
-        guard let dir = FlowFixtures.sharedFlow?.appendingPathComponent("tiny_mmflow_chairs_50x50") else { return }
+    /// The 50x50 FlyingChairs crop from ../shared. The bound is what the balanced preset
+    /// measured (0.588 px) plus a margin; OpenCV's DeepFlow gets 0.696 and DIS 0.898.
+    @Test(.enabled(if: FlowFixtures.smallChairs != nil, "needs ../shared/flow/tiny_mmflow_chairs_50x50"))
+    func smallChairsPairIsAccurate() throws {
+        let dir = try #require(FlowFixtures.smallChairs)
         func load(_ name: String) throws -> PlanarImage {
             let img = try ImageIO.load(path: dir.appendingPathComponent(name).path)
             return PlanarImage(packedRGB: img.pixels, width: img.width, height: img.height)

@@ -45,4 +45,10 @@ enum FlowFixtures {
         let shared = dir.deletingLastPathComponent().appendingPathComponent("shared/flow")
         return FileManager.default.fileExists(atPath: shared.path) ? shared : nil
     }
+
+    /// ../shared/flow's 50x50 FlyingChairs crop (two frames and their ground truth), if present.
+    static var smallChairs: URL? {
+        guard let dir = sharedFlow?.appendingPathComponent("tiny_mmflow_chairs_50x50") else { return nil }
+        return FileManager.default.fileExists(atPath: dir.appendingPathComponent("flow10.flo").path) ? dir : nil
+    }
 }
