@@ -58,25 +58,26 @@ import Protocol
     /// `Liveness.missedBeatsBeforeDead` of those beats for gone. Told by what it sends, not by a
     /// clock: between its READY and its BYE come one to that many heartbeats (both the beat and the
     /// expiry follow the configured interval; fewer beats only when a busy machine holds its loop
-    /// up), and a worker on the default interval started alongside has not heartbeaten yet.
+    /// up), and a worker on a 30 s interval started alongside has not heartbeaten yet (it would at
+    /// the default 1 s, were the option ignored; 30 s leaves a loaded machine a wide margin).
     @Test func theHeartbeatIntervalIsTheConfiguredOne() throws {
-        let fast = try Harness(heartbeat: .milliseconds(200)), standard = try Harness()
-        defer { fast.finish(); standard.finish() }
-        var kinds: [MessageKind] = [], standardKinds: [MessageKind] = []
+        let fast = try Harness(heartbeat: .milliseconds(200)), slow = try Harness(heartbeat: .seconds(30))
+        defer { fast.finish(); slow.finish() }
+        var kinds: [MessageKind] = [], slowKinds: [MessageKind] = []
         let deadline = ContinuousClock.now + .seconds(10)   // a bound on the wait, not a measurement
         while !kinds.contains(.bye) && ContinuousClock.now < deadline {
             if let frames = try fast.router.receive(timeout: .milliseconds(10)) {
                 let kind = try Envelope.decode(frames).message.kind
                 if kind != .log { kinds.append(kind) }
             }
-            if let frames = try standard.router.receive(timeout: .milliseconds(10)) {
-                standardKinds.append(try Envelope.decode(frames).message.kind)
+            if let frames = try slow.router.receive(timeout: .milliseconds(10)) {
+                slowKinds.append(try Envelope.decode(frames).message.kind)
             }
         }
         let beats = kinds.filter { $0 == .heartbeat }.count
         #expect(kinds.first == .ready && kinds.last == .bye, "\(kinds)")
         #expect((1...Liveness.missedBeatsBeforeDead).contains(beats), "\(kinds)")
-        #expect(!standardKinds.contains(.heartbeat), "default-interval worker: \(standardKinds)")
+        #expect(!slowKinds.contains(.heartbeat), "30 s-interval worker: \(slowKinds)")
     }
 
     @Test func readyTaskResultsAckDoneThenReadyAgain() throws {
