@@ -5,8 +5,6 @@ import Protocol
 /// --coordinator`, `status`, `cancel`, `pause`, `resume` and `retry` send one request over a
 /// DEALER and wait for the one reply. See docs/protocol.md, "Client channel".
 public final class ControlClient {
-    public static let defaultEndpoint = "tcp://127.0.0.1:5556"
-
     public let endpoint: String
     private let context: ZMQContext
     private let socket: Socket
@@ -14,7 +12,7 @@ public final class ControlClient {
 
     /// Connects to `endpoint` with `security` (CURVE: this tool's key pair and the
     /// coordinator's public key; a wrong one never gets an answer, reported as `noAnswer`).
-    public init(endpoint: String, security: Socket.Security = .plain, timeout: Duration = .seconds(10)) throws(CoordinatorError) {
+    public init(endpoint: String, security: Socket.Security = .plain, timeout: Duration = Liveness.controlReplyTimeout) throws(CoordinatorError) {
         self.endpoint = endpoint
         self.timeout = timeout
         do {

@@ -27,9 +27,9 @@ public enum Coordinator {
     public static func serve(_ configuration: ServeConfiguration, companion: (any ServeCompanion)? = nil) throws(CoordinatorError) {
         let security = try configuration.security.server(endpoints: [configuration.bind, configuration.control])
         let lease = configuration.lease ?? defaultLease()
-        // A lease of less than two heartbeats would take a worker for dead between two beats.
-        guard lease >= configuration.heartbeat * 2 else {
-            throw .invalidOption("the lease (\(lease)) must be at least 2 heartbeats (\(configuration.heartbeat * 2))")
+        let shortest = configuration.heartbeat * Liveness.minimumLeaseHeartbeats
+        guard lease >= shortest else {
+            throw .invalidOption("the lease (\(lease)) must be at least \(Liveness.minimumLeaseHeartbeats) heartbeats (\(shortest))")
         }
         let stop = StopSignal()
         stop.install()
@@ -131,10 +131,8 @@ public enum Coordinator {
     // MARK: Following a remote job
 
     private static func follow(job: UInt32, client: ControlClient, progress: ProgressPrinter) throws(CoordinatorError) {
-        var last: JobStatus?
         while true {
             guard let status = try client.status(job: job).first else { throw .rejected("the coordinator forgot job \(job)") }
-            last = status
             let report = ProgressReport(status)
             switch status.state {
             case .done:
@@ -150,7 +148,6 @@ public enum Coordinator {
             }
             Thread.sleep(forTimeInterval: 0.25)
         }
-        _ = last
     }
 
     static func log(_ line: String) {

@@ -18,14 +18,13 @@ extension CoordinatorServer {
         let runner: JobRunner
         do {
             runner = try JobRunner(id: id, request: request, directory: jobsDirectory.appendingPathComponent("\(id)"),
-                                   store: store, durable: settings.durable)
+                                   store: store, durable: settings.durable, priority: priority, clock: clock)
         } catch {
             // A bad input never becomes a job.
             store.deleteJob(id)
             try? FileManager.default.removeItem(at: jobsDirectory.appendingPathComponent("\(id)"))
             throw error
         }
-        runner.priority = priority
         jobs[id] = runner
         order.append(id)
         scheduler.addJob(id, ranges: runner.chunkRanges, priority: priority)
@@ -56,7 +55,7 @@ extension CoordinatorServer {
     public func detailedStatus(of job: UInt32) -> JobStatus? {
         guard var status = status(of: job), let runner = jobs[job] else { return nil }
         status.chunks = runner.chunkStatuses(
-            holder: { chunk in self.scheduler.holder(of: .init(job: job, chunk: chunk)).map { self.names[$0] ?? "\($0)" } },
+            holder: { chunk in self.scheduler.holder(of: .init(job: job, chunk: chunk)).map(self.workers.displayName) },
             failures: { chunk in self.scheduler.failures(of: .init(job: job, chunk: chunk)) })
         return status
     }
@@ -80,21 +79,21 @@ extension CoordinatorServer {
             guard [.queued, .running, .paused].contains(runner.state) else {
                 throw .rejected("job \(job) is \(runner.state.rawValue); only queued, running or paused jobs can change priority")
             }
-            runner.priority = priority
             scheduler.setPriority(job, priority)
-            try store.setPriority(job, priority)
+            try runner.setPriority(priority)
         case .cancel:
             guard [.queued, .running, .paused].contains(runner.state) else {
                 throw .rejected("job \(job) is \(runner.state.rawValue); only queued, running or paused jobs can be cancelled")
             }
-            stop(runner, state: .cancelled, message: "cancelled")
+            removeFromScheduler(runner)
+            record(runner) { runner throws(CoordinatorError) in try runner.cancel() }
         case .pause:
             guard [.queued, .running].contains(runner.state) else { throw .rejected("job \(job) is \(runner.state.rawValue), not running") }
             for (worker, chunk) in scheduler.preempt(job) { send(.cancel(job: job, chunk: UInt32(chunk.chunk)), to: worker) }
-            set(runner, .paused, "paused")
+            record(runner) { runner throws(CoordinatorError) in try runner.pause() }
         case .resume:
             guard runner.state == .paused else { throw .rejected("job \(job) is \(runner.state.rawValue), not paused") }
-            set(runner, runner.renderStarted == nil ? .queued : .running, "resumed")
+            record(runner) { runner throws(CoordinatorError) in try runner.resume() }
         case .retry:
             guard [.failed, .cancelled].contains(runner.state) else {
                 throw .rejected("job \(job) is \(runner.state.rawValue); only failed or cancelled jobs can be retried")
@@ -102,10 +101,10 @@ extension CoordinatorServer {
             let request = runner.request
             runner.removeFolder()
             try store.resetProgress(of: job)
-            let fresh = try JobRunner(id: job, request: request, directory: runner.directory, store: store, durable: settings.durable)
-            fresh.priority = runner.priority
+            let fresh = try JobRunner(id: job, request: request, directory: runner.directory, store: store, durable: settings.durable,
+                                      priority: runner.priority, clock: clock)
             jobs[job] = fresh
-            set(fresh, .queued, "retried")
+            record(fresh) { runner throws(CoordinatorError) in try runner.markRetried() }
             _ = scheduler.removeJob(job)
             scheduler.addJob(job, ranges: fresh.chunkRanges, priority: fresh.priority)
             queueReadySeams(fresh)

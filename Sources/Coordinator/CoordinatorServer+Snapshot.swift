@@ -5,7 +5,7 @@ extension CoordinatorServer {
     /// The dashboard's view of this coordinator now. Called on the loop thread (between steps);
     /// the value it returns shares no state with the loop, so any thread may read it.
     public func snapshot() -> FarmSnapshot {
-        let now = clock.now - origin
+        let now = clock.now
         let jobViews: [FarmSnapshot.Job] = order.compactMap { id in
             guard let runner = jobs[id], let status = detailedStatus(of: id) else { return nil }
             let chunks = runner.plan.chunks
@@ -18,7 +18,6 @@ extension CoordinatorServer {
         }
         let workerViews: [FarmSnapshot.Worker] = scheduler.knownWorkers.map { worker in
             let held = scheduler.assignedChunks(of: worker).first
-            let name = names[worker] ?? "\(worker)"
             var delivered: Int?, total: Int?
             if let held, let runner = jobs[held.job], runner.plan.chunks.indices.contains(held.chunk) {
                 let chunk = runner.plan.chunks[held.chunk]
@@ -27,11 +26,11 @@ extension CoordinatorServer {
             }
             let heard = scheduler.leases.deadline(of: worker).map { now - ($0 - scheduler.leases.lease) } ?? .zero
             return FarmSnapshot.Worker(
-                identity: JobStore.hex(worker.bytes), name: name,
-                address: peers[worker]?.address, key: peers[worker]?.key, state: held == nil ? "idle" : "busy",
+                identity: JobStore.hex(worker.bytes), name: workers.displayName(of: worker),
+                address: workers.record(of: worker)?.address, key: workers.record(of: worker)?.key, state: held == nil ? "idle" : "busy",
                 job: held?.job, chunk: held?.chunk, framesDelivered: delivered, framesTotal: total,
-                framesPerSecond: throughput.rate(of: worker, now: now), secondsSinceHeard: max(0, heard.seconds),
-                failures: failuresByName[name] ?? 0)
+                framesPerSecond: workers.framesPerSecond(of: worker, now: now), secondsSinceHeard: max(0, heard.seconds),
+                failures: workers.failures(of: worker))
         }
         return FarmSnapshot(taken: Date(), jobs: jobViews, workers: workerViews, queuedChunks: scheduler.queuedChunkCount,
                             counters: counters, malformedMessages: malformedMessages, storePath: store.path)

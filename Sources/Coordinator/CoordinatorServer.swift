@@ -9,6 +9,9 @@ import Protocol
 /// loop stays responsive) and heartbeats. Messages waiting in the sockets are handled before
 /// leases are checked, so a slow step never makes a live worker look dead. A message that fails
 /// to decode is counted in `malformedMessages` and dropped.
+///
+/// What it knows of each worker is one record in `workers` (a `WorkerRegistry`); each job's
+/// state is its `JobRunner`'s, changed only through the runner; the time comes from `clock`.
 public final class CoordinatorServer {
     /// How the worker and client sockets are secured.
     public enum Security: Sendable, Equatable {
@@ -55,31 +58,29 @@ public final class CoordinatorServer {
     let store: JobStore
     var jobs: [UInt32: JobRunner] = [:]
     var order: [UInt32] = []
-    var names: [WorkerID: String] = [:]
-    /// Each worker's READY (features: which TASK kinds it takes).
-    var hellos: [WorkerID: WorkerHello] = [:]
-    let clock = ContinuousClock()
-    let origin: ContinuousClock.Instant
-    private var lastHeartbeat: ContinuousClock.Instant
+    /// Every worker that said READY: its name, what it takes, where it connected from, and
+    /// what the dashboard shows of it.
+    var workers = WorkerRegistry()
+    /// Leases, heartbeats, throughput and progress read the time here (tests pass a manual one).
+    let clock: any CoordinatorClock
+    private var lastHeartbeat: Duration
     /// Network messages that failed to decode or made no sense, dropped.
     public private(set) var malformedMessages = 0
     /// Chunks taken from workers whose lease ran out.
     public private(set) var reassignedChunks = 0
     /// Frames, failures, expiries and bytes since start, for the dashboard's metrics.
     public internal(set) var counters = FarmCounters()
-    /// What the dashboard shows per worker: recent frames/s, where it connected from, failures.
-    var throughput = WorkerThroughput<WorkerID>()
-    var peers: [WorkerID: (address: String?, key: String?)] = [:]
-    var failuresByName: [String: Int] = [:]
 
-    /// Binds the worker endpoint (and the control endpoint when given).
-    public init(bind: String, control: String?, settings: Settings) throws(CoordinatorError) {
+    /// Binds the worker endpoint (and the control endpoint when given); `clock` is where leases,
+    /// heartbeats, throughput and progress read the time.
+    public init(bind: String, control: String?, settings: Settings,
+                clock: any CoordinatorClock = SystemClock()) throws(CoordinatorError) {
         self.settings = settings
+        self.clock = clock
         scheduler = Scheduler(lease: settings.lease)
-        origin = clock.now
-        lastHeartbeat = origin
+        lastHeartbeat = clock.now
         var options = Socket.Options()
-        options.sendTimeout = .seconds(1)
+        options.sendTimeout = Liveness.sendTimeout
         do {
             context = try ZMQContext()
         } catch {
@@ -136,8 +137,7 @@ public final class CoordinatorServer {
             order.append(id)
             do {
                 let runner = try JobRunner(id: id, request: stored.request, directory: jobsDirectory.appendingPathComponent("\(id)"),
-                                           store: store, durable: settings.durable)
-                runner.priority = stored.priority
+                                           store: store, durable: settings.durable, priority: stored.priority, clock: clock)
                 runner.restore(state: stored.state, message: stored.message)
                 jobs[id] = runner
                 if [.queued, .running, .paused].contains(stored.state) {
@@ -187,19 +187,7 @@ public final class CoordinatorServer {
                 handleClient(frames, on: controlSocket)
             }
         }
-        let now = clock.now - origin
-        for (worker, chunks) in scheduler.expire(now: now) {
-            reassignedChunks += chunks.count
-            counters.leaseExpiries += 1
-            throughput.remove(worker)
-            settings.log("worker \(names[worker] ?? "\(worker)") silent past its lease of \(settings.lease); "
-                         + (chunks.isEmpty ? "it held no chunk" : "\(chunks.map(\.description).joined(separator: ", ")) back to the queue"))
-            for chunk in chunks { send(.cancel(job: chunk.job, chunk: UInt32(chunk.chunk)), to: worker) }
-            store.workerLeft(identity: worker.bytes, why: "\(names[worker] ?? "\(worker)") silent past its lease")
-            names[worker] = nil
-            hellos[worker] = nil
-            peers[worker] = nil
-        }
+        expireSilentWorkers()
         heartbeatIfDue()
         assign()
         heartbeatIfDue()
@@ -208,7 +196,7 @@ public final class CoordinatorServer {
             do {
                 counters.framesStitched += try runner.assemble(budget: .milliseconds(150), keepAlive: heartbeatIfDue)
                 if runner.isComplete {
-                    set(runner, .done, "done: \(runner.request.output)")
+                    record(runner) { runner throws(CoordinatorError) in try runner.finish() }
                     settings.log("job \(id) done: \(runner.frameCount) frames in \(runner.request.output)")
                 }
             } catch {
@@ -221,9 +209,25 @@ public final class CoordinatorServer {
     /// Heartbeats every worker once per `settings.heartbeat`; called between the
     /// heavier phases of a step too, so that decoding or encoding never starves a worker of them.
     func heartbeatIfDue() {
-        guard clock.now - lastHeartbeat >= settings.heartbeat else { return }
-        lastHeartbeat = clock.now
+        let now = clock.now
+        guard now - lastHeartbeat >= settings.heartbeat else { return }
+        lastHeartbeat = now
         for worker in scheduler.knownWorkers { send(.heartbeat(), to: worker) }
+    }
+
+    /// Declares every worker silent past its lease dead: its chunks go back to the queue (each
+    /// told to drop them, in case it is only slow) and the registry forgets it.
+    private func expireSilentWorkers() {
+        for (worker, chunks) in scheduler.expire(now: clock.now) {
+            let name = workers.displayName(of: worker)
+            reassignedChunks += chunks.count
+            counters.leaseExpiries += 1
+            settings.log("worker \(name) silent past its lease of \(settings.lease); "
+                         + (chunks.isEmpty ? "it held no chunk" : "\(chunks.map(\.description).joined(separator: ", ")) back to the queue"))
+            for chunk in chunks { send(.cancel(job: chunk.job, chunk: UInt32(chunk.chunk)), to: worker) }
+            store.workerLeft(identity: worker.bytes, why: "\(name) silent past its lease")
+            workers.remove(worker)
+        }
     }
 
     /// Tells every worker goodbye and closes the sockets.
@@ -250,23 +254,23 @@ public final class CoordinatorServer {
     }
 
     func fail(_ runner: JobRunner, reason: String) {
-        stop(runner, state: .failed, message: reason)
+        removeFromScheduler(runner)
+        record(runner) { runner throws(CoordinatorError) in try runner.fail(reason: reason) }
         settings.log("job \(runner.id) failed: \(reason)")
     }
 
-    func stop(_ runner: JobRunner, state: JobStatus.State, message: String) {
+    /// Takes every chunk of `runner`'s job from its worker (each told to drop it) and forgets
+    /// the job's chunks: the job ends (failed, cancelled) or starts over (retry).
+    func removeFromScheduler(_ runner: JobRunner) {
         for (worker, chunk) in scheduler.removeJob(runner.id) {
             send(.cancel(job: runner.id, chunk: UInt32(chunk.chunk)), to: worker)
         }
-        runner.abandon()
-        set(runner, state, message)
     }
 
-    /// Changes a job's state, in memory and in the store (so a restart knows it).
-    func set(_ runner: JobRunner, _ state: JobStatus.State, _ message: String) {
-        runner.state = state
-        runner.message = message
-        do { try store.setState(runner.id, state, message: message) } catch { settings.log("job \(runner.id): \(error)") }
+    /// Runs one of `runner`'s state changes, which the runner records in the job store; a store
+    /// that fails to record it is logged and the loop goes on (the change holds in memory).
+    func record(_ runner: JobRunner, _ change: (JobRunner) throws(CoordinatorError) -> Void) {
+        do { try change(runner) } catch { settings.log("job \(runner.id): \(error)") }
     }
 
     func dropMalformed(_ what: String) {

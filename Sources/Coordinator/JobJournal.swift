@@ -1,4 +1,5 @@
 import Foundation
+import Protocol
 
 /// What one job has achieved, kept in the `JobStore` and mirrored in memory for the loop:
 /// which renders are stored in `frames/`, which chunks delivered every frame, which chunks'
@@ -62,6 +63,15 @@ final class JobJournal {
         try store.markSealed(job: job, chunk: chunk, renders: released)
         sealedChunks.insert(chunk)
         stored.subtract(released)
+    }
+
+    /// The job's state and its message (`JobRunner`'s state changes).
+    func recordState(_ state: JobStatus.State, message: String) throws(CoordinatorError) {
+        try store.setState(job, state, message: message)
+    }
+
+    func recordPriority(_ priority: Int) throws(CoordinatorError) {
+        try store.setPriority(job, priority)
     }
 
     func recordFinished() {

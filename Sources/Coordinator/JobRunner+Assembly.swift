@@ -127,7 +127,7 @@ extension JobRunner {
             switch result {
             case .success:
                 journal.recordFinished()
-                renderEnded = .now
+                renderEnded = clock.now
                 try? FileManager.default.removeItem(at: segmentsDirectory)
             case .failure(let error):
                 throw .jobFailed(job: id, reason: "joining the segments into \(request.output): \(error)")

@@ -23,7 +23,9 @@ import Protocol
 ///
 /// Building TASKs is in JobRunner+Tasks.swift, turning renders into the output in
 /// JobRunner+Assembly.swift; the state they share is internal rather than private for that, and
-/// nothing outside the runner touches it.
+/// nothing outside the runner touches it. The job's `state`, `message` and `priority` change
+/// only through the runner's own methods ("State" below), which record each change in the job
+/// store.
 final class JobRunner {
     let id: UInt32
     let request: JobRequest
@@ -75,18 +77,21 @@ final class JobRunner {
     var nextOutput = 0
     /// The newest render each chunk delivered in order: the warm start if the chunk must move.
     var lastRender: [Int: (frame: Int, payload: [UInt8])] = [:]
-    var state: JobStatus.State = .queued
+    private(set) var state: JobStatus.State = .queued
     /// Higher runs first (`submit --priority`); equal priorities run in submission order.
-    var priority = 0
-    var message = ""
-    private(set) var renderStarted: ContinuousClock.Instant?
+    private(set) var priority = 0
+    private(set) var message = ""
+    /// Reads the time for the job's progress (elapsed, ETA): the coordinator's clock.
+    let clock: any CoordinatorClock
+    /// When rendering started and when the output was joined, on `clock`.
+    var renderStarted: Duration?
     /// RESULTs stored so far by this process (duplicates only counted are not), and the newest
     /// one, for the dashboard's counters and preview.
     private(set) var storedResults = 0
     private(set) var latestStored: (chunk: Int, frame: Int, payload: [UInt8])?
     /// The newest SEGMENT stored (workers encode): its chunk and last frame (absolute).
     private(set) var latestSegment: (chunk: Int, frame: Int)?
-    var renderEnded: ContinuousClock.Instant?
+    var renderEnded: Duration?
 
     var frameCount: Int { plan.frameCount }
     var width: Int { source.info.width }
@@ -95,8 +100,11 @@ final class JobRunner {
 
     /// Opens the input (failing early on a missing, corrupt or non-video file), loads the style
     /// images and plans the chunks; progress is read from and recorded in `store`.
-    init(id: UInt32, request: JobRequest, directory: URL, store jobStore: JobStore, durable: Bool = true) throws(CoordinatorError) {
+    init(id: UInt32, request: JobRequest, directory: URL, store jobStore: JobStore, durable: Bool = true, priority: Int = 0,
+         clock: any CoordinatorClock = SystemClock()) throws(CoordinatorError) {
         self.id = id
+        self.priority = priority
+        self.clock = clock
         self.request = request
         self.directory = directory
         self.durable = durable
@@ -185,7 +193,7 @@ final class JobRunner {
         for file in store.renders() where !journal.stored.contains(.init(chunk: file.chunk, frame: file.frame)) {
             store.remove(chunk: file.chunk, frame: file.frame)
         }
-        if state == .running { renderStarted = .now }
+        if state == .running { renderStarted = clock.now }
     }
 
     /// The stored renders' files and records can lag a crash by one step; what a chunk is
@@ -214,11 +222,6 @@ final class JobRunner {
 
     /// Chunk k's render range, for the scheduler.
     var chunkRanges: [Range<Int>] { plan.chunks.map(\.renderRange) }
-
-    /// Called when the job starts running (the clock of its progress starts).
-    func open() throws(CoordinatorError) {
-        renderStarted = renderStarted ?? .now
-    }
 
     /// The stretch of sound to copy and the timestamp shift: a slice (--start/--frames) keeps
     /// only its stretch of sound and starts at zero.
@@ -320,7 +323,7 @@ final class JobRunner {
     var storedFrameCount: Int { store.count() }
 
     func progress(workersBusy: Int, workers: Int) -> ProgressReport {
-        let elapsed = renderStarted.map { (renderEnded ?? .now) - $0 } ?? .zero
+        let elapsed = renderStarted.map { (renderEnded ?? clock.now) - $0 } ?? .zero
         return ProgressReport(framesDone: nextOutput, framesTotal: plan.frameCount, elapsed: elapsed,
                               workersBusy: workersBusy, workers: workers)
     }
@@ -344,10 +347,59 @@ final class JobRunner {
         }
     }
 
-    /// Abandons the output (cancel, failure): closes the segment being written without
-    /// finishing it (a retry starts over).
-    func abandon() {
+    // MARK: State
+
+    /// The job starts rendering (its first chunk is handed out): the clock of its progress starts.
+    func start() throws(CoordinatorError) {
+        renderStarted = renderStarted ?? clock.now
+        try change(to: .running, "running")
+    }
+
+    /// Every frame is in the output.
+    func finish() throws(CoordinatorError) {
+        try change(to: .done, "done: \(request.output)")
+    }
+
+    /// The job failed for `reason`; the segment being written is abandoned unfinished (a retry
+    /// starts over).
+    func fail(reason: String) throws(CoordinatorError) {
         segment = nil
+        try change(to: .failed, reason)
+    }
+
+    /// The user cancelled the job; the segment being written is abandoned as on failure.
+    func cancel() throws(CoordinatorError) {
+        segment = nil
+        try change(to: .cancelled, "cancelled")
+    }
+
+    /// The user paused the job (the caller took its chunks back).
+    func pause() throws(CoordinatorError) {
+        try change(to: .paused, "paused")
+    }
+
+    /// The user resumed the paused job: running again, or queued if it never started.
+    func resume() throws(CoordinatorError) {
+        try change(to: renderStarted == nil ? .queued : .running, "resumed")
+    }
+
+    /// This runner replaces a failed or cancelled one of the same job, from the beginning.
+    func markRetried() throws(CoordinatorError) {
+        try change(to: .queued, "retried")
+    }
+
+    /// Higher runs first; the caller moves the job's waiting chunks in the scheduler.
+    func setPriority(_ priority: Int) throws(CoordinatorError) {
+        self.priority = priority
+        try journal.recordPriority(priority)
+    }
+
+    /// Changes the state in memory, then in the store (so a restart knows it). Memory first:
+    /// a store that cannot record it does not stop the loop, which logs the error.
+    private func change(to state: JobStatus.State, _ message: String) throws(CoordinatorError) {
+        self.state = state
+        self.message = message
+        try journal.recordState(state, message: message)
     }
 
     /// Deletes the job folder (after success, in embedded mode).

@@ -63,11 +63,3 @@ public struct ProgressReport: Sendable, Equatable {
         return "\(m):\(ss)"
     }
 }
-
-extension Duration {
-    /// The duration in seconds as a Double (for display and rates only).
-    var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) / 1e18
-    }
-}

@@ -52,12 +52,12 @@ public struct Scheduler: Sendable {
     private var queue: [ChunkID] = []
     /// Each job's priority (`submit --priority`); absent means 0.
     private var priorities: [UInt32: Int] = [:]
-    /// The name each worker gave in READY (host-pid): stable across its reconnections, unlike
-    /// its identity, so that a blocklist outlives a reconnect.
-    private var names: [WorkerID: String] = [:]
     /// Chunks added with `addChunk`, which go before their job's others.
     private var urgent: Set<ChunkID> = []
-    /// Chunks of a job each worker (by name) failed: job -> name -> count.
+    /// Chunks of a job each worker failed, by the name it gave in READY (host-pid): job -> name
+    /// -> count. A name is stable across the worker's reconnections, unlike its identity, so a
+    /// blocklist outlives a reconnect. The caller knows the names (the coordinator's
+    /// `WorkerRegistry`) and passes them in; a worker without one counts by its identity.
     private var workerFailures: [UInt32: [String: Int]] = [:]
 
     public init(lease: Duration) {
@@ -147,24 +147,17 @@ public struct Scheduler: Sendable {
         return orphaned
     }
 
-    /// Records the name `worker` gave in READY (blocklists count by name).
-    public mutating func name(_ worker: WorkerID, _ name: String) {
-        names[worker] = name
-    }
-
     /// A worker that fails this many chunks of one job gets no more chunks of it (Flamenco's
     /// rule): a node missing a model or memory for one job should not eat all its chunks.
     public static let maxWorkerFailuresPerJob = 3
 
-    /// True when `worker` failed `maxWorkerFailuresPerJob` chunks of `job`.
-    public func isBlocklisted(_ worker: WorkerID, for job: UInt32) -> Bool {
-        (workerFailures[job]?[key(of: worker)] ?? 0) >= Self.maxWorkerFailuresPerJob
+    /// True when the worker named `name` failed `maxWorkerFailuresPerJob` chunks of `job`.
+    public func isBlocklisted(_ name: String, for job: UInt32) -> Bool {
+        failures(ofWorkerNamed: name, in: job) >= Self.maxWorkerFailuresPerJob
     }
 
-    /// Chunks of `job` that failed on `worker` so far.
-    public func failures(of worker: WorkerID, in job: UInt32) -> Int { workerFailures[job]?[key(of: worker)] ?? 0 }
-
-    private func key(of worker: WorkerID) -> String { names[worker] ?? worker.bytes.map { String($0) }.joined(separator: ".") }
+    /// Chunks of `job` that failed on the worker named `name` so far.
+    public func failures(ofWorkerNamed name: String, in job: UInt32) -> Int { workerFailures[job]?[name] ?? 0 }
 
     /// Any message from `worker` renews its lease. A worker unknown so far joins with no credit.
     public mutating func heard(_ worker: WorkerID, now: Duration) {
@@ -179,7 +172,6 @@ public struct Scheduler: Sendable {
     @discardableResult
     public mutating func release(_ worker: WorkerID) -> [ChunkID] {
         leases.remove(worker)
-        names[worker] = nil
         guard let state = workers.removeValue(forKey: worker) else { return [] }
         for id in state.chunks where chunks[id] != nil {
             chunks[id]?.holder = nil
@@ -225,14 +217,14 @@ public struct Scheduler: Sendable {
     /// loop for ever.
     public static let maxChunkFailures = 3
 
-    /// `worker` gave up on `chunk`. The chunk goes back to the queue (from its first missing
-    /// frame) until it has failed `maxChunkFailures` times; returns true when it is given up
-    /// and its job must fail.
+    /// `worker` (named `name`, see `workerFailures`) gave up on `chunk`. The chunk goes back to
+    /// the queue (from its first missing frame) until it has failed `maxChunkFailures` times;
+    /// returns true when it is given up and its job must fail.
     @discardableResult
-    public mutating func chunkFailed(_ chunk: ChunkID, by worker: WorkerID) -> Bool {
+    public mutating func chunkFailed(_ chunk: ChunkID, by worker: WorkerID, named name: String? = nil) -> Bool {
         workers[worker]?.chunks.remove(chunk)
         guard var state = chunks[chunk], state.holder == worker else { return false }
-        workerFailures[chunk.job, default: [:]][key(of: worker), default: 0] += 1
+        workerFailures[chunk.job, default: [:]][name ?? "\(worker)", default: 0] += 1
         state.holder = nil
         state.failures += 1
         chunks[chunk] = state
@@ -264,9 +256,11 @@ public struct Scheduler: Sendable {
 
     /// Hands queued chunks of jobs for which `eligible` is true to workers with credit, oldest
     /// job and lowest chunk first, spreading over workers (the least busy worker goes first), a
-    /// chunk only to a worker for which `canTake` is true (one that knows its kind of TASK).
+    /// chunk only to a worker for which `canTake` is true (one that knows its kind of TASK) and
+    /// that is not blocklisted for the chunk's job under its `name` (see `workerFailures`).
     public mutating func assign(eligible: (UInt32) -> Bool = { _ in true },
-                                canTake: (WorkerID, ChunkID) -> Bool = { _, _ in true }) -> [Assignment] {
+                                canTake: (WorkerID, ChunkID) -> Bool = { _, _ in true },
+                                name: (WorkerID) -> String = { "\($0)" }) -> [Assignment] {
         var result: [Assignment] = []
         var index = 0
         while index < queue.count {
@@ -277,7 +271,7 @@ public struct Scheduler: Sendable {
             }
             let withCredit = workers.filter { $0.value.credit > 0 }
             if withCredit.isEmpty { break }
-            let candidates = withCredit.filter { !isBlocklisted($0.key, for: id.job) && canTake($0.key, id) }
+            let candidates = withCredit.filter { !isBlocklisted(name($0.key), for: id.job) && canTake($0.key, id) }
             guard let worker = candidates.min(by: { a, b in
                 a.value.chunks.count != b.value.chunks.count
                     ? a.value.chunks.count < b.value.chunks.count

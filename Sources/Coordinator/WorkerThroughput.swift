@@ -1,3 +1,5 @@
+import Protocol
+
 /// Frames per second each worker delivered recently: the RESULTs that arrived from it in the
 /// last `window`, divided by the window (or by the time since its first result, when that is
 /// shorter, so a worker that just started is not shown at a fraction of its speed).
@@ -9,7 +11,7 @@ public struct WorkerThroughput<Worker: Hashable & Sendable>: Sendable {
     private var arrivals: [Worker: [Duration]] = [:]
     private var firstArrival: [Worker: Duration] = [:]
 
-    public init(window: Duration = .seconds(5)) {
+    public init(window: Duration = Liveness.throughputWindow) {
         precondition(window > .zero, "a window must be positive")
         self.window = window
     }

@@ -1,5 +1,12 @@
 /// What vst needs to know about a ZeroMQ endpoint string without touching a socket.
 public enum Endpoint {
+    /// True when a worker can connect to `endpoint` from its own process: `tcp://` or `ipc://`.
+    /// (`inproc://` reaches only sockets of the same ZeroMQ context, never a coordinator's.)
+    /// The one check of a worker's `--connect`, made by the command line and by `WorkerLoop`.
+    public static func isConnectable(_ endpoint: String) -> Bool {
+        endpoint.hasPrefix("tcp://") || endpoint.hasPrefix("ipc://")
+    }
+
     /// True when traffic on `endpoint` cannot leave this host: `ipc://` and `inproc://`, or
     /// `tcp://` to or on a loopback address (127.0.0.0/8, `localhost`, `[::1]`). A wildcard
     /// bind (`tcp://*:5555`) listens on every interface and is not local. Plain (unencrypted)

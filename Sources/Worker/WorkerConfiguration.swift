@@ -12,7 +12,7 @@ public struct WorkerConfiguration: Sendable, Equatable {
     public var parentProcess: Int32?
     /// How long a stopping worker (SIGTERM) waits for its current frame to finish and be
     /// acknowledged before it leaves anyway (`--stop-grace`).
-    public var stopGrace: Duration = .seconds(60)
+    public var stopGrace: Duration = Liveness.stopGrace
     /// CURVE (`.curveClient`: the worker's key pair and the coordinator's public key) or plain.
     public var security: Socket.Security
     /// `--log-level`: lines below it are neither printed nor sent to the coordinator.

@@ -37,8 +37,7 @@ public final class WorkerLoop: @unchecked Sendable {
                 stop.raise()
             }
         }
-        guard configuration.endpoint.hasPrefix("tcp://") || configuration.endpoint.hasPrefix("ipc://")
-                || configuration.endpoint.hasPrefix("inproc://") else {
+        guard Endpoint.isConnectable(configuration.endpoint) else {
             throw WorkerError.network("endpoint \(configuration.endpoint) is not tcp://HOST:PORT")
         }
         let context: ZMQContext
@@ -65,8 +64,8 @@ public final class WorkerLoop: @unchecked Sendable {
         // worker (which has dropped its chunk) for the session that held it.
         sessions += 1
         var options = Socket.Options(identity: Array("\(name)/\(sessions)".utf8.prefix(200)))
-        options.sendTimeout = .seconds(1)
-        options.linger = .milliseconds(200) // long enough to deliver BYE, never hangs shutdown
+        options.sendTimeout = Liveness.sendTimeout
+        options.linger = Liveness.byeLinger
         options.security = configuration.security
         let socket: Socket
         do {

@@ -50,7 +50,7 @@ extension VSTCoord {
             Without --coordinator, an embedded coordinator listens on 127.0.0.1 and starts --local-workers \
             vst-worker processes (found next to vst-coord). With --coordinator, paths are sent as absolute \
             paths and must be readable (input, styles) and writable (output) by the coordinator's host. \
-            Environment: VST_WORKER_LEASE_MS overrides the worker lease (default 10000).
+            Environment: VST_WORKER_LEASE_MS overrides the worker lease (default \(Liveness.workerLease.millisecondsText)).
             """)
         @Argument(help: "The film to style.") var input: String
         @Option(help: "Output film (.mkv, .mp4, .mov, .webm or .avi).") var out: String
@@ -134,11 +134,11 @@ extension VSTCoord {
     struct Serve: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a long-lived coordinator with a job queue, until SIGTERM or SIGINT.",
-            discussion: "Environment: VST_WORKER_LEASE_MS overrides the worker lease (default 10000).")
+            discussion: "Environment: VST_WORKER_LEASE_MS overrides the worker lease (default \(Liveness.workerLease.millisecondsText)).")
         @Option(help: "Endpoint workers connect to.") var bind = "tcp://*:5555"
         @Option(help: "Endpoint submit/status/cancel/... connect to.") var control = "tcp://*:5556"
         @Option(help: "Folder for the job store (vst.sqlite) and job folders.") var data: String
-        @Option(help: "Seconds a worker may stay silent before its chunk moves (default 10; VST_WORKER_LEASE_MS also sets it).") var lease: Double?
+        @Option(help: "Seconds a worker may stay silent before its chunk moves (default \(Liveness.workerLease.secondsText); VST_WORKER_LEASE_MS also sets it).") var lease: Double?
         @Option(help: "The coordinator's secret key file (keygen's PATH.key, mode 0600).") var key: String?
         @Option(help: "Public keys of the workers and clients let in, one per line (not writable by others).") var authorized: String?
         @Flag(help: "Plain TCP without encryption; only with loopback endpoints.") var insecure = false
@@ -146,12 +146,14 @@ extension VSTCoord {
         @Option(help: "Serve the web dashboard, JSON API and /metrics on HOST:PORT (:8080 is 127.0.0.1:8080; off without it).") var http: String?
         @Option(help: "File whose first line is the dashboard's token (default: DATA/http-token, made when missing).") var httpToken: String?
         @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
-        @Option(help: "Seconds between heartbeats to each worker (default 1); start the workers with the same --heartbeat.") var heartbeat = 1.0
+        @Option(help: "Seconds between heartbeats to each worker (default \(Liveness.heartbeatInterval.secondsText)); start the workers with the same --heartbeat.") var heartbeat = Liveness.heartbeatInterval.seconds
 
         func run() throws {
             let security = LinkSecurity(key: key, authorized: authorized, insecure: insecure, forceInsecure: forceInsecure)
             if let lease, !(lease > 0) || !lease.isFinite { throw CoordinatorError.invalidOption("--lease must be a positive number of seconds") }
-            guard heartbeat >= 0.05, heartbeat <= 3600 else { throw CoordinatorError.invalidOption("--heartbeat must be between 0.05 and 3600 seconds") }
+            guard heartbeat >= Liveness.heartbeatRange.lowerBound.seconds, heartbeat <= Liveness.heartbeatRange.upperBound.seconds else {
+                throw CoordinatorError.invalidOption("--heartbeat must be between \(Liveness.heartbeatRange.lowerBound.secondsText) and \(Liveness.heartbeatRange.upperBound.secondsText) seconds")
+            }
             guard let level = Logger.Level(rawValue: logLevel) else {
                 throw CoordinatorError.invalidOption("--log-level \(logLevel) is not one of trace, debug, info, notice, warning, error, critical")
             }

@@ -20,9 +20,9 @@ import Worker
     @Option(help: "The coordinator's public key file (its PATH.pub).") var serverKey: String?
     @Flag(help: "Plain TCP without encryption; loopback only.") var insecure = false
     @Flag(help: "Plain TCP without encryption on any address (a trusted network).") var forceInsecure = false
-    @Option(help: "Seconds a stopping worker (SIGTERM) may take to finish its current frame and have it acknowledged.") var stopGrace = 60.0
+    @Option(help: "Seconds a stopping worker (SIGTERM) may take to finish its current frame and have it acknowledged.") var stopGrace = Liveness.stopGrace.seconds
     @Option(help: "trace, debug, info, notice, warning, error or critical; chunk lines at or above it also go to the coordinator.") var logLevel = "info"
-    @Option(help: "Seconds between heartbeats (default 1): the coordinator's serve --heartbeat; it counts as gone after 3 silent ones.") var heartbeat = 1.0
+    @Option(help: "Seconds between heartbeats (default \(Liveness.heartbeatInterval.secondsText)): the coordinator's serve --heartbeat; it counts as gone after \(Liveness.missedBeatsBeforeDead) silent ones.") var heartbeat = Liveness.heartbeatInterval.seconds
     @Option(help: .hidden) var parentPid: Int32?
 
     /// Usage errors print one `error:` line and exit 2, as every vst command does.
@@ -31,11 +31,14 @@ import Worker
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if !(stopGrace >= 0) || !stopGrace.isFinite { throw ValidationError("--stop-grace must be a number of seconds >= 0") }
-        if !(heartbeat >= 0.05 && heartbeat <= 3600) { throw ValidationError("--heartbeat must be between 0.05 and 3600 seconds") }
+        let beats = Liveness.heartbeatRange
+        if !(heartbeat >= beats.lowerBound.seconds && heartbeat <= beats.upperBound.seconds) {
+            throw ValidationError("--heartbeat must be between \(beats.lowerBound.secondsText) and \(beats.upperBound.secondsText) seconds")
+        }
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level \(logLevel) is not one of trace, debug, info, notice, warning, error, critical")
         }
-        guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") else {
+        guard Endpoint.isConnectable(connect) else {
             throw ValidationError("--connect \(connect) is not an endpoint like tcp://HOST:PORT")
         }
     }

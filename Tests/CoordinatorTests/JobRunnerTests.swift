@@ -35,7 +35,7 @@ import Protocol
         let id = try store.insertJob(request, priority: 0)
         let runner = try JobRunner(id: id, request: request, directory: folder.appendingPathComponent("job"), store: store, durable: false)
         #expect(runner.chunkRanges == [0..<6, 3..<12])
-        try runner.open()
+        try runner.start()
 
         // Chunk 1 renders everything as 200, chunk 0 as 100; chunk 1 arrives first.
         for frame in 3..<12 { _ = try runner.accept(chunk: 1, absoluteFrame: frame, payload: Self.payload(200)) }

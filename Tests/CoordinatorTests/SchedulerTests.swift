@@ -136,19 +136,20 @@ import Coordinator
         s.addJob(1, ranges: [0..<4, 4..<8, 8..<12, 12..<16])
         s.addJob(2, ranges: [0..<4])
         let reconnected = WorkerID(Array("a2".utf8))
+        // The names the workers gave in READY, as the coordinator's registry knows them.
+        let names = [a: "node-a", reconnected: "node-a", b: "node-b"]
+        let name = { (worker: WorkerID) in names[worker]! }
         s.ready(a, credit: 3, now: .zero)
-        s.name(a, "node-a")
-        for assignment in s.assign() where assignment.chunk.job == 1 { s.chunkFailed(assignment.chunk, by: a) }
-        #expect(s.failures(of: a, in: 1) == 3 && s.isBlocklisted(a, for: 1))
+        for assignment in s.assign(name: name) where assignment.chunk.job == 1 { s.chunkFailed(assignment.chunk, by: a, named: "node-a") }
+        #expect(s.failures(ofWorkerNamed: "node-a", in: 1) == 3 && s.isBlocklisted("node-a", for: 1))
         // The same process on a new connection is still blocklisted for job 1, not for job 2.
         s.release(a)
         s.ready(reconnected, credit: 2, now: .zero)
-        s.name(reconnected, "node-a")
-        #expect(s.isBlocklisted(reconnected, for: 1) && !s.isBlocklisted(reconnected, for: 2))
-        let second = s.assign().map(\.chunk)
+        #expect(s.isBlocklisted(name(reconnected), for: 1) && !s.isBlocklisted(name(reconnected), for: 2))
+        let second = s.assign(name: name).map(\.chunk)
         #expect(second == [.init(job: 2, chunk: 0)])
         s.ready(b, credit: 1, now: .zero)
-        let third = s.assign().map(\.worker)
+        let third = s.assign(name: name).map(\.worker)
         #expect(third == [b])                               // job 1 goes on with others
     }
 
