@@ -17,7 +17,7 @@ import Protocol
             heartbeat: .seconds(1), log: lines.append), clock: clock)
         defer { server.shutdown() }
         let clip = try Tools.syntheticClip(in: folder, frames: 4)
-        let job = try server.addJob(JobRequest(input: clip, output: folder.appendingPathComponent("o.mkv").path, styles: [], method: "copy",
+        let job = try server.addJob(JobRequest(input: clip, output: folder.appendingPathComponent("o.mkv").path, styles: [], method: .copy,
                                                chunk: 4, overlap: 0, crf: 18, preset: "ultrafast"))
         let context = try ZMQContext()
         defer { context.shutdown() }

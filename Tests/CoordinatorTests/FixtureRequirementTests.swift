@@ -23,7 +23,7 @@ import Testing
         #expect(lines.allSatisfy { !$0.contains("\n") })
         for url in Fixtures.sharedFiles.map(shared.appendingPathComponent) + [weights] {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: url.path, contents: Data([1]))
+            _ = FileManager.default.createFile(atPath: url.path, contents: Data([1]))
         }
         #expect(Fixtures.missing(shared: shared, weights: weights.path).isEmpty)
     }

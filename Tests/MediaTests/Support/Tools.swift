@@ -23,7 +23,7 @@ enum Tools {
         guard let executable = find(tool) else { throw Failure(description: "\(tool) is not installed") }
         // Standard error goes to a file: a second pipe could fill up while we read the first.
         let errors = FileManager.default.temporaryDirectory.appendingPathComponent("vst-tool-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errors) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
