@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
-import Protocol
+import ProcessSupport
 import ToolSupport
 import Worker
 
