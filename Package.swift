@@ -10,9 +10,9 @@ let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 // Typed apart: one literal holding every target is too much for the manifest's type checker.
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let coordinatorDependencies: [Target.Dependency] = [
-    "Engine", "Media", "Protocol", "ProcessSupport", .product(name: "GRDB", package: "GRDB.swift"), logging,
+    "Engine", "Media", "MediaBridge", "Protocol", "ProcessSupport", .product(name: "GRDB", package: "GRDB.swift"), logging,
 ]
-let workerDependencies: [Target.Dependency] = ["Engine", "Media", "Protocol", "ProcessSupport", logging]
+let workerDependencies: [Target.Dependency] = ["Engine", "Media", "MediaBridge", "Protocol", "ProcessSupport", logging]
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let executableDependencies: [Target.Dependency] = ["ToolSupport", argumentParser, logging]
 let dashboardDependencies: [Target.Dependency] = [
@@ -48,6 +48,8 @@ let libraryTargets: [Target] = [
     .target(name: "Protocol", dependencies: ["CZMQ", "CLZ4"], swiftSettings: v5),
     // What a long-running process needs apart from the wire: SIGTERM/SIGINT and log lines.
     .target(name: "ProcessSupport", dependencies: [logging], swiftSettings: v5),
+    // The one crossing between Media's packed RGB and Engine's tensors and planar images.
+    .target(name: "MediaBridge", dependencies: ["Engine", "Media"], swiftSettings: numericFlags + v5),
     .target(name: "Coordinator", dependencies: coordinatorDependencies, swiftSettings: cpuFlags + v5),
     .target(name: "Worker", dependencies: workerDependencies, swiftSettings: cpuFlags + v5),
         // The web dashboard, JSON API and /metrics of `serve --http`: apart from Coordinator so that
@@ -70,7 +72,7 @@ let testTargets: [Target] = [
     .testTarget(name: "MediaTests", dependencies: ["Media"], swiftSettings: cpuFlags + v5),
     .testTarget(name: "ProtocolTests", dependencies: ["Protocol"], swiftSettings: v5),
     .testTarget(name: "CoordinatorTests", dependencies: coordinatorTestDependencies, swiftSettings: cpuFlags + v5),
-    .testTarget(name: "WorkerTests", dependencies: ["Worker", "Engine", "Protocol", "ProcessSupport"], swiftSettings: cpuFlags + v5),
+    .testTarget(name: "WorkerTests", dependencies: ["Worker", "Engine", "MediaBridge", "Protocol", "ProcessSupport"], swiftSettings: cpuFlags + v5),
 ]
 
 let package = Package(

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Media
+import MediaBridge
 
 /// `gatys`: a chunk styled by Gatys optimisation frame after frame, coherent in time as in
 /// Ruder, Dosovitskiy, Brox 2016. The chunk's first frame starts from its `start` (the content
