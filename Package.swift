@@ -60,7 +60,7 @@ let libraryTargets: [Target] = [
 ]
 
 let executableTargets: [Target] = [
-    .executableTarget(name: "vst-coord", dependencies: ["Coordinator", "Dashboard"] + executableDependencies, swiftSettings: v5),
+    .executableTarget(name: "vst-coord", dependencies: ["Coordinator", "Dashboard", "Engine"] + executableDependencies, swiftSettings: v5),
     .executableTarget(name: "vst-worker", dependencies: ["Worker", "ProcessSupport"] + executableDependencies, swiftSettings: v5),
     .executableTarget(name: "vst", dependencies: [
         "Engine", "Media", "Coordinator", "ToolSupport", argumentParser,

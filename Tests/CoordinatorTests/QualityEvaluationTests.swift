@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Engine
 import Media
 @testable import Coordinator
 
