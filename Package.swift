@@ -50,6 +50,9 @@ let libraryTargets: [Target] = [
     .target(name: "ProcessSupport", dependencies: [logging], swiftSettings: v5),
     // The one crossing between Media's packed RGB and Engine's tensors and planar images.
     .target(name: "MediaBridge", dependencies: ["Engine", "Media"], swiftSettings: numericFlags + v5),
+    // The tools built on Engine and Media: evaluation and its plot, the flow harness, training
+    // data, the weights download and the wire bench. `vst` needs it, the farm does not.
+    .target(name: "Toolkit", dependencies: ["Engine", "Media", "MediaBridge", "Protocol"], swiftSettings: cpuFlags + v5),
     .target(name: "Coordinator", dependencies: coordinatorDependencies, swiftSettings: cpuFlags + v5),
     .target(name: "Worker", dependencies: workerDependencies, swiftSettings: cpuFlags + v5),
         // The web dashboard, JSON API and /metrics of `serve --http`: apart from Coordinator so that
@@ -63,7 +66,7 @@ let executableTargets: [Target] = [
     .executableTarget(name: "vst-coord", dependencies: ["Coordinator", "Dashboard", "Engine"] + executableDependencies, swiftSettings: v5),
     .executableTarget(name: "vst-worker", dependencies: ["Worker", "ProcessSupport"] + executableDependencies, swiftSettings: v5),
     .executableTarget(name: "vst", dependencies: [
-        "Engine", "Media", "Coordinator", "ToolSupport", argumentParser,
+        "Engine", "Media", "MediaBridge", "Toolkit", "ToolSupport", argumentParser,
     ], swiftSettings: v5),
 ]
 
@@ -73,6 +76,7 @@ let testTargets: [Target] = [
     .testTarget(name: "ProtocolTests", dependencies: ["Protocol"], swiftSettings: v5),
     .testTarget(name: "CoordinatorTests", dependencies: coordinatorTestDependencies, swiftSettings: cpuFlags + v5),
     .testTarget(name: "WorkerTests", dependencies: ["Worker", "Engine", "MediaBridge", "Protocol", "ProcessSupport"], swiftSettings: cpuFlags + v5),
+    .testTarget(name: "ToolkitTests", dependencies: ["Toolkit", "Engine", "Media"], swiftSettings: cpuFlags + v5),
 ]
 
 let package = Package(
