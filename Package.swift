@@ -9,17 +9,20 @@ let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 
 // Typed apart: one literal holding every target is too much for the manifest's type checker.
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
-let coordinatorDependencies: [Target.Dependency] = ["Engine", "Media", "Protocol", .product(name: "GRDB", package: "GRDB.swift"), logging]
-let workerDependencies: [Target.Dependency] = ["Engine", "Media", "Protocol", logging]
+let coordinatorDependencies: [Target.Dependency] = [
+    "Engine", "Media", "MediaBridge", "Protocol", "ProcessSupport", .product(name: "GRDB", package: "GRDB.swift"), logging,
+]
+let workerDependencies: [Target.Dependency] = ["Engine", "Media", "MediaBridge", "Protocol", "ProcessSupport", logging]
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let executableDependencies: [Target.Dependency] = ["ToolSupport", argumentParser, logging]
 let dashboardDependencies: [Target.Dependency] = [
-    "Coordinator", "Media", "Protocol", logging,
+    "Coordinator", "Media", "Protocol", "ProcessSupport", logging,
     .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Prometheus", package: "swift-prometheus"),
     .product(name: "Metrics", package: "swift-metrics"),
 ]
 let coordinatorTestDependencies: [Target.Dependency] = [
-    "Coordinator", "Dashboard", "Engine", "Media", "Protocol", .product(name: "Hummingbird", package: "hummingbird"),
+    "Coordinator", "Dashboard", "Engine", "Media", "Protocol", "ProcessSupport",
+    .product(name: "Hummingbird", package: "hummingbird"),
     .product(name: "HummingbirdTesting", package: "hummingbird"),
 ]
 
@@ -41,7 +44,15 @@ let libraryTargets: [Target] = [
 
     .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: numericFlags + v5),
     .target(name: "Media", dependencies: ["CFFmpeg"], swiftSettings: numericFlags + v5),
-    .target(name: "Protocol", dependencies: ["CZMQ", "CLZ4", logging], swiftSettings: v5),
+    // The wire format only: messages, framing, payloads, the socket and the shared timings.
+    .target(name: "Protocol", dependencies: ["CZMQ", "CLZ4"], swiftSettings: v5),
+    // What a long-running process needs apart from the wire: SIGTERM/SIGINT and log lines.
+    .target(name: "ProcessSupport", dependencies: [logging], swiftSettings: v5),
+    // The one crossing between Media's packed RGB and Engine's tensors and planar images.
+    .target(name: "MediaBridge", dependencies: ["Engine", "Media"], swiftSettings: numericFlags + v5),
+    // The tools built on Engine and Media: evaluation and its plot, the flow harness, training
+    // data, the weights download and the wire bench. `vst` needs it, the farm does not.
+    .target(name: "Toolkit", dependencies: ["Engine", "Media", "MediaBridge", "Protocol"], swiftSettings: cpuFlags + v5),
     .target(name: "Coordinator", dependencies: coordinatorDependencies, swiftSettings: cpuFlags + v5),
     .target(name: "Worker", dependencies: workerDependencies, swiftSettings: cpuFlags + v5),
         // The web dashboard, JSON API and /metrics of `serve --http`: apart from Coordinator so that
@@ -52,10 +63,10 @@ let libraryTargets: [Target] = [
 ]
 
 let executableTargets: [Target] = [
-    .executableTarget(name: "vst-coord", dependencies: ["Coordinator", "Dashboard", "Protocol"] + executableDependencies, swiftSettings: v5),
-    .executableTarget(name: "vst-worker", dependencies: ["Worker"] + executableDependencies, swiftSettings: v5),
+    .executableTarget(name: "vst-coord", dependencies: ["Coordinator", "Dashboard", "Engine", "Protocol"] + executableDependencies, swiftSettings: v5),
+    .executableTarget(name: "vst-worker", dependencies: ["Worker", "ProcessSupport", "Protocol"] + executableDependencies, swiftSettings: v5),
     .executableTarget(name: "vst", dependencies: [
-        "Engine", "Media", "Coordinator", "ToolSupport", argumentParser,
+        "Engine", "Media", "MediaBridge", "Toolkit", "ToolSupport", argumentParser,
     ], swiftSettings: v5),
 ]
 
@@ -64,7 +75,8 @@ let testTargets: [Target] = [
     .testTarget(name: "MediaTests", dependencies: ["Media"], swiftSettings: cpuFlags + v5),
     .testTarget(name: "ProtocolTests", dependencies: ["Protocol"], swiftSettings: v5),
     .testTarget(name: "CoordinatorTests", dependencies: coordinatorTestDependencies, swiftSettings: cpuFlags + v5),
-    .testTarget(name: "WorkerTests", dependencies: ["Worker", "Engine", "Protocol"], swiftSettings: cpuFlags + v5),
+    .testTarget(name: "WorkerTests", dependencies: ["Worker", "Engine", "MediaBridge", "Protocol", "ProcessSupport"], swiftSettings: cpuFlags + v5),
+    .testTarget(name: "ToolkitTests", dependencies: ["Toolkit", "Engine", "Media"], swiftSettings: cpuFlags + v5),
 ]
 
 let package = Package(

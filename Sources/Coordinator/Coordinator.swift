@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ProcessSupport
 import Protocol
 
 /// The entry points of `vst-coord`: each subcommand builds a configuration and calls one of

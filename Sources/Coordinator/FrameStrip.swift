@@ -1,3 +1,4 @@
+import Engine
 import Protocol
 
 /// The film's frames coloured by what has happened to them, as runs of equal state: what the

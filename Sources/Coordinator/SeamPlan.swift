@@ -1,3 +1,5 @@
+import Engine
+
 /// The seam tasks of a job with `--seam-refine`: one per chunk boundary, re-rendering the
 /// boundary's overlap and seam-tail frames once both chunks have rendered them (`SeamSpec`).
 ///

@@ -1,5 +1,6 @@
 import Engine
 import Media
+import MediaBridge
 
 /// Walks the output in order and produces each final frame from its renders, remembering the
 /// last final frame so that an overlap can be stitched in time (`Stitcher.stitch`).
@@ -57,8 +58,7 @@ final class SeamStitcher {
     private func carriedPrevious(to frame: Int) throws -> (image: PlanarImage, reliability: [Float])? {
         guard let previous, previous.frame == frame - 1 else { return nil }
         let before = try inputFrame(frame - 1), now = try inputFrame(frame)
-        let motion = try FrameMotion(previous: PlanarImage(packedRGB: before.pixels, width: before.width, height: before.height),
-                                     current: PlanarImage(packedRGB: now.pixels, width: now.width, height: now.height), flow: flow)
+        let motion = try FrameMotion(previous: before.planar, current: now.planar, flow: flow)
         return (motion.carry(PlanarImage(packedRGB: previous.pixels, width: now.width, height: now.height)), motion.reliability.data)
     }
 }

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Protocol
 
@@ -123,11 +124,10 @@ public struct SubmitOptions: Sendable {
         return values
     }
 
-    /// Seam tail when `--seam-tail` is not given: as long as the overlap (the hand-over then
-    /// takes twice the steps; docs/benchmarks.md, "Coherent Gatys"), within the chunk's own
-    /// frames before the next overlap.
+    /// Seam tail when `--seam-tail` is not given: `ChunkPlan.defaultSeamTail`, which `vst eval`
+    /// shares to read a film's plan the way submit rendered it.
     public static func defaultSeamTail(overlap: Int, chunk: Int) -> Int {
-        max(0, min(overlap, chunk - overlap))
+        ChunkPlan.defaultSeamTail(overlap: overlap, chunk: chunk)
     }
 
     /// Seam tasks when neither `--seam-refine` nor `--no-seam-refine` is given: on for gatys

@@ -1,5 +1,6 @@
 import Coordinator
 import Foundation
+import ProcessSupport
 import Protocol
 
 /// `vst-coord serve --http`: the coordinator's loop with the dashboard beside it.

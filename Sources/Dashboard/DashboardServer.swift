@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ProcessSupport
 import Protocol
 
 /// The dashboard's HTTP listener: a Hummingbird application over `buildDashboardRouter`,

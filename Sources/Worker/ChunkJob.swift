@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Media
+import ProcessSupport
 import Protocol
 
 /// One chunk being rendered on a background thread, so that the worker's socket thread keeps

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Media
+import MediaBridge
 import Protocol
 
 /// `gatys`: a chunk styled by Gatys optimisation frame after frame, coherent in time as in

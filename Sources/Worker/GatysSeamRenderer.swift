@@ -1,5 +1,6 @@
 import Engine
 import Media
+import MediaBridge
 import Protocol
 
 /// A seam task (`SeamSpec`, `submit --seam-refine`): the frames where one chunk's chain hands

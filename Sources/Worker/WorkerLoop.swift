@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Logging
+import ProcessSupport
 import Protocol
 
 /// The worker process: a DEALER connected to the coordinator, pulling one chunk at a time.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Coordinator
 import Dashboard
+import Engine
 import Foundation
 import Logging
 import Protocol

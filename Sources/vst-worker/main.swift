@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ProcessSupport
 import Protocol
 import ToolSupport
 import Worker
@@ -52,16 +53,14 @@ import Worker
             configuration.security = try WorkerConfiguration.security(key: key, serverKey: serverKey, insecure: insecure,
                                                                        forceInsecure: forceInsecure, endpoint: connect)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(2)
+            Self.failWithOneLine("\(error)", status: 2)
         }
         let stop = StopSignal()
         stop.install()
         do {
             try WorkerLoop(configuration: configuration, stop: stop).run()
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
+            Self.failWithOneLine("\(error)", status: 1)
         }
     }
 }

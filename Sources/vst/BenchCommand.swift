@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import ToolSupport
 
 /// `vst bench`: Engine speed on real shapes, one JSON line per measurement.
 /// `layers` (the default) times cblas_sgemm and Conv2D on every VGG-16 conv shape; `network`
@@ -23,10 +24,10 @@ struct BenchCommand: ParsableCommand {
 
         func validate() throws {
             if BenchCommand.parseSize(size) == nil {
-                try BenchCommand.fail("--size must look like 512x288 (both at least 32), got '\(size)'")
+                BenchCommand.failWithOneLine("--size must look like 512x288 (both at least 32), got '\(size)'", status: 2)
             }
-            if repeats < 1 { try BenchCommand.fail("--repeats must be at least 1, got \(repeats)") }
-            if let threads, threads < 1 { try BenchCommand.fail("--threads must be at least 1, got \(threads)") }
+            if repeats < 1 { BenchCommand.failWithOneLine("--repeats must be at least 1, got \(repeats)", status: 2) }
+            if let threads, threads < 1 { BenchCommand.failWithOneLine("--threads must be at least 1, got \(threads)", status: 2) }
         }
 
         func applyThreads() {
@@ -42,7 +43,7 @@ struct BenchCommand: ParsableCommand {
         func run() throws {
             common.applyThreads()
             let (w, h) = common.dimensions
-            Bench.layers(width: w, height: h, repeats: common.repeats) { print($0); fflush(stdout) }
+            Bench.layers(width: w, height: h, repeats: common.repeats) { BenchCommand.print($0) }
         }
     }
 
@@ -54,21 +55,28 @@ struct BenchCommand: ParsableCommand {
         func run() throws {
             common.applyThreads()
             let (w, h) = common.dimensions
-            Bench.network(width: w, height: h, repeats: common.repeats) { print($0); fflush(stdout) }
+            Bench.network(width: w, height: h, repeats: common.repeats) { BenchCommand.print($0) }
         }
     }
 
     struct ReCoNet: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "reconet",
-            abstract: "A ReCoNet-shaped network (random weights): inference and one training pass on a frame.")
+            abstract: "ReCoNet as Engine builds it (random weights): inference and one training pass on a frame.")
         @OptionGroup var common: Common
 
         func run() throws {
             common.applyThreads()
             let (w, h) = common.dimensions
-            Bench.reconet(width: w, height: h, repeats: common.repeats) { print($0); fflush(stdout) }
+            Bench.reconet(width: w, height: h, repeats: common.repeats) { BenchCommand.print($0) }
         }
+    }
+
+    /// Every bench prints through `Bench.Record`, one line each, flushed so that a long run shows
+    /// its lines as they come.
+    static func print(_ record: Bench.Record) {
+        Swift.print(record)
+        fflush(stdout)
     }
 
     static func parseSize(_ text: String) -> (width: Int, height: Int)? {
@@ -76,11 +84,5 @@ struct BenchCommand: ParsableCommand {
         guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), w >= 32, h >= 32,
               w <= 16384, h <= 16384 else { return nil }
         return (w, h)
-    }
-
-    /// Bad input: one `error:` line and exit status 2.
-    static func fail(_ message: String) throws -> Never {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-        throw ExitCode(2)
     }
 }

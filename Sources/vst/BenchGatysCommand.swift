@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import ToolSupport
 
 extension BenchCommand {
     /// `vst bench gatys`: seconds of one Gatys iteration, as one JSON line.
@@ -21,14 +22,12 @@ extension BenchCommand {
             } catch WeightFileError.missing where weights == nil {
                 vgg = nil
             } catch {
-                printError("\(error)")
-                throw ExitCode(1)
+                Self.failWithOneLine("\(error)", status: 1)
             }
             do {
-                print(try GatysBench.iteration(width: w, height: h, weights: vgg, repeats: common.repeats).json)
+                BenchCommand.print(try GatysBench.iteration(width: w, height: h, weights: vgg, repeats: common.repeats).record)
             } catch {
-                printError("\(error)")
-                throw ExitCode(1)
+                Self.failWithOneLine("\(error)", status: 1)
             }
         }
     }

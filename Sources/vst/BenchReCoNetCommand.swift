@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import ToolSupport
 
 extension BenchCommand {
     /// `vst bench reconet-frame`: seconds of one ReCoNet frame (packed RGB in and out), as one JSON line.
@@ -20,13 +21,12 @@ extension BenchCommand {
             var network: Engine.ReCoNet?
             if let model {
                 do { network = try StyleModelFile.read(path: model).makeNetwork() } catch {
-                    printError("\(error)")
-                    throw ExitCode(2)
+                    Self.failWithOneLine("\(error)", status: 2)
                 }
             }
-            print(ReCoNetBench.frame(width: w, height: h, network: network, repeats: common.repeats).json)
+            BenchCommand.print(ReCoNetBench.frame(width: w, height: h, network: network, repeats: common.repeats).record)
             if layers {
-                for line in ReCoNetBench.layerProfile(width: w, height: h, network: network, repeats: common.repeats) { print(line) }
+                for record in ReCoNetBench.layerProfile(width: w, height: h, network: network, repeats: common.repeats) { BenchCommand.print(record) }
             }
         }
     }

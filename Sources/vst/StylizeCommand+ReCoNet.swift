@@ -2,6 +2,8 @@ import ArgumentParser
 import Engine
 import Foundation
 import Media
+import MediaBridge
+import ToolSupport
 
 extension StylizeCommand {
     /// `vst stylize IMG --model m.reconet --out OUT.png [--size N]`: one pass of a trained
@@ -9,13 +11,11 @@ extension StylizeCommand {
     func stylize(model path: String) throws {
         let network: ReCoNet
         do { network = try StyleModelFile.read(path: path).makeNetwork() } catch {
-            printError("\(error)")
-            throw ExitCode(2)
+            Self.failWithOneLine("\(error)", status: 2)
         }
         var picture: Tensor
-        do { picture = try ImageIO.load(path: content).gatysTensor } catch {
-            printError("\(error)")
-            throw ExitCode(2)
+        do { picture = try ImageIO.load(path: content).tensor } catch {
+            Self.failWithOneLine("\(error)", status: 2)
         }
         let (h, w) = (picture.shape[2], picture.shape[3])
         if w != size { picture = GatysImage.resized(picture, width: size, height: max(1, (h * size + w / 2) / w)) }
@@ -23,9 +23,8 @@ extension StylizeCommand {
         let styled = network.stylize(picture)
         FileHandle.standardError.write(Data(String(format: "done: %dx%d in %.2fs\n", styled.shape[3], styled.shape[2],
                                                    Date().timeIntervalSince(started)).utf8))
-        do { try ImageIO.save(RGBImage(gatysTensor: styled), to: out) } catch {
-            printError("\(error)")
-            throw ExitCode(1)
+        do { try ImageIO.save(RGBImage(tensor: styled), to: out) } catch {
+            Self.failWithOneLine("\(error)", status: 1)
         }
     }
 }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Engine
 import Foundation
 import Media
+import MediaBridge
+import ToolSupport
 
 /// `vst stylize`: one picture styled by Gatys optimisation.
 struct StylizeCommand: ParsableCommand {
@@ -60,38 +62,36 @@ struct StylizeCommand: ParsableCommand {
     var model: String?
 
     func validate() throws {
-        guard !styles.isEmpty || model != nil else { try usageError("give at least one --style picture, or a --model") }
-        guard size > 0 else { try usageError("--size must be positive") }
-        guard iters > 0 else { try usageError("--iters must be positive") }
-        guard ["lbfgs", "adam"].contains(optimizer) else { try usageError("--optimizer must be lbfgs or adam") }
-        guard LossNormalization(rawValue: normalization) != nil else { try usageError("--normalization must be mean or gatys") }
+        guard !styles.isEmpty || model != nil else { Self.failWithOneLine("give at least one --style picture, or a --model", status: 2) }
+        guard size > 0 else { Self.failWithOneLine("--size must be positive", status: 2) }
+        guard iters > 0 else { Self.failWithOneLine("--iters must be positive", status: 2) }
+        guard ["lbfgs", "adam"].contains(optimizer) else { Self.failWithOneLine("--optimizer must be lbfgs or adam", status: 2) }
+        guard LossNormalization(rawValue: normalization) != nil else { Self.failWithOneLine("--normalization must be mean or gatys", status: 2) }
         if let o = originalColors, ColorTransfer.Mode(rawValue: o) == nil {
-            try usageError("--original-colors must be luminance or histogram")
+            Self.failWithOneLine("--original-colors must be luminance or histogram", status: 2)
         }
         if let w = styleWeights {
             let values = w.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
             guard values.allSatisfy({ $0 != nil && $0! >= 0 }), values.count == styles.count else {
-                try usageError("--style-weights needs \(styles.count) non-negative numbers, comma-separated")
+                Self.failWithOneLine("--style-weights needs \(styles.count) non-negative numbers, comma-separated", status: 2)
             }
         }
         guard history > 0, learningRate > 0, styleScale > 0, printEvery > 0 else {
-            try usageError("--history, --learning-rate, --style-scale and --print-every must be positive")
+            Self.failWithOneLine("--history, --learning-rate, --style-scale and --print-every must be positive", status: 2)
         }
     }
 
     func run() throws {
         if let model { return try stylize(model: model) }
         func load(_ path: String) throws -> Tensor {
-            do { return try ImageIO.load(path: path).gatysTensor } catch {
-                printError("\(error)")
-                throw ExitCode(2)
+            do { return try ImageIO.load(path: path).tensor } catch {
+                Self.failWithOneLine("\(error)", status: 2)
             }
         }
         let weightPath = weights ?? ModelStore.defaultWeightsPath()
         let vgg: VGGWeights
         do { vgg = try VGGWeights.load(path: weightPath) } catch {
-            printError("\(error)")
-            throw ExitCode(1)
+            Self.failWithOneLine("\(error)", status: 1)
         }
         var still = GatysStill(content: try load(content), styles: try styles.map(load))
         still.styleBlendWeights = styleWeights.map { $0.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces))! } }
@@ -126,17 +126,15 @@ struct StylizeCommand: ParsableCommand {
                 return true
             }
         } catch {
-            printError("\(error)")
-            throw ExitCode(2)
+            Self.failWithOneLine("\(error)", status: 2)
         }
         let seconds = Date().timeIntervalSince(started)
         FileHandle.standardError.write(Data(String(
             format: "done: %d iterations, %d evaluations, %.1fs; style loss %.4e -> %.4e, content loss %.4e -> %.4e, total %.4e -> %.4e\n",
             result.iterations, result.evaluations, seconds, result.initial.style, result.final.style,
             result.initial.content, result.final.content, result.initial.total, result.final.total).utf8))
-        do { try ImageIO.save(RGBImage(gatysTensor: result.image), to: out) } catch {
-            printError("\(error)")
-            throw ExitCode(1)
+        do { try ImageIO.save(RGBImage(tensor: result.image), to: out) } catch {
+            Self.failWithOneLine("\(error)", status: 1)
         }
     }
 }

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Engine
 import Foundation
-import Media
+import Toolkit
+import ToolSupport
 
 /// `vst train`: trains a ReCoNet style model (or Johnson's network with `--no-temporal`).
 struct TrainCommand: ParsableCommand {
@@ -59,33 +60,29 @@ struct TrainCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard !imageFolders.isEmpty || !videos.isEmpty else { try usageError("give at least one --images folder or --video") }
-        guard videoPairs > 0 else { try usageError("--video-pairs must be positive") }
-        guard size >= 16 && size % 4 == 0 else { try usageError("--size must be a multiple of 4, at least 16") }
+        guard !imageFolders.isEmpty || !videos.isEmpty else { Self.failWithOneLine("give at least one --images folder or --video", status: 2) }
+        guard videoPairs > 0 else { Self.failWithOneLine("--video-pairs must be positive", status: 2) }
+        guard size >= 16 && size % 4 == 0 else { Self.failWithOneLine("--size must be a multiple of 4, at least 16", status: 2) }
         guard styleSize >= 16, steps > 0, checkpointEvery > 0, learningRate > 0 else {
-            try usageError("--style-size, --steps, --checkpoint-every and --learning-rate must be positive")
+            Self.failWithOneLine("--style-size, --steps, --checkpoint-every and --learning-rate must be positive", status: 2)
         }
         guard [contentWeight, styleWeight, tvWeight, outputTemporalWeight, featureTemporalWeight].allSatisfy({ $0 >= 0 }) else {
-            try usageError("loss weights must be non-negative")
+            Self.failWithOneLine("loss weights must be non-negative", status: 2)
         }
-        guard parsedWidths != nil else { try usageError("--widths must be three positive integers, e.g. 48,96,192") }
-        if let threads, threads < 1 { try usageError("--threads must be at least 1") }
-        if resume && from != nil { try usageError("give --resume (a checkpoint) or --from (a model), not both") }
+        guard parsedWidths != nil else { Self.failWithOneLine("--widths must be three positive integers, e.g. 48,96,192", status: 2) }
+        if let threads, threads < 1 { Self.failWithOneLine("--threads must be at least 1", status: 2) }
+        if resume && from != nil { Self.failWithOneLine("give --resume (a checkpoint) or --from (a model), not both", status: 2) }
     }
 
     func run() throws {
         if let threads { Bench.setThreads(threads) }
         let vggPath = weights ?? ModelStore.defaultWeightsPath()
         let vgg: VGGWeights
-        do { vgg = try VGGWeights.load(path: vggPath) } catch { printError("\(error)"); throw ExitCode(1) }
+        do { vgg = try VGGWeights.load(path: vggPath) } catch { Self.failWithOneLine("\(error)", status: 1) }
 
-        let styleImage: Tensor
-        do {
-            let t = try ImageIO.load(path: style).gatysTensor
-            styleImage = GatysImage.resized(t, width: styleSize, height: max(1, styleSize * t.shape[2] / t.shape[3]))
-        } catch { printError("\(error)"); throw ExitCode(2) }
-        let photos = imageFolders.isEmpty ? [] : try loadPhotos()
-        let pairs = try loadVideoPairs()
+        let styleImage = try TrainingPhotos.style(path: style, width: styleSize)
+        let photos = imageFolders.isEmpty ? [] : try TrainingPhotos.load(folders: imageFolders, size: size)
+        let pairs = try TrainingVideoPairs.load(videos: videos, pairsPerVideo: videoPairs, size: size, seed: seed, log: log)
 
         var options = ReCoNetTrainer.Options()
         options.learningRate = learningRate
@@ -104,10 +101,9 @@ struct TrainCommand: ParsableCommand {
                 let file = try StyleModelFile.read(path: path)
                 network = try file.makeNetwork()
                 resumeFile = file
-            } catch { printError("cannot resume from \(path): \(error)"); throw ExitCode(2) }
+            } catch { Self.failWithOneLine("cannot resume from \(path): \(error)", status: 2) }
             if let trained = resumeFile?.metadata.training["temporal"], trained != (noTemporal ? "no" : "yes") {
-                printError("\(path) was trained \(trained == "no" ? "with" : "without") --no-temporal; give the same to go on with it")
-                throw ExitCode(2)
+                Self.failWithOneLine("\(path) was trained \(trained == "no" ? "with" : "without") --no-temporal; give the same to go on with it", status: 2)
             }
         } else {
             var rng = TrainingRandom(seed: seed)
@@ -115,7 +111,7 @@ struct TrainCommand: ParsableCommand {
         }
         let trainer: ReCoNetTrainer
         do { trainer = try ReCoNetTrainer(network: network, vggWeights: vgg, style: styleImage, options: options) } catch {
-            printError("\(error)"); throw ExitCode(2)
+            Self.failWithOneLine("\(error)", status: 2)
         }
         let styleName = URL(fileURLWithPath: style).deletingPathExtension().lastPathComponent
         let settings = ["command": CommandLine.arguments.joined(separator: " "), "images": imageFolders.joined(separator: ","),
@@ -126,7 +122,7 @@ struct TrainCommand: ParsableCommand {
                                       checkpointEvery: checkpointEvery, checkpointPath: checkpointPath, modelPath: out,
                                       styleName: styleName, settings: settings, seed: seed &+ 0x5EED)
         if let resumeFile {
-            do { try session.resume(from: resumeFile) } catch { printError("cannot resume: \(error)"); throw ExitCode(2) }
+            do { try session.resume(from: resumeFile) } catch { Self.failWithOneLine("cannot resume: \(error)", status: 2) }
             log("resumed at step \(trainer.step) from \(from ?? checkpointPath)" + (from == nil ? "" : " (fresh optimiser state)"))
         }
         log("training \(network.parameterCount) parameters on \(photos.count) photos and \(pairs.count) video pairs at \(size)x\(size), style \(styleName) at width \(styleSize), temporal \(options.isTemporal)")
@@ -139,63 +135,8 @@ struct TrainCommand: ParsableCommand {
                            p.seconds, Date().timeIntervalSince(started), p.checkpointed ? " checkpoint" : ""))
                 return true
             }
-        } catch { printError("\(error)"); throw ExitCode(1) }
+        } catch { Self.failWithOneLine("\(error)", status: 1) }
         log("done: step \(trainer.step), model \(out), checkpoint \(checkpointPath)")
-    }
-
-    /// Every PNG or JPEG in the folders, resized so its short side is 1.4x the training size
-    /// (room for the random crops and zooms of `SyntheticMotion`).
-    func loadPhotos() throws -> [Tensor] {
-        var photos: [Tensor] = []
-        for folder in imageFolders {
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-                printError("cannot list --images folder \(folder)"); throw ExitCode(2)
-            }
-            for name in names.sorted() where ["png", "jpg", "jpeg"].contains(URL(fileURLWithPath: name).pathExtension.lowercased()) {
-                let t: Tensor
-                do { t = try ImageIO.load(path: folder + "/" + name).gatysTensor } catch { printError("\(error)"); throw ExitCode(2) }
-                let (h, w) = (t.shape[2], t.shape[3])
-                let short = Double(min(h, w)), target = 1.4 * Double(size)
-                let k = target / short
-                photos.append(GatysImage.resized(t, width: max(size, Int((Double(w) * k).rounded())),
-                                                 height: max(size, Int((Double(h) * k).rounded()))))
-            }
-        }
-        guard !photos.isEmpty else { printError("no PNG or JPEG photos in \(imageFolders.joined(separator: ", "))"); throw ExitCode(2) }
-        return photos
-    }
-}
-
-extension TrainCommand {
-    /// `videoPairs` pairs of consecutive frames from each video, evenly spread, decoded at 1.4x
-    /// the training size in height (room for random windows), with DIS flow and masks.
-    func loadVideoPairs() throws -> [TrainingPair] {
-        var pairs: [TrainingPair] = []
-        var rng = TrainingRandom(seed: seed &+ 0x71DE0)
-        for path in videos {
-            do {
-                let reader = try VideoReader(path: path, height: Int((1.4 * Double(size)).rounded(.up)) / 2 * 2)
-                let count = reader.info.frameCount
-                guard count >= 2 else { printError("\(path) has fewer than two frames"); throw ExitCode(2) }
-                let wanted = Set((0..<min(videoPairs, count - 1)).map { $0 * (count - 1) / min(videoPairs, count - 1) })
-                var previous: PlanarImage?
-                var index = 0
-                while let frame = try reader.nextFrame() {
-                    let image = PlanarImage(packedRGB: frame.image.pixels, width: frame.image.width, height: frame.image.height)
-                    if let previous, wanted.contains(index - 1) {
-                        pairs.append(try VideoPairs.pair(previous: previous, current: image, size: size, using: &rng))
-                    }
-                    previous = image
-                    index += 1
-                }
-                log("\(path): \(pairs.count) pairs so far")
-            } catch let error as ExitCode {
-                throw error
-            } catch {
-                printError("\(path): \(error)"); throw ExitCode(2)
-            }
-        }
-        return pairs
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Media
+import ToolSupport
 
 /// `vst train-plot LOG --out curve.png`: the loss curves of a `vst train` log as a picture.
 struct TrainPlotCommand: ParsableCommand {
@@ -19,16 +20,16 @@ struct TrainPlotCommand: ParsableCommand {
     @Option(help: "Points averaged on each side.") var smoothing = 10
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: log) else { printError("cannot read \(log)"); throw ExitCode(2) }
+        guard let data = FileManager.default.contents(atPath: log) else { Self.failWithOneLine("cannot read \(log)", status: 2) }
         var weights = ReCoNetTrainer.Options()
         weights.contentWeight = contentWeight; weights.styleWeight = styleWeight; weights.totalVariationWeight = tvWeight
         weights.outputTemporalWeight = outputTemporalWeight; weights.featureTemporalWeight = featureTemporalWeight
         var curve = LossCurve.parse(log: String(decoding: data, as: UTF8.self), weights: weights)
-        guard !curve.series.isEmpty else { printError("\(log) has no step lines"); throw ExitCode(2) }
+        guard !curve.series.isEmpty else { Self.failWithOneLine("\(log) has no step lines", status: 2) }
         curve.smoothing = max(0, smoothing)
         let (w, h) = (800, 500)
         do { try ImageIO.save(RGBImage(width: w, height: h, pixels: curve.render(width: w, height: h)), to: out) } catch {
-            printError("\(error)"); throw ExitCode(1)
+            Self.failWithOneLine("\(error)", status: 1)
         }
     }
 }

@@ -6,6 +6,7 @@ import NIOCore
 import Testing
 @testable import Coordinator
 @testable import Dashboard
+import ProcessSupport
 import Protocol
 
 /// The dashboard's routes in memory (`app.test(.router)`) over a real coordinator with a real

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Coordinator
+import Engine
 
 /// Faults a farm must survive, with real processes on 127.0.0.1: each ends with every frame
 /// present exactly once and no stored frame rendered again.

@@ -1,5 +1,6 @@
 import Testing
 @testable import Coordinator
+import Engine
 import Protocol
 
 struct FrameStripTests {

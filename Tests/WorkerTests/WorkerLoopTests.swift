@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Media
+import ProcessSupport
 import Protocol
 @testable import Worker
 

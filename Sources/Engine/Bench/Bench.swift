@@ -7,9 +7,20 @@ import Foundation
 /// counted as direct convolution does (2 * Cout * Cin * k * k * Hout * Wout), so any faster
 /// algorithm (Winograd) shows up as a higher GFLOP/s figure, comparable with cblas_sgemm's.
 public enum Bench {
-    /// One measurement: ordered key/value pairs rendered as a single JSON line.
+    /// One measurement: ordered key/value pairs rendered as a single JSON line. Every bench
+    /// command prints through this one writer (`vst bench ...`, and `ProtocolBench` in Toolkit),
+    /// so the lines share their key names:
+    /// - `bench`: what was measured (first on every line);
+    /// - `input`: the tensor measured, [n, c, h, w]; `output` likewise;
+    /// - `seconds`, `cpu_seconds`: one run, wall-clock and process CPU (all threads), the best of
+    ///   the repeats unless the bench says otherwise; `forward_seconds` and `backward_seconds` split
+    ///   a run in two;
+    /// - `gflops`: counted FLOPs over `seconds`; `gflop`: the FLOPs of one run;
+    /// - `peak_rss_mib`: the process's peak resident memory so far (`peakResidentMiB()`).
     public struct Record: Sendable, CustomStringConvertible {
         public var fields: [(String, Value)]
+
+        public init(fields: [(String, Value)]) { self.fields = fields }
 
         public enum Value: Sendable {
             case string(String), int(Int), double(Double), ints([Int])
@@ -154,19 +165,17 @@ public enum Bench {
         ]))
     }
 
-    /// A ReCoNet-shaped network (Gao et al. 2018): three reflection-padded conv / instance norm /
-    /// ReLU layers (9x9, then two 3x3 stride 2), four residual blocks, two nearest-upsampling 3x3
-    /// convolutions and a final 9x9 convolution to RGB, with `widths` channels (the paper's
-    /// 48, 96, 192 by default), random weights. Times inference (forward) and one training pass
-    /// (forward and backward with weight gradients) on one frame.
+    /// ReCoNet (Gao et al. 2018) as `Engine.ReCoNet` builds it, with `widths` channels (the
+    /// paper's 48, 96, 192 by default), four residual blocks and random weights. Times inference
+    /// (forward) and one training pass (forward and backward with weight gradients) on one frame.
     public static func reconet(width: Int, height: Int, repeats: Int, widths: (Int, Int, Int) = (48, 96, 192),
                                emit: (Record) -> Void) {
         var rng = FastRandom(seed: 0x5EED)
-        let net = reconetShaped(widths: widths, using: &rng)
+        let net = ReCoNet(configuration: .init(widths: [widths.0, widths.1, widths.2], residualBlocks: 4), using: &rng)
         let x = randomTensor([1, 3, height, width], using: &rng)
         let inference = bestTime(repeats) { _ = net.forward(x) }
         let gy = randomTensor([1, 3, height, width], using: &rng)
-        let training = bestTime(repeats) { _ = net.forward(x); _ = net.backward(gy) }
+        let training = bestTime(repeats) { _ = net.forward(x); _ = net.backward(outputGradient: gy) }
         for (name, time) in [("reconet_forward", inference), ("reconet_train_pass", training)] {
             emit(Record(fields: [
                 ("bench", .string(name)), ("input", .ints(x.shape)),
@@ -175,27 +184,6 @@ public enum Bench {
                 ("peak_rss_mib", .double(peakResidentMiB())),
             ]))
         }
-    }
-
-    static func reconetShaped<G: RandomNumberGenerator>(widths: (Int, Int, Int), using rng: inout G) -> Sequential {
-        let workspace = ConvWorkspace()
-        func conv(_ cin: Int, _ cout: Int, _ k: Int, stride: Int = 1) -> Conv2D {
-            let c = Conv2D(inChannels: cin, outChannels: cout, kernelSize: k, stride: stride, padding: k / 2,
-                           paddingMode: .reflect, workspace: workspace)
-            c.initialize(using: &rng)
-            return c
-        }
-        func block(_ cin: Int, _ cout: Int, _ k: Int, stride: Int = 1) -> [Layer] {
-            [conv(cin, cout, k, stride: stride), InstanceNorm(channels: cout), ReLU()]
-        }
-        let (a, b, c) = widths
-        var layers: [Layer] = block(3, a, 9) + block(a, b, 3, stride: 2) + block(b, c, 3, stride: 2)
-        for _ in 0..<4 {
-            layers.append(Residual(Sequential([conv(c, c, 3), InstanceNorm(channels: c), ReLU(),
-                                               conv(c, c, 3), InstanceNorm(channels: c)])))
-        }
-        layers += [Upsample(factor: 2)] + block(c, b, 3) + [Upsample(factor: 2)] + block(b, a, 3) + [conv(a, 3, 9)]
-        return Sequential(layers)
     }
 
     static func sgemmSeconds(m: Int, n: Int, k: Int, repeats: Int) -> Timing {

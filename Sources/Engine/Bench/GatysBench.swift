@@ -10,13 +10,17 @@ public enum GatysBench {
         public var secondsPerIteration: Double
         /// Process CPU time of the same iteration (all threads): steadier than wall time on a shared machine.
         public var cpuSecondsPerIteration: Double
-        public var peakMemoryMB: Double
+        /// `Bench.peakResidentMiB()` after the iterations.
+        public var peakMemoryMiB: Double
         public var weights: String
 
-        /// `{"size": "512x288", "seconds_per_iteration": ..., "peak_memory_mb": ..., "weights": ...}`
-        public var json: String {
-            String(format: "{\"size\": \"%dx%d\", \"seconds_per_iteration\": %.4f, \"peak_memory_mb\": %.1f, \"cpu_seconds_per_iteration\": %.4f, ",
-                   width, height, secondsPerIteration, peakMemoryMB, cpuSecondsPerIteration) + "\"weights\": \"\(weights)\"}"
+        /// The measurement as `vst bench gatys` prints it.
+        public var record: Bench.Record {
+            Bench.Record(fields: [
+                ("bench", .string("gatys_iteration")), ("input", .ints([1, 3, height, width])),
+                ("seconds", .double(secondsPerIteration)), ("cpu_seconds", .double(cpuSecondsPerIteration)),
+                ("peak_rss_mib", .double(peakMemoryMiB)), ("weights", .string(weights)),
+            ])
         }
     }
 
@@ -30,16 +34,6 @@ public enum GatysBench {
         let x = GatysImage.toCaffe(GatysImage.noise(width: width, height: height, seed: 3))
         let best = Bench.bestTime(repeats) { _ = renderer.evaluate(x, contentTargets: targets, extraLoss: nil) }
         return Measurement(width: width, height: height, secondsPerIteration: best.wall, cpuSecondsPerIteration: best.cpu,
-                           peakMemoryMB: peakResidentMB(), weights: weights == nil ? "random" : vgg.architecture.name)
-    }
-
-    /// VmHWM of /proc/self/status (peak resident set), in MB (2^20 bytes); 0 where unavailable.
-    public static func peakResidentMB() -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            let kb = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Double($0) } ?? 0
-            return kb / 1024
-        }
-        return 0
+                           peakMemoryMiB: Bench.peakResidentMiB(), weights: weights == nil ? "random" : vgg.architecture.name)
     }
 }

@@ -10,13 +10,18 @@ public enum ReCoNetBench {
         public var height: Int
         public var secondsPerFrame: Double
         public var gflop: Double
-        public var peakMemoryMB: Double
+        /// `Bench.peakResidentMiB()` after the frames.
+        public var peakMemoryMiB: Double
         public var model: String
 
-        public var json: String {
-            String(format: "{\"bench\": \"reconet_frame\", \"size\": \"%dx%d\", \"seconds_per_frame\": %.4f, \"frames_per_second\": %.3f, \"gflop_per_frame\": %.1f, \"gflops\": %.1f, \"peak_memory_mb\": %.1f, ",
-                   width, height, secondsPerFrame, 1 / secondsPerFrame, gflop, gflop / secondsPerFrame, peakMemoryMB)
-                + "\"model\": \"\(model)\"}"
+        /// The measurement as `vst bench reconet-frame` prints it.
+        public var record: Bench.Record {
+            Bench.Record(fields: [
+                ("bench", .string("reconet_frame")), ("input", .ints([1, 3, height, width])),
+                ("seconds", .double(secondsPerFrame)), ("frames_per_second", .double(1 / secondsPerFrame)),
+                ("gflop", .double(gflop)), ("gflops", .double(gflop / secondsPerFrame)),
+                ("peak_rss_mib", .double(peakMemoryMiB)), ("model", .string(model)),
+            ])
         }
     }
 
@@ -33,13 +38,13 @@ public enum ReCoNetBench {
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
         }
         return Measurement(width: width, height: height, secondsPerFrame: best, gflop: net.flops(height: height, width: width) / 1e9,
-                           peakMemoryMB: Bench.peakResidentMiB(), model: network == nil ? "random" : "file")
+                           peakMemoryMiB: Bench.peakResidentMiB(), model: network == nil ? "random" : "file")
     }
 
     /// Where a frame's time goes, as `ReCoNet.stylize` runs it: each top-level layer of the
     /// encoder and decoder timed alone (a residual block as one, an upsampling fused with its
-    /// convolution as one), best of `repeats` after one warm-up frame, as JSON lines.
-    public static func layerProfile(width: Int, height: Int, network: ReCoNet?, repeats: Int) -> [String] {
+    /// convolution as one), best of `repeats` after one warm-up frame, one record each.
+    public static func layerProfile(width: Int, height: Int, network: ReCoNet?, repeats: Int) -> [Bench.Record] {
         var rng = TrainingRandom(seed: 0x5EED)
         let net = network ?? ReCoNet(configuration: .paper, using: &rng)
         var x = Tensor(shape: [1, 3, height, width])
@@ -79,8 +84,10 @@ public enum ReCoNetBench {
             }
         }
         return steps.enumerated().map { k, step in
-            String(format: "{\"bench\": \"reconet_layer\", \"index\": %d, \"layer\": \"%@\", \"output\": \"%@\", \"ms\": %.2f}",
-                   k, step.name, shapes[k].map(String.init).joined(separator: "x"), best[k] * 1000)
+            Bench.Record(fields: [
+                ("bench", .string("reconet_layer")), ("index", .int(k)), ("layer", .string(step.name)),
+                ("output", .ints(shapes[k])), ("seconds", .double(best[k])),
+            ])
         }
     }
 }

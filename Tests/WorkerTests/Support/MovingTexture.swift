@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Media
+import MediaBridge
 @testable import Worker
 
 /// Tiny test films made in memory: a smooth colour texture panned across the frame, and a

@@ -3,7 +3,8 @@ import Foundation
 
 /// SIGTERM and SIGINT as a flag the coordinator's and the worker's loops poll, so that systemd's
 /// stop or Ctrl-C ends either cleanly (BYE sent, local workers stopped, sockets closed) instead of
-/// killing it mid-message. Both sides use it, so it lives beside `Liveness` in Protocol.
+/// killing it mid-message. Both sides use it; it is process handling, not wire format, so it
+/// lives in ProcessSupport rather than Protocol.
 public final class StopSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var raised = false

@@ -1,5 +1,8 @@
 /// How a film's frames are cut into chunks for the workers.
 ///
+/// Pure arithmetic beside `Stitcher`, which blends the overlaps it makes: the coordinator plans
+/// with it and `vst eval` finds a film's seams with it, so it sits below both.
+///
 /// Chunk k owns frames `[ownStart, end)` and renders from `renderStart = ownStart - overlap`
 /// (the first chunk has no overlap), so that its warm start has settled before its first own
 /// frame, and so that the stitcher has two renders to blend at every boundary.
@@ -19,6 +22,14 @@ public struct ChunkPlan: Sendable, Equatable {
 
     public static let defaultChunkFrames = 32
     public static let defaultOverlapFrames = 4
+
+    /// Seam tail (frames after each overlap the hand-over goes on into, `Stitcher`) when none is
+    /// given: as long as the overlap (the hand-over then takes twice the steps;
+    /// docs/benchmarks.md, "Coherent Gatys"), within the chunk's own frames before the next
+    /// overlap. Submit renders with it and `vst eval` reads plans with it, so it lives here.
+    public static func defaultSeamTail(overlap: Int, chunk: Int) -> Int {
+        max(0, min(overlap, chunk - overlap))
+    }
 
     public let frameCount: Int
     public let chunkFrames: Int

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Media
+import MediaBridge
 
 /// `vst eval`: reads the input film and one or two styled films frame by frame, computes the
 /// input's motion between consecutive frames once (`FrameMotion`) and the warping error of each
@@ -33,7 +34,7 @@ public struct QualityEvaluation: Sendable {
 
     /// Reads `{"chunk": N, "overlap": K}`, optionally with `"seamTail": T` (the `submit` options
     /// a film was made with; without it, submit's default tail for that chunk and overlap).
-    public static func readPlan(path: String) throws(CoordinatorError) -> (chunk: Int, overlap: Int, seamTail: Int) {
+    public static func readPlan(path: String) throws(ToolkitError) -> (chunk: Int, overlap: Int, seamTail: Int) {
         struct File: Decodable { var chunk: Int; var overlap: Int; var seamTail: Int? }
         guard let data = FileManager.default.contents(atPath: path) else { throw .badInput(path: path, reason: "cannot read") }
         guard let file = try? JSONDecoder().decode(File.self, from: data) else {
@@ -42,11 +43,11 @@ public struct QualityEvaluation: Sendable {
         guard file.chunk >= 1, file.overlap >= 0, file.overlap < file.chunk, (0...(file.chunk - file.overlap)).contains(file.seamTail ?? 0) else {
             throw .badInput(path: path, reason: "chunk must be >= 1, overlap in 0..<chunk and seamTail in 0...chunk - overlap")
         }
-        return (file.chunk, file.overlap, file.seamTail ?? SubmitOptions.defaultSeamTail(overlap: file.overlap, chunk: file.chunk))
+        return (file.chunk, file.overlap, file.seamTail ?? ChunkPlan.defaultSeamTail(overlap: file.overlap, chunk: file.chunk))
     }
 
-    public func run() throws(CoordinatorError) -> WarpingReport {
-        func open(_ path: String, height: Int? = nil, start: Int = 0) throws(CoordinatorError) -> VideoReader {
+    public func run() throws(ToolkitError) -> WarpingReport {
+        func open(_ path: String, height: Int? = nil, start: Int = 0) throws(ToolkitError) -> VideoReader {
             do { return try VideoReader(path: path, height: height, startFrame: start) } catch {
                 // Media's errors usually name the file already.
                 let text = "\(error)"
@@ -59,7 +60,7 @@ public struct QualityEvaluation: Sendable {
         guard inputReader.info.width == size.0 else {
             throw .invalidOption("\(styled) is \(size.0)x\(size.1) but \(input) scales to \(inputReader.info.width)x\(size.1): not the same picture")
         }
-        let baselineReader = try baseline.map { (path) throws(CoordinatorError) -> VideoReader in try open(path) }
+        let baselineReader = try baseline.map { (path) throws(ToolkitError) -> VideoReader in try open(path) }
         if let baselineReader, baselineReader.info.width != size.0 || baselineReader.info.height != size.1 {
             throw .invalidOption("\(baseline!) is \(baselineReader.info.width)x\(baselineReader.info.height), \(styled) is \(size.0)x\(size.1)")
         }
@@ -80,18 +81,15 @@ public struct QualityEvaluation: Sendable {
         var inputErrors: [Double] = [], styledErrors: [Double] = [], baselineErrors: [Double] = []
         var previous: (input: PlanarImage, styled: PlanarImage, baseline: PlanarImage?)?
         for t in 0..<count {
-            func read(_ reader: VideoReader, _ path: String) throws(CoordinatorError) -> VideoFrame {
+            func read(_ reader: VideoReader, _ path: String) throws(ToolkitError) -> VideoFrame {
                 let frame: VideoFrame?
                 do { frame = try reader.nextFrame() } catch { throw .badInput(path: path, reason: "\(error)") }
                 guard let frame else { throw .badInput(path: path, reason: "ends before frame \(t)") }
                 return frame
             }
-            func planar(_ frame: VideoFrame) -> PlanarImage {
-                PlanarImage(packedRGB: frame.image.pixels, width: frame.image.width, height: frame.image.height)
-            }
             let inputFrame = try read(inputReader, input), styledFrame = try read(styledReader, styled)
-            let current = (input: planar(inputFrame), styled: planar(styledFrame),
-                           baseline: try baselineReader.map { (r) throws(CoordinatorError) -> PlanarImage in planar(try read(r, baseline!)) })
+            let current = (input: inputFrame.image.planar, styled: styledFrame.image.planar,
+                           baseline: try baselineReader.map { (r) throws(ToolkitError) -> PlanarImage in try read(r, baseline!).image.planar })
             if let sideBySide {
                 do { try sideBySide.write(Self.nextToEachOther(inputFrame.image, styledFrame.image), pts: styledFrame.pts) } catch {
                     throw .cannotWrite(path: sideBySidePath!, reason: "\(error)")

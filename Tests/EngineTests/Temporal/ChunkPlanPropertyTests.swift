@@ -1,5 +1,5 @@
 import Testing
-import Coordinator
+import Engine
 
 @Suite struct ChunkPlanPropertyTests {
     /// For random film lengths, chunk sizes and overlaps: own ranges tile the film in order, each

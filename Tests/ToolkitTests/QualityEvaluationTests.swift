@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+import Engine
 import Media
-@testable import Coordinator
+@testable import Toolkit
 
 @Suite struct QualityEvaluationTests {
     @Test func boundaryFramesSpanEachOverlapAndTheNextOwnFrame() {
@@ -13,14 +14,14 @@ import Media
         #expect(series.boundaryMean == 2.5 && series.interiorMean == 2.5 && series.boundaryToInterior == 1)
     }
 
-    /// Lossless films of the pan from `TemporalStitchTests`: the input itself scores its own
+    /// Lossless films of the pan (`PanFilm`): the input itself scores its own
     /// error, a copy with a changed pattern at frame 5 scores high there and only there.
     @Test func evaluatesFilmsFrameByFrameAndDrawsThePlot() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vst-eval-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (w, h) = (TemporalStitchTests.width, TemporalStitchTests.height)
-        let input = TemporalStitchTests.pan(seed: 1, contrast: 40), other = TemporalStitchTests.pan(seed: 2, contrast: 60)
+        let (w, h) = (PanFilm.width, PanFilm.height)
+        let input = PanFilm.pan(seed: 1, contrast: 40), other = PanFilm.pan(seed: 2, contrast: 60)
         func write(_ frames: [[UInt8]], _ name: String) throws -> String {
             let path = folder.appendingPathComponent(name).path
             let writer = try VideoWriter(path: path, width: w, height: h, frameRate: Rational(25, 1), timeBase: Rational(1, 25),
@@ -57,6 +58,6 @@ import Media
 
         var mismatched = QualityEvaluation(input: inputPath, styled: cut)
         mismatched.start = input.count - 1
-        #expect(throws: CoordinatorError.self) { try mismatched.run() }
+        #expect(throws: ToolkitError.self) { try mismatched.run() }
     }
 }

@@ -1,6 +1,9 @@
-/// Speed of the wire path, for `vst bench`: frame payload encode/decode and a loopback
-/// DEALER -> ROUTER exchange of RESULT messages. Tests check correctness only; timings live here.
-/// Protocol knows no media, so the caller passes the frames to measure (a decoded film frame and a
+import Engine
+import Protocol
+
+/// Speed of the wire path: frame payload encode/decode and a loopback DEALER -> ROUTER exchange
+/// of RESULT messages. Tests check correctness only; timings live here, and Protocol holds only
+/// the wire format itself. The caller passes the frames to measure (a decoded film frame and a
 /// styled one are the honest inputs: LZ4 gains on the first and barely at all on the second).
 public enum ProtocolBench {
     public struct Measurement: Codable, Sendable, CustomStringConvertible {
@@ -12,8 +15,14 @@ public enum ProtocolBench {
         /// Raw pixel bytes the payload stands for.
         public var rawBytes: Int
 
-        /// One JSON line, as `vst bench` prints every measurement.
-        public var description: String { String(decoding: JSONPayload.encode(self), as: UTF8.self) }
+        /// The measurement as every bench prints one (`Bench.Record`'s key names).
+        public var record: Bench.Record {
+            Bench.Record(fields: [("bench", .string(name)), ("seconds", .double(seconds)), ("bytes", .int(bytes)),
+                                  ("raw_bytes", .int(rawBytes))])
+        }
+
+        /// One JSON line, through the writer every bench shares.
+        public var description: String { record.description }
     }
 
     /// Measures `FramePayload.encode`/`decode` over `repetitions` runs of each frame, then

@@ -1,3 +1,5 @@
+import Engine
+
 /// The temporal-consistency figures of a styled film (`vst eval`): the warping error of Lai et
 /// al. 2018 per frame (`Engine.WarpingError`), its mean, and the means at chunk boundaries and
 /// inside chunks, which is how seams are measured rather than eyeballed.

@@ -1,5 +1,5 @@
 import Testing
-import Coordinator
+import Engine
 
 @Suite struct ChunkPlanTests {
     @Test func ownRangesTileTheFilmAndOverlapsPrecedeEachChunk() {
