@@ -51,11 +51,11 @@ let libraryTargets: [Target] = [
     // The one crossing between Media's packed RGB and Engine's tensors and planar images.
     .target(name: "MediaBridge", dependencies: ["Engine", "Media"], swiftSettings: numericFlags + v5),
     // The tools built on Engine and Media: evaluation and its plot, the flow harness, training
-    // data, the weights download and the wire bench. `vst` needs it, the farm does not.
-    .target(name: "Toolkit", dependencies: ["Engine", "Media", "MediaBridge", "Protocol"], swiftSettings: cpuFlags + v5),
+    // data and the weights download. `vst` needs it, the farm does not; it links no ZeroMQ or SQLite.
+    .target(name: "Toolkit", dependencies: ["Engine", "Media", "MediaBridge"], swiftSettings: cpuFlags + v5),
     .target(name: "Coordinator", dependencies: coordinatorDependencies, swiftSettings: cpuFlags + v5),
     .target(name: "Worker", dependencies: workerDependencies, swiftSettings: cpuFlags + v5),
-        // The web dashboard, JSON API and /metrics of `serve --http`: apart from Coordinator so that
+    // The web dashboard, JSON API and /metrics of `serve --http`: apart from Coordinator so that
     // an embedded submit and `vst` never link an HTTP server.
     .target(name: "Dashboard", dependencies: dashboardDependencies, swiftSettings: v5),
     // The executables' shared exit contract (one `error:` line, status 2 for usage).

@@ -59,6 +59,6 @@ final class SeamStitcher {
         guard let previous, previous.frame == frame - 1 else { return nil }
         let before = try inputFrame(frame - 1), now = try inputFrame(frame)
         let motion = try FrameMotion(previous: before.planar, current: now.planar, flow: flow)
-        return (motion.carry(PlanarImage(packedRGB: previous.pixels, width: now.width, height: now.height)), motion.reliability.data)
+        return (motion.carry(RGBImage(width: now.width, height: now.height, pixels: previous.pixels).planar), motion.reliability.data)
     }
 }

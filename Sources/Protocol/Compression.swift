@@ -1,7 +1,7 @@
 import CLZ4
 
 /// LZ4 block compression for frame payloads. LZ4 is chosen for speed: a 1080p RGB frame takes
-/// about 3-30 ms to compress and 0.5-5 ms to decompress (Toolkit's `ProtocolBench`, on a loaded 2-vCPU
+/// about 3-30 ms to compress and 0.5-5 ms to decompress (Coordinator's `ProtocolBench`, on a loaded 2-vCPU
 /// machine), far below the time a worker spends styling it. An (upscaled) film frame shrinks to
 /// ~71%, a styled frame not at all, so the gain is on the coordinator's outgoing TASKs. This is
 /// the only file that imports CLZ4.

@@ -8,7 +8,7 @@ import Foundation
 /// algorithm (Winograd) shows up as a higher GFLOP/s figure, comparable with cblas_sgemm's.
 public enum Bench {
     /// One measurement: ordered key/value pairs rendered as a single JSON line. Every bench
-    /// command prints through this one writer (`vst bench ...`, and `ProtocolBench` in Toolkit),
+    /// command prints through this one writer (`vst bench ...`, and `ProtocolBench` in Coordinator),
     /// so the lines share their key names:
     /// - `bench`: what was measured (first on every line);
     /// - `input`: the tensor measured, [n, c, h, w]; `output` likewise;
