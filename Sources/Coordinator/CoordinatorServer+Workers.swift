@@ -22,7 +22,7 @@ extension CoordinatorServer {
                     settings.log("job \(runner.id): model \(model.sha256.prefix(12)) (\(model.byteCount) bytes) sent to worker \(name)")
                 }
                 if assignment.isResumption {
-                    settings.log("\(assignment.chunk) resumes at frame \(runner.request.start + assignment.firstFrame) on worker \(name)")
+                    settings.log("\(taskName(assignment.chunk)) resumes at frame \(runner.request.start + assignment.firstFrame) on worker \(name)")
                 }
                 if !send(task, to: assignment.worker) {
                     runner.forgetModel(of: assignment.worker)
@@ -97,7 +97,7 @@ extension CoordinatorServer {
                 // Stored is stored; but a sender that does not hold the chunk either goes on
                 // with it (nobody else has it and it is exactly where the chunk stands) or drops it.
                 if scheduler.adopt(chunk, by: worker, frame: frame) {
-                    settings.log("\(chunk) stays with worker \(workers.displayName(of: worker)), which is rendering it")
+                    settings.log("\(taskName(chunk)) stays with worker \(workers.displayName(of: worker)), which is rendering it")
                 } else {
                     send(.cancel(job: header.job, chunk: header.chunk), to: worker)
                 }
@@ -175,7 +175,7 @@ extension CoordinatorServer {
         store.workerLeft(identity: worker.bytes, why: "\(name) said BYE")
         for runner in jobs.values { runner.forgetModel(of: worker) }
         let chunks = scheduler.release(worker)
-        settings.log("worker \(name) left" + (chunks.isEmpty ? "" : "; \(chunks.map(\.description).joined(separator: ", ")) back to the queue"))
+        settings.log("worker \(name) left" + (chunks.isEmpty ? "" : "; \(chunks.map(taskName).joined(separator: ", ")) back to the queue"))
         workers.remove(worker)
     }
 
@@ -186,7 +186,7 @@ extension CoordinatorServer {
         let name = workers.displayName(of: worker)
         jobs[chunk.job]?.forgetModel(of: worker)
         let givenUp = scheduler.chunkFailed(chunk, by: worker, named: name)
-        settings.log("\(chunk) failed on worker \(name): \(reason)")
+        settings.log("\(taskName(chunk)) failed on worker \(name): \(reason)")
         counters.chunkFailures += 1
         workers.chunkFailed(by: worker)
         store.workerFinishedChunk(identity: worker.bytes, failed: true)
@@ -197,7 +197,19 @@ extension CoordinatorServer {
         }
         if givenUp, let runner = jobs[chunk.job], [.queued, .running].contains(runner.state) {
             let summary = failures.isEmpty ? reason : failures.joined(separator: "; ")
-            fail(runner, reason: "chunk \(chunk.chunk) failed \(Scheduler.maxChunkFailures) times: \(summary)")
+            fail(runner, reason: "\(taskLabel(chunk)) failed \(Scheduler.maxChunkFailures) times: \(summary)")
         }
+    }
+}
+
+extension CoordinatorServer {
+    /// How logs name a scheduled task: "job J chunk C", or "job J seam task C (chunks A|B)" for
+    /// a seam task, whose scheduler index follows the plan's chunks.
+    func taskName(_ chunk: Scheduler.ChunkID) -> String { "job \(chunk.job) \(taskLabel(chunk))" }
+
+    /// `taskName` without the job: "chunk C" or "seam task C (chunks A|B)".
+    func taskLabel(_ chunk: Scheduler.ChunkID) -> String {
+        guard let seam = jobs[chunk.job]?.seamPlan.seam(index: chunk.chunk) else { return "chunk \(chunk.chunk)" }
+        return "seam task \(chunk.chunk) (chunks \(seam.earlier.index)|\(seam.later.index))"
     }
 }

@@ -24,24 +24,29 @@ final class ChunkJob: @unchecked Sendable {
 
     /// Lines about this chunk go here and, at or above its level, to the coordinator (LOG).
     let logger: Logger
+    /// How logs name this task: "job J chunk C", or "job J seam task C" for a seam task, whose
+    /// index follows the plan's chunks (so "chunk 2" of a two-chunk job would mislead).
+    private(set) var name: String
 
     init(job: UInt32, chunk: UInt32, window: Int = 8, logger: Logger = LineLogHandler.logger("vst-worker")) {
         self.job = job
         self.chunk = chunk
         self.window = window
         self.logger = logger
+        name = "job \(job) chunk \(chunk)"
     }
 
     /// Decodes the task and renders it on a new thread; the last message it posts is
     /// CHUNK_DONE or CHUNK_FAILED (or nothing when cancelled).
     func start(_ task: TaskPayload, renderer: any FrameRenderer) {
+        if task.spec.seam != nil { name = "job \(job) seam task \(chunk)" }
         let thread = Thread { [self] in
             let spec = task.spec, started = ContinuousClock.now
             var rendered = 0
             do {
                 var input = try Self.decode(task)
                 input.shouldStop = { [weak self] in self?.isStopping ?? true }
-                ship(.info, "job \(job) chunk \(chunk): rendering frames \(spec.firstInputFrame)...\(spec.end - 1) with \(spec.method)"
+                ship(.info, "\(name): rendering frames \(spec.firstInputFrame)...\(spec.end - 1) with \(spec.method)"
                      + (spec.warmStartFrame.map { ", warm-started from frame \($0)" } ?? ""))
                 // A chunk its worker encodes goes back as one SEGMENT; any other frame by frame.
                 let segment = try spec.segment.map { segment throws(MediaError) in
@@ -59,12 +64,12 @@ final class ChunkJob: @unchecked Sendable {
                 if let segment { try post(segment: try segment.finish(), firstFrame: spec.renderStart) }
                 let elapsed = (ContinuousClock.now - started).components
                 let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-                ship(.info, "job \(job) chunk \(chunk): \(rendered) frames in \(String(format: "%.1f", seconds)) s (\(String(format: "%.2f", Double(rendered) / max(seconds, 1e-3))) frames/s)")
+                ship(.info, "\(name): \(rendered) frames in \(String(format: "%.1f", seconds)) s (\(String(format: "%.2f", Double(rendered) / max(seconds, 1e-3))) frames/s)")
                 finish(with: .chunkDone(job: job, chunk: chunk))
             } catch WorkerError.cancelled {
                 finish(with: nil)
             } catch {
-                ship(.error, "job \(job) chunk \(chunk) failed after \(rendered) frames: \(error)")
+                ship(.error, "\(name) failed after \(rendered) frames: \(error)")
                 finish(with: .chunkFailed(job: job, chunk: chunk, reason: "\(error)"))
             }
         }

@@ -97,7 +97,7 @@ public final class WorkerLoop: @unchecked Sendable {
                     stopDeadline = clock.now + configuration.stopGrace
                     if let job = current {
                         job.finishCurrentFrame()
-                        log("stopping: finishing the current frame of job \(job.job) chunk \(job.chunk)")
+                        log("stopping: finishing the current frame of \(job.name)")
                     }
                 }
                 if current?.isSettled ?? true || clock.now >= stopDeadline! {

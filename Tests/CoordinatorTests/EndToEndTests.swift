@@ -150,7 +150,7 @@ import Media
                                           timeout: .seconds(300))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("2 seam tasks"), "\(result.stderr)")
-        #expect(result.stderr.contains("chunk 3: rendering frames 1...6") && result.stderr.contains("chunk 4: rendering frames 5...9"),
+        #expect(result.stderr.contains("seam task 3: rendering frames 1...6") && result.stderr.contains("seam task 4: rendering frames 5...9"),
                 "\(result.stderr)")
         #expect(try Tools.videoTimes(output).count == 10)
         let refused = try ChildProcess.run(Tools.vstCoord, ["submit", clip, "--method", "copy", "--seam-refine", "--out", output])
