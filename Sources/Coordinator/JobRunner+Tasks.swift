@@ -40,7 +40,8 @@ extension JobRunner {
         spec.segment = SegmentSpec(scaleHeight: request.height, clipPTS: clip.pts, outputPTS: chunk.renderRange.map { source.pts(of: $0) },
                                    timeBase: [timeBase.numerator, timeBase.denominator], frameRate: [rate.numerator, rate.denominator],
                                    crf: request.crf, preset: request.preset, lossless: request.lossless,
-                                   container: (segmentPath(chunk.index) as NSString).pathExtension, clipBytes: clip.bytes.count)
+                                   container: (segmentPath(chunk.index) as NSString).pathExtension, clipBytes: clip.bytes.count,
+                                   rotation: clip.orientation.rotation, mirrored: clip.orientation.mirrored)
         return TaskPayload(spec: spec, styles: styles, frames: [], clip: clip.bytes)
     }
 
