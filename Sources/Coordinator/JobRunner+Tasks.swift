@@ -141,7 +141,8 @@ extension JobRunner {
     /// a plain chunk, which every worker takes.
     func featureNeeded(chunk index: Int) -> String? {
         if seamPlan.seam(index: index) != nil { return WorkerHello.Feature.seam }
-        return workersEncode ? WorkerHello.Feature.segment : nil
+        guard workersEncode else { return nil }
+        return source.info.orientation == .upright ? WorkerHello.Feature.segment : WorkerHello.Feature.orientedSegment
     }
 
     /// The frames chunk or seam `index` renders.
