@@ -40,7 +40,8 @@ extension JobRunner {
         spec.segment = SegmentSpec(scaleHeight: request.height, clipPTS: clip.pts, outputPTS: chunk.renderRange.map { source.pts(of: $0) },
                                    timeBase: [timeBase.numerator, timeBase.denominator], frameRate: [rate.numerator, rate.denominator],
                                    crf: request.crf, preset: request.preset, lossless: request.lossless,
-                                   container: (segmentPath(chunk.index) as NSString).pathExtension, clipBytes: clip.bytes.count)
+                                   container: (segmentPath(chunk.index) as NSString).pathExtension, clipBytes: clip.bytes.count,
+                                   rotation: clip.orientation.rotation, mirrored: clip.orientation.mirrored)
         return TaskPayload(spec: spec, styles: styles, frames: [], clip: clip.bytes)
     }
 
@@ -140,7 +141,8 @@ extension JobRunner {
     /// a plain chunk, which every worker takes.
     func featureNeeded(chunk index: Int) -> String? {
         if seamPlan.seam(index: index) != nil { return WorkerHello.Feature.seam }
-        return workersEncode ? WorkerHello.Feature.segment : nil
+        guard workersEncode else { return nil }
+        return source.info.orientation == .upright ? WorkerHello.Feature.segment : WorkerHello.Feature.orientedSegment
     }
 
     /// The frames chunk or seam `index` renders.

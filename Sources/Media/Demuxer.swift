@@ -113,6 +113,16 @@ final class Demuxer {
         return Int(index)
     }
 
+    /// How the stream's pictures turn upright: its display matrix (stream side data, as MP4 and
+    /// MOV store phone video's rotation), or upright when it has none.
+    func orientation(ofStream index: Int) -> Orientation {
+        var size = 0
+        guard let data = av_stream_get_side_data(stream(index), AV_PKT_DATA_DISPLAYMATRIX, &size),
+              size >= 9 * MemoryLayout<Int32>.size else { return .upright }
+        let matrix = (0..<9).map { UnsafeRawPointer(data).loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self) }
+        return Orientation(displayMatrix: matrix)
+    }
+
     /// How many of the stream's indexed packets (MP4 and MOV index every sample in their
     /// header) lie past the end of the file, out of how many: a truncated file's index still
     /// describes the whole film. (0, 0) when there is no index or no file size.

@@ -9,22 +9,28 @@ import Foundation
 /// `pts` are the stretch's frames in the clip's own time base (Matroska rounds to
 /// milliseconds), in presentation order; the clip may hold more frames than that (the GOP's
 /// start, a reference frame shown after the stretch), which `frames(height:)` leaves out.
+///
+/// `orientation` is the film's (its display matrix): Matroska in FFmpeg 5.1 keeps no display
+/// matrix, so it travels beside the bytes and the clip's frames are turned upright with it.
 public struct VideoClip: Sendable, Equatable {
     public var bytes: [UInt8]
     public var pts: [Int64]
+    public var orientation: Orientation
 
-    public init(bytes: [UInt8], pts: [Int64]) {
+    public init(bytes: [UInt8], pts: [Int64], orientation: Orientation = .upright) {
         self.bytes = bytes
         self.pts = pts
+        self.orientation = orientation
     }
 
-    /// Decodes the clip's frames `pts`, in order, scaled as `VideoReader(path:height:)` scales
-    /// (so the pixels equal what a reader of the whole film returns for the same frames).
+    /// Decodes the clip's frames `pts`, in order, turned upright and scaled as
+    /// `VideoReader(path:height:)` does (so the pixels equal what a reader of the whole film
+    /// returns for the same frames).
     public func frames(height: Int?) throws(MediaError) -> [RGBImage] {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("vst-clip-\(UUID().uuidString).mkv")
         do { try Data(bytes).write(to: file) } catch { throw MediaError.cannotWrite(path: file.path, reason: "\(error)") }
         defer { try? FileManager.default.removeItem(at: file) }
-        let reader = try VideoReader(path: file.path, height: height)
+        let reader = try VideoReader(path: file.path, height: height, orientation: orientation)
         let wanted = Dictionary(pts.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
         var images = [RGBImage?](repeating: nil, count: pts.count), found = 0
         while found < pts.count, let frame = try reader.nextFrame() {
@@ -46,6 +52,8 @@ public final class VideoClipper {
     /// Every frame's pts in presentation order (`VideoReader.framePTS`, which must not be empty:
     /// a film without timestamps cannot be cut by them).
     public let framePTS: [Int64]
+    /// The film's display matrix, which every clip carries (`VideoClip.orientation`).
+    public let orientation: Orientation
     private var demuxer: Demuxer
     private let streamIndex: Int
     private let packet: Packet
@@ -57,6 +65,7 @@ public final class VideoClipper {
         demuxer = try Demuxer(path: path)
         guard let index = demuxer.bestVideoStream() else { throw MediaError.noVideoStream(path: path) }
         streamIndex = index
+        orientation = demuxer.orientation(ofStream: index)
         packet = try Packet()
     }
 
@@ -124,7 +133,7 @@ public final class VideoClipper {
         let mapping = Dictionary(zip(written, clipPTS).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
         let bytes: [UInt8]
         do { bytes = Array(try Data(contentsOf: file)) } catch { throw MediaError.cannotOpen(path: file.path, reason: "\(error)") }
-        return VideoClip(bytes: bytes, pts: framePTS[range].map { mapping[$0]! })
+        return VideoClip(bytes: bytes, pts: framePTS[range].map { mapping[$0]! }, orientation: orientation)
     }
 
     /// Back to the film's first packet: a fresh open, which every container supports.

@@ -1,10 +1,14 @@
 /// What a film is, measured when `VideoReader` opens it and before any frame is decoded: the
 /// planner cuts chunks from `frameCount`, the assembler writes with `timeBase` and `frameRate`.
 public struct VideoInfo: Sendable, Equatable {
-    /// The video stream's coded picture size.
+    /// The video stream's coded picture size, as stored (before `orientation`).
     public var sourceWidth: Int
     public var sourceHeight: Int
-    /// The size of the frames `VideoReader` returns (after `--height` scaling; always even).
+    /// How the stored pictures turn upright (the stream's display matrix). `VideoReader`
+    /// applies it: its frames, `width` and `height` are upright.
+    public var orientation: Orientation
+    /// The size of the frames `VideoReader` returns: upright, after `--height` scaling
+    /// (`--height` counts the upright picture's lines); always even.
     public var width: Int
     public var height: Int
     /// Frames per second (the stream's average rate, else its base rate).

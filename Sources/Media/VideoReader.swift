@@ -8,9 +8,11 @@ import CFFmpeg
 /// timestamps, which is what `info.frameCount` and `framePTS` report.
 ///
 /// Composition: a `Demuxer` feeds the video stream's packets to a `Decoder`; a `PixelConverter`
-/// turns each decoded picture into rgb24 at the output size; `nextFrame()` copies it into an
-/// `RGBImage`. At end of file the decoder is drained, so the last frames held back for
-/// reordering come out too. Not thread-safe: one reader per thread.
+/// turns each decoded picture into rgb24 at the output size, still lying as stored;
+/// `nextFrame()` copies it into an `RGBImage` and turns that upright (`info.orientation`, the
+/// stream's display matrix, as players and the ffmpeg command line do). At end of file the
+/// decoder is drained, so the last frames held back for reordering come out too. Not
+/// thread-safe: one reader per thread.
 public final class VideoReader {
     public let path: String
     public let info: VideoInfo
@@ -24,6 +26,7 @@ public final class VideoReader {
     private var decoder: Decoder
     private let streamIndex: Int
     private let converter: PixelConverter
+    private let orientation: Orientation
     private let packet: Packet
     private let decoded: Frame
     private let rgb: Frame
@@ -36,12 +39,14 @@ public final class VideoReader {
 
     /// Opens `path` and positions at `startFrame`.
     /// - Parameters:
-    ///   - height: scale to this many lines keeping the aspect ratio (see
-    ///     `VideoInfo.scaledSize`); nil keeps the source size.
+    ///   - height: scale to this many lines of the upright picture keeping the aspect ratio
+    ///     (see `VideoInfo.scaledSize`); nil keeps the source size.
     ///   - startFrame: the first frame `nextFrame()` returns (the `--start` option).
+    ///   - orientation: how to turn the pictures upright; nil reads it from the stream's
+    ///     display matrix. `VideoClip` passes the film's, which its Matroska copy cannot hold.
     /// - Throws: `.cannotOpen` (missing), `.invalidMedia` (truncated, corrupt, not media),
     ///   `.noVideoStream`, `.stillImage` (a single picture), `.invalidArgument`.
-    public init(path: String, height: Int? = nil, startFrame: Int = 0) throws(MediaError) {
+    public init(path: String, height: Int? = nil, startFrame: Int = 0, orientation: Orientation? = nil) throws(MediaError) {
         if let height, height < 2 { throw MediaError.invalidArgument("height \(height) is below 2") }
         guard startFrame >= 0 else { throw MediaError.invalidArgument("start frame \(startFrame) is negative") }
         self.path = path
@@ -100,8 +105,11 @@ public final class VideoReader {
             case .video, .other: break
             }
         }
-        let size = VideoInfo.scaledSize(sourceWidth: Int(parameters.width), sourceHeight: Int(parameters.height), height: height)
-        info = VideoInfo(sourceWidth: Int(parameters.width), sourceHeight: Int(parameters.height),
+        let orientation = orientation ?? survey.orientation(ofStream: streamIndex)
+        self.orientation = orientation
+        let upright = orientation.displayedSize(width: Int(parameters.width), height: Int(parameters.height))
+        let size = VideoInfo.scaledSize(sourceWidth: upright.width, sourceHeight: upright.height, height: height)
+        info = VideoInfo(sourceWidth: Int(parameters.width), sourceHeight: Int(parameters.height), orientation: orientation,
                          width: size.width, height: size.height, frameRate: frameRate, timeBase: timeBase,
                          frameCount: count, startPTS: first, duration: end - first,
                          audioStreamCount: audio, subtitleStreamCount: subtitles,
@@ -110,10 +118,12 @@ public final class VideoReader {
         // Decoding starts from a fresh open: reliable for every container, seekable or not.
         demuxer = try Demuxer(path: path)
         decoder = try Decoder(stream: demuxer.stream(streamIndex), path: path)
-        converter = PixelConverter(width: size.width, height: size.height, format: AV_PIX_FMT_RGB24)
+        // Scaled while still lying as stored; turned upright after conversion.
+        let stored = orientation.storedSize(width: size.width, height: size.height)
+        converter = PixelConverter(width: stored.width, height: stored.height, format: AV_PIX_FMT_RGB24)
         self.packet = packet
         decoded = try Frame()
-        rgb = try Frame(width: size.width, height: size.height, format: AV_PIX_FMT_RGB24)
+        rgb = try Frame(width: stored.width, height: stored.height, format: AV_PIX_FMT_RGB24)
 
         try skip(frames: startFrame)
         if !exhausted && pending == nil { pending = try decodeFrame() }
@@ -238,7 +248,7 @@ public final class VideoReader {
 
     private func convertDecoded() throws(MediaError) -> RGBImage {
         try converter.convert(decoded, into: rgb)
-        return rgb.rgbImage()
+        return rgb.rgbImage().oriented(orientation)
     }
 
     private func reopen() throws(MediaError) {

@@ -25,13 +25,20 @@ public struct SegmentSpec: Codable, Sendable, Equatable {
     public var container: String
     /// Size of the clip, the payload frame after the model (or after the styles).
     public var clipBytes: Int
+    /// How the clip's pictures turn upright (Media's `Orientation`): mirrored left to right
+    /// first when `mirrored`, then turned `rotation` degrees clockwise (0, 90, 180 or 270).
+    /// The film's display matrix does not survive the cut into a Matroska clip, so it travels
+    /// here; nil (a coordinator from before it did) means upright.
+    public var rotation: Int?
+    public var mirrored: Bool?
 
     /// Larger than any chunk's clip of a real film (a 4K GOP of a few seconds), small enough
     /// that a hostile TASK cannot make a worker allocate without bound.
     public static let maxClipBytes = 256 << 20
 
     public init(scaleHeight: Int?, clipPTS: [Int64], outputPTS: [Int64], timeBase: [Int32], frameRate: [Int32],
-                crf: Int, preset: String, lossless: Bool, container: String, clipBytes: Int) {
+                crf: Int, preset: String, lossless: Bool, container: String, clipBytes: Int,
+                rotation: Int? = nil, mirrored: Bool? = nil) {
         self.scaleHeight = scaleHeight
         self.clipPTS = clipPTS
         self.outputPTS = outputPTS
@@ -42,6 +49,8 @@ public struct SegmentSpec: Codable, Sendable, Equatable {
         self.lossless = lossless
         self.container = container
         self.clipBytes = clipBytes
+        self.rotation = rotation
+        self.mirrored = mirrored
     }
 
     /// Checks what a TASK with `frames` frames to render needs of it.
@@ -58,6 +67,9 @@ public struct SegmentSpec: Codable, Sendable, Equatable {
         }
         if let scaleHeight, !(2...Int(FramePayload.maxSide)).contains(scaleHeight) {
             throw .badPayload("task segment height \(scaleHeight) outside 2...\(FramePayload.maxSide)")
+        }
+        if let rotation, ![0, 90, 180, 270].contains(rotation) {
+            throw .badPayload("task segment rotation \(rotation) is not 0, 90, 180 or 270 degrees")
         }
         guard (0...63).contains(crf), !preset.isEmpty, preset.count <= 20 else {
             throw .badPayload("task segment crf \(crf) or preset \(preset.prefix(40)) is out of range")

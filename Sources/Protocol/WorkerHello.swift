@@ -17,8 +17,12 @@ public struct WorkerHello: Codable, Sendable, Equatable {
         public static let segment = "segment"
         /// A seam task (`TaskSpec.seam`).
         public static let seam = "seam"
+        /// A `segment` chunk of a film that is stored turned or mirrored: the worker turns the
+        /// clip's frames upright with `SegmentSpec.rotation` and `mirrored`, which a worker
+        /// taking only `segment` would ignore, styling the picture on its side.
+        public static let orientedSegment = "oriented-segment"
         /// What this build takes.
-        public static let all = [segment, seam]
+        public static let all = [segment, seam, orientedSegment]
     }
 
     public init(name: String, threads: Int, protocolVersion: UInt16 = MessageHeader.currentVersion,

@@ -182,7 +182,8 @@ final class ChunkJob: @unchecked Sendable {
         var frames = try task.frames.enumerated().map { try image($0.element, "frame \(spec.firstInputFrame + $0.offset)") }
         if let segment = spec.segment, let clip = task.clip {
             do {
-                frames = try VideoClip(bytes: clip, pts: segment.clipPTS).frames(height: segment.scaleHeight)
+                let orientation = Orientation(rotation: segment.rotation ?? 0, mirrored: segment.mirrored ?? false)
+                frames = try VideoClip(bytes: clip, pts: segment.clipPTS, orientation: orientation).frames(height: segment.scaleHeight)
             } catch {
                 throw WorkerError.badTask("input clip: \(error)")
             }
