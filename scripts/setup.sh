@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(pkg-config libzmq3-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
-          libopenblas-dev liblz4-dev ffmpeg python3-pip curl)  # curl: the dashboard test's HTTP client
+          libopenblas-dev liblz4-dev ffmpeg python3-pip curl   # curl: the dashboard test's HTTP client
+          python3-venv systemd)  # deploy/kubernetes-validate.sh's venv, deploy/systemd-verify.sh's systemd-analyze
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -21,3 +21,5 @@ swift test
 # The multi-host test in network namespaces; prints SKIP and passes where namespaces are not
 # allowed, unless VST_REQUIRE_FIXTURES=1.
 deploy/netns-test.sh
+deploy/kubernetes-validate.sh  # the manifests against Kubernetes' schemas; SKIP without PyPI, as above
+deploy/systemd-verify.sh       # systemd-analyze verify on the units; SKIP without it, as above

@@ -5,7 +5,8 @@ import Hummingbird
 /// from loopback); everything else, and every control POST from anywhere, needs the token as
 /// `Authorization: Bearer TOKEN`. A browser on another host may instead open a page once with
 /// `?token=TOKEN`, which sets a same-site cookie for its later GETs (never for POSTs, so another
-/// site cannot make the browser act on a job). Refusals are 401 with a JSON error.
+/// site cannot make the browser act on a job). The health probes (`HealthRoutes.openPaths`) are
+/// open to every reader, since probes carry no token. Refusals are 401 with a JSON error.
 struct BearerTokenMiddleware: RouterMiddleware {
     typealias Context = DashboardRequestContext
     static let cookieName = "vst_token"
@@ -14,7 +15,9 @@ struct BearerTokenMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let reading = request.method == .get || request.method == .head
-        if reading && context.isLoopback { return try await next(request, context) }
+        if reading && (context.isLoopback || HealthRoutes.openPaths.contains(request.uri.path)) {
+            return try await next(request, context)
+        }
         if let header = request.headers[.authorization], header.hasPrefix("Bearer "),
            DashboardToken.matches(String(header.dropFirst(7)), token) {
             return try await next(request, context)

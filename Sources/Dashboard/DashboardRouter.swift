@@ -1,7 +1,7 @@
 import Hummingbird
 
 /// The dashboard's routes: the pages and their assets, the JSON API, `/metrics`, all behind
-/// `BearerTokenMiddleware`. Tests drive it in memory with `app.test(.router)`.
+/// `BearerTokenMiddleware`, and the health probes `/healthz` and `/readyz`, which it lets through. Tests drive it in memory with `app.test(.router)`.
 public func buildDashboardRouter(state: DashboardState) -> Router<DashboardRequestContext> {
     let router = Router(context: DashboardRequestContext.self)
     router.add(middleware: BearerTokenMiddleware(token: state.token))
@@ -20,6 +20,7 @@ public func buildDashboardRouter(state: DashboardState) -> Router<DashboardReque
         JSONResponse.body(state.metrics.exposition(), type: "text/plain; version=0.0.4; charset=utf-8")
     }
     DashboardAPI(state: state).register(on: router)
+    HealthRoutes.register(on: router, state: state)
     return router
 }
 

@@ -16,6 +16,7 @@ public final class DashboardState: @unchecked Sendable {
     let segmentFrames = SegmentFramePreview()
     private let lock = NSLock()
     private var latest: FarmSnapshot?
+    private var latestAt: ContinuousClock.Instant?
     private var reader: JobStoreReader?
 
     public init(token: String, dataDirectory: URL, keyNames: [String: String] = [:], metrics: FarmMetrics = FarmMetrics()) {
@@ -32,11 +33,19 @@ public final class DashboardState: @unchecked Sendable {
         return latest
     }
 
+    /// When the loop last published; nil until it did. `/readyz` judges the loop by it.
+    public var lastPublished: ContinuousClock.Instant? {
+        lock.lock()
+        defer { lock.unlock() }
+        return latestAt
+    }
+
     /// Called on the loop thread: makes `snapshot` current and the metrics follow it.
-    public func publish(_ snapshot: FarmSnapshot) {
+    public func publish(_ snapshot: FarmSnapshot, at instant: ContinuousClock.Instant = .now) {
         metrics.update(from: snapshot)
         lock.lock()
         latest = snapshot
+        latestAt = instant
         if reader == nil { reader = try? JobStoreReader(path: snapshot.storePath) }
         lock.unlock()
     }
