@@ -101,6 +101,15 @@ public final class WorkerLoop: @unchecked Sendable {
                     }
                 }
                 if current?.isSettled ?? true || clock.now >= stopDeadline! {
+                    // Say how it ended: an operator (Slurm's scancel, a scale-down) reads this
+                    // line to know whether the stop lost a frame.
+                    if let job = current {
+                        log(job.isSettled
+                            ? "stopped: every frame of \(job.name) sent was acknowledged; BYE hands the chunk back"
+                            : "stopped: --stop-grace (\(configuration.stopGrace)) ran out before the current frame of \(job.name) was acknowledged; BYE hands the chunk back without it")
+                    } else {
+                        log("stopped: no chunk in hand; BYE")
+                    }
                     current?.cancel()
                     send(.bye())
                     return heardAny

@@ -161,6 +161,7 @@ extension FaultTests {
         victim.terminate()
         #expect(victim.wait(timeout: .seconds(20)) == 0)
         #expect(victim.stderr.contains("stopping: finishing the current frame"), "\(victim.stderr)")
+        #expect(victim.stderr.contains("stopped: every frame of job 1 chunk"), "\(victim.stderr)")
         let end = try farm.waitForEnd(of: 1)
         #expect(end.contains("1\tdone\t40/40"), "\(end) \(farm.serve!.stderr)")
         #expect(farm.serve!.stderr.contains("left; job 1 chunk"), "\(farm.serve!.stderr)")
