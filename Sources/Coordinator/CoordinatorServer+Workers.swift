@@ -79,14 +79,21 @@ extension CoordinatorServer {
         }
     }
 
+    /// The job a RESULT or SEGMENT belongs to while it still takes renders (running or paused);
+    /// otherwise the sender is told to drop the chunk (CANCEL) and nil comes back.
+    private func runnerTakingRenders(_ header: MessageHeader, from worker: WorkerID) -> JobRunner? {
+        guard let runner = jobs[header.job], [.running, .paused].contains(runner.state) else {
+            send(.cancel(job: header.job, chunk: header.chunk), to: worker)
+            return nil
+        }
+        return runner
+    }
+
     /// RESULT: one rendered frame, stored and recorded before it is acknowledged.
     private func handleResult(_ message: Message, from worker: WorkerID, now: Duration) {
         scheduler.heard(worker, now: now)
         let header = message.header
-        guard let runner = jobs[header.job], [.running, .paused].contains(runner.state) else {
-            send(.cancel(job: header.job, chunk: header.chunk), to: worker)
-            return
-        }
+        guard let runner = runnerTakingRenders(header, from: worker) else { return }
         do {
             let chunk = Scheduler.ChunkID(job: header.job, chunk: Int(header.chunk))
             let storedBefore = runner.storedResults
@@ -127,10 +134,7 @@ extension CoordinatorServer {
     private func handleSegment(_ message: Message, from worker: WorkerID, now: Duration) {
         scheduler.heard(worker, now: now)
         let header = message.header
-        guard let runner = jobs[header.job], [.running, .paused].contains(runner.state) else {
-            send(.cancel(job: header.job, chunk: header.chunk), to: worker)
-            return
-        }
+        guard let runner = runnerTakingRenders(header, from: worker) else { return }
         let chunk = Scheduler.ChunkID(job: header.job, chunk: Int(header.chunk))
         do {
             let file = try message.decodeSegment()

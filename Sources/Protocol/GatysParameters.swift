@@ -88,6 +88,15 @@ public struct GatysParameters: Sendable, Equatable, Codable {
         if case .image(let path) = start, path.isEmpty { throw ParameterError("--init needs content, noise or a picture's path") }
     }
 
+    /// The wire decoder's check of a TASK's or SUBMIT's settings (`carrier` names which): present
+    /// for method gatys and only then, and in range.
+    static func check(_ gatys: GatysParameters?, of method: RenderMethod, in carrier: String) throws(DecodeError) {
+        if (method == .gatys) != (gatys != nil) {
+            throw .badPayload(method == .gatys ? "a gatys \(carrier) carries no settings" : "a \(method) \(carrier) carries gatys settings")
+        }
+        do { try gatys?.validate() } catch { throw .badPayload("\(carrier)'s \(error)") }
+    }
+
     private enum CodingKeys: String, CodingKey {
         case iterations, iterationsNext, temporalWeight, longTerm, passes, start, contentWeight, styleWeight, tvWeight,
              styleScale, originalColors, flow

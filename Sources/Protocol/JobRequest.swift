@@ -64,12 +64,9 @@ extension JobRequest {
     /// Checks that the method's settings are the method's own; the decoder of SUBMIT calls it,
     /// `SubmitOptions` has checked the same before sending.
     public func validate() throws(DecodeError) {
-        if (method == .gatys) != (gatys != nil) {
-            throw .badPayload(method == .gatys ? "a gatys job carries no settings" : "a \(method) job carries gatys settings")
-        }
+        try GatysParameters.check(gatys, of: method, in: "job")
         if (method == .reconet) != (model != nil) {
             throw .badPayload(method == .reconet ? "a reconet job names no model" : "a \(method) job names a model")
         }
-        do { try gatys?.validate() } catch { throw .badPayload("job's \(error)") }
     }
 }

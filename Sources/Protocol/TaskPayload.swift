@@ -57,10 +57,7 @@ extension TaskSpec {
         guard frameCount == expectedFrameCount else {
             throw .badPayload("task carries \(frameCount) input frames, its range needs \(expectedFrameCount)")
         }
-        if (method == .gatys) != (gatys != nil) {
-            throw .badPayload(method == .gatys ? "a gatys task carries no settings" : "a \(method) task carries gatys settings")
-        }
-        do { try gatys?.validate() } catch { throw .badPayload("task's \(error)") }
+        try GatysParameters.check(gatys, of: method, in: "task")
         try model?.validate()
         if let segment {
             guard warmStartFrame == nil else { throw .badPayload("a task encoded by its worker cannot resume from a warm-start frame") }

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Logging
 import Media
@@ -41,6 +42,8 @@ final class ChunkJob: @unchecked Sendable {
     func start(_ task: TaskPayload, renderer: any FrameRenderer) {
         if task.spec.seam != nil { name = "job \(job) seam task \(chunk)" }
         let thread = Thread { [self] in
+            // The flow keeps up to 256 MB of scratch between calls; a worker between chunks holds none.
+            defer { DISFlow.releaseCachedMemory() }
             let spec = task.spec, started = ContinuousClock.now
             var rendered = 0
             do {

@@ -29,8 +29,6 @@ public struct GatysChunkRenderer: FrameRenderer {
     }
 
     public func render(_ chunk: ChunkInput, emit: (Int, RGBImage) throws -> Void) throws {
-        // The flow keeps up to 256 MB of scratch between calls; a worker between chunks holds none.
-        defer { DISFlow.releaseCachedMemory() }
         guard let first = chunk.frames.first else { return }
         if chunk.spec.seam != nil { return try GatysSeamRenderer(weights: weights).render(chunk, emit: emit) }
         let (options, renderer) = try Self.prepare(chunk, weights: weights)

@@ -28,8 +28,6 @@ struct GatysSeamRenderer {
     static let temporalBoost = 16.0
 
     func render(_ chunk: ChunkInput, emit: (Int, RGBImage) throws -> Void) throws {
-        // The flow keeps up to 256 MB of scratch between calls; a worker between chunks holds none.
-        defer { DISFlow.releaseCachedMemory() }
         guard let seam = chunk.spec.seam, let warm = chunk.warmStart else { throw WorkerError.badTask("a seam task needs its seam and warm start") }
         let (options, renderer) = try GatysChunkRenderer.prepare(chunk, weights: weights)
         let first = chunk.frameIndex(1)   // chunk.frames[0] is the warm start's input frame
