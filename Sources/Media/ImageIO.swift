@@ -33,34 +33,7 @@ public enum ImageIO {
     /// Decodes an encoded image held in memory (the bytes of a PNG or JPEG file).
     /// `name` is used only in error messages.
     public static func load(data: [UInt8], name: String) throws(MediaError) -> RGBImage {
-        guard !data.isEmpty else { throw MediaError.notAnImage(path: name) }
-        let demuxer: Demuxer
-        do throws(MediaError) { demuxer = try Demuxer(bytes: data, name: name) } catch { throw MediaError.notAnImage(path: name) }
-        guard isImageDemuxer(demuxer.formatName), let streamIndex = demuxer.bestVideoStream() else {
-            throw MediaError.notAnImage(path: name)
-        }
-        do throws(MediaError) {
-            let decoder = try Decoder(stream: demuxer.stream(streamIndex), path: name)
-            let packet = try Packet(), frame = try Frame()
-            var ended = false
-            while true {
-                switch try decoder.receive(into: frame) {
-                case .frame: return try toRGB(frame)
-                case .endOfStream: throw MediaError.notAnImage(path: name)
-                case .needsInput:
-                    if ended { throw MediaError.notAnImage(path: name) }
-                    if try demuxer.read(into: packet) {
-                        if packet.streamIndex == streamIndex { try decoder.send(packet) }
-                    } else {
-                        try decoder.sendEndOfStream()
-                        ended = true
-                    }
-                }
-            }
-        } catch {
-            // The bytes probed as an image but do not decode (cut short, corrupt).
-            throw MediaError.notAnImage(path: name)
-        }
+        try toRGB(decodePicture(data: data, name: name).frame)
     }
 
     /// Writes `image` as PNG or JPEG, chosen by the extension of `path`.

@@ -16,6 +16,13 @@ public enum MediaError: Error, Equatable, CustomStringConvertible {
     case notAnImage(path: String)
     /// `ImageIO.save` was given a name that is neither .png nor .jpg/.jpeg.
     case unsupportedImageType(path: String)
+    /// An image sequence pattern matches no file.
+    case emptySequence(pattern: String)
+    /// A file between an image sequence's first and last frame is missing; `path` is the first
+    /// such file.
+    case sequenceGap(path: String, first: String, last: String)
+    /// An image sequence's frames are of a type vst does not read or write there.
+    case unsupportedSequenceType(path: String, accepted: String)
     /// No container is known for the output name's extension.
     case unsupportedContainer(path: String)
     /// This FFmpeg build lacks the encoder the output needs (e.g. libx264).
@@ -43,6 +50,9 @@ public enum MediaError: Error, Equatable, CustomStringConvertible {
         case .stillImage(let path): "\(path): a still image, not a film"
         case .notAnImage(let path): "\(path): not an image"
         case .unsupportedImageType(let path): "\(path): unknown image type (use .png, .jpg or .jpeg)"
+        case .emptySequence(let pattern): "\(pattern): no file matches the image sequence pattern"
+        case .sequenceGap(let path, let first, let last): "\(path): missing from the image sequence, which runs from \(first) to \(last)"
+        case .unsupportedSequenceType(let path, let accepted): "\(path): unsupported image sequence type (\(accepted))"
         case .unsupportedContainer(let path): "\(path): unknown output container (use .mkv, .mp4, .mov, .webm or .avi)"
         case .encoderUnavailable(let name): "encoder \(name) is not available in this FFmpeg build"
         case .codecNotInContainer(let codec, let path): "\(path): the container cannot hold \(codec) video"
