@@ -1,6 +1,8 @@
 import Media
+import Protocol
 
-/// The input film's frames for the chunks being assigned, decoded sequentially.
+/// The input's frames (a film, or an image sequence: `FrameReaders.open`) for the chunks being
+/// assigned, decoded sequentially.
 ///
 /// Chunks are assigned in order, so one reader moving forward serves almost every request; the
 /// last `keep` frames stay cached because the next chunk's overlap starts before the current
@@ -11,21 +13,48 @@ final class InputFrameSource {
     let height: Int?
     /// Absolute index of relative frame 0 (the `--start` option).
     let start: Int
+    /// The frame rate of an image sequence (`--fps`); nil for a film.
+    let sequenceRate: Rational?
     let info: VideoInfo
     /// Presentation timestamps of every frame of the film, absolute index.
     let framePTS: [Int64]
-    private var reader: VideoReader
+    /// The number the input gives its frame 0 (a sequence's first file number, 0 for a film).
+    let firstNumber: Int
+    private var reader: any FrameReader
     private var cache: [Int: RGBImage] = [:]
     private let keep: Int
 
-    init(path: String, height: Int?, start: Int, keep: Int) throws(MediaError) {
+    init(path: String, height: Int?, start: Int, sequenceRate: Rational?, keep: Int) throws(MediaError) {
         self.path = path
         self.height = height
         self.start = start
+        self.sequenceRate = sequenceRate
         self.keep = max(1, keep)
-        reader = try VideoReader(path: path, height: height, startFrame: start)
+        reader = try FrameReaders.open(path: path, height: height, startFrame: start, sequenceRate: sequenceRate)
         info = reader.info
         framePTS = reader.framePTS
+        firstNumber = reader.firstNumber
+    }
+
+    /// The input of `request`, from its `--start`, at its `--height`, at its `--fps` when the
+    /// input is an image sequence.
+    convenience init(request: JobRequest, keep: Int) throws(MediaError) {
+        var rate: Rational?
+        if let fps = request.fps {
+            guard let parsed = Rational(frameRate: fps) else { throw MediaError.invalidArgument("--fps \(fps) is not a frame rate") }
+            rate = parsed
+        }
+        try self.init(path: request.input, height: request.height, start: request.start, sequenceRate: rate, keep: keep)
+    }
+
+    /// The number the input gives relative frame `index` (what a sequence output names it).
+    func number(of index: Int) -> Int { firstNumber + start + index }
+
+    /// A reader of the input's 16-bit frames when it is a sequence of 16-bit pictures (the
+    /// output then keeps 16 bits), else nil.
+    func openDeepReader() throws(MediaError) -> ImageSequenceReader? {
+        guard let sequence = reader as? ImageSequenceReader, sequence.isDeep else { return nil }
+        return try ImageSequenceReader(sequence: sequence.sequence, height: height, frameRate: info.frameRate)
     }
 
     /// The pts of relative frame `index`, in `info.timeBase`. Containers without timestamps get
@@ -49,7 +78,7 @@ final class InputFrameSource {
             }
             let absolute = start + index
             if reader.nextIndex > absolute {
-                reader = try VideoReader(path: path, height: height, startFrame: absolute)
+                reader = try FrameReaders.open(path: path, height: height, startFrame: absolute, sequenceRate: sequenceRate)
                 cache.removeAll()
             } else if reader.nextIndex < absolute {
                 try reader.skip(frames: absolute - reader.nextIndex)

@@ -58,10 +58,10 @@ extension JobRunner {
             }
             let owner = plan.chunks[frame / plan.chunkFrames]
             do {
-                try segmentWriter(for: owner.index)
-                    .write(RGBImage(width: source.info.width, height: source.info.height, pixels: final), pts: source.pts(of: frame))
+                try segmentSink(for: owner.index)
+                    .write(RGBImage(width: source.info.width, height: source.info.height, pixels: final), frame: frame, pts: source.pts(of: frame))
             } catch {
-                throw .jobFailed(job: id, reason: "writing \(segmentPath(owner.index)): \(error)")
+                throw .jobFailed(job: id, reason: "writing frame \(absolute(frame)) of chunk \(owner.index): \(error)")
             }
             nextOutput += 1
             encoded += 1
@@ -72,26 +72,15 @@ extension JobRunner {
         return encoded
     }
 
-    private func segmentWriter(for chunk: Int) throws(MediaError) -> VideoWriter {
-        if let segment, segment.chunk == chunk { return segment.writer }
-        let writer = try VideoWriter(path: segmentPath(chunk), width: source.info.width, height: source.info.height,
-                                     frameRate: source.info.frameRate, timeBase: source.info.timeBase,
-                                     options: EncoderOptions(crf: request.crf, preset: request.preset, lossless: request.lossless))
-        segment = (chunk, writer)
-        return writer
-    }
-
     /// Finishes `chunk`'s segment, puts it on disk (fsync), records it sealed, then deletes the
     /// renders it holds: the owner's, and the next chunk's overlap renders except the last,
     /// which stays as that chunk's warm start until its own segment is sealed.
     private func seal(_ chunk: ChunkPlan.Chunk) throws(CoordinatorError) {
         guard let segment, segment.chunk == chunk.index else { return }
-        let path = segmentPath(chunk.index)
         do {
-            try segment.writer.finish()
-            try syncIfDurable(path)
+            try segment.sink.finish()
         } catch {
-            throw .jobFailed(job: id, reason: "finishing \(path): \(error)")
+            throw .jobFailed(job: id, reason: "finishing chunk \(chunk.index)'s output: \(error)")
         }
         self.segment = nil
         var released = journal.stored.filter { $0.chunk == chunk.index }
@@ -111,9 +100,7 @@ extension JobRunner {
     /// Puts a finished segment file on disk (fsync) before it is recorded sealed.
     func syncIfDurable(_ path: String) throws {
         guard durable else { return }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try handle.synchronize()
-        try handle.close()
+        try FileSync.synchronize(path)
     }
 
     /// Joins the sealed segments into the output on a background thread (a long film's join
@@ -121,6 +108,13 @@ extension JobRunner {
     /// records the job finished and deletes the segments.
     private func join() throws(CoordinatorError) {
         guard !journal.isFinished else { return }
+        if outputSequence != nil {
+            // The sealed chunks' pictures are the output: nothing to join.
+            journal.recordFinished()
+            renderEnded = clock.now
+            try? FileManager.default.removeItem(at: segmentsDirectory)
+            return
+        }
         if let joining {
             guard let result = joining.result else { return }
             self.joining = nil
@@ -136,7 +130,8 @@ extension JobRunner {
         }
         let (window, offset) = outputWindow
         let segments = plan.chunks.map { segmentPath($0.index) }
-        let output = request.output, input = request.input, timeBase = source.info.timeBase
+        // An image sequence has no sound or subtitles to copy.
+        let output = request.output, input = source.sequenceRate == nil ? request.input : nil, timeBase = source.info.timeBase
         joining = SegmentJoin {
             try SegmentJoiner.join(segments: segments, into: output, timeBase: timeBase, copyingStreamsFrom: input,
                                    window: window, timestampOffset: offset)

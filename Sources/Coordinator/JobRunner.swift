@@ -35,8 +35,11 @@ final class JobRunner {
     let store: FrameStore
     let journal: JobJournal
     let durable: Bool
-    /// The segment being written: the chunk whose own frames it holds, and its encoder.
-    var segment: (chunk: Int, writer: VideoWriter)?
+    /// The segment being written: the chunk whose own frames it holds, and where they go (its
+    /// film segment, or the output's numbered pictures: `segmentSink(for:)`).
+    var segment: (chunk: Int, sink: any FrameSink)?
+    /// The output's numbering when it is an image sequence (`--out styled/%04d.png`), else nil.
+    let outputSequence: ImageSequencePattern?
     /// The background join of the segments into the output, once every segment is sealed.
     var joining: SegmentJoin?
     let styles: [[UInt8]]
@@ -46,10 +49,10 @@ final class JobRunner {
     /// Final frames from their renders: overlaps stitched in time along the input's motion, read
     /// by a second forward reader of the input (the first serves the tasks).
     lazy var stitcher: SeamStitcher = {
-        let (path, height, start) = (request.input, request.height, request.start)
+        let request = request
         var reader: InputFrameSource?
         return SeamStitcher { frame in
-            if reader == nil { reader = try InputFrameSource(path: path, height: height, start: start, keep: 2) }
+            if reader == nil { reader = try InputFrameSource(request: request, keep: 2) }
             return try reader!.frames(frame..<(frame + 1))[0]
         }
     }()
@@ -60,13 +63,12 @@ final class JobRunner {
     /// order but after the chunks around them, behind the task reader.
     lazy var seamSource: Result<InputFrameSource, MediaError> = {
         do throws(MediaError) {
-            return .success(try InputFrameSource(path: request.input, height: request.height, start: request.start,
-                                                 keep: request.overlap + (request.seamTail ?? 0) + 2))
+            return .success(try InputFrameSource(request: request, keep: request.overlap + (request.seamTail ?? 0) + 2))
         } catch { return .failure(error) }
     }()
     /// True when workers encode their chunks themselves (see `SegmentSpec`): the job has no
     /// overlap to stitch, its frames are cheap enough to redo a whole chunk after a loss (every
-    /// method but gatys), and the film has timestamps to cut clips by.
+    /// method but gatys), the film has timestamps to cut clips by, and the output is a film.
     let workersEncode: Bool
     /// Cuts each chunk's input clip when workers encode (opened at the first clip; its error
     /// is every clip's).
@@ -109,8 +111,7 @@ final class JobRunner {
         self.directory = directory
         self.durable = durable
         do {
-            source = try InputFrameSource(path: request.input, height: request.height, start: request.start,
-                                          keep: request.overlap + 1)
+            source = try InputFrameSource(request: request, keep: request.overlap + 1)
         } catch {
             throw .badInput(path: request.input, reason: "\(error)")
         }
@@ -121,7 +122,10 @@ final class JobRunner {
         let count = min(available, request.frames ?? available)
         plan = ChunkPlan(frameCount: count, chunkFrames: request.chunk, overlapFrames: request.overlap)
         seamPlan = SeamPlan(plan: plan, tail: request.seamTail ?? 0, enabled: request.seamRefine == true && request.method == .gatys)
+        do { outputSequence = try ImageSequencePattern.parse(request.output) } catch { throw .invalidOption("--out \(error)") }
+        // An image sequence has no timestamps (`framePTS` is empty), and workers encode films only.
         workersEncode = plan.chunks.allSatisfy { $0.renderStart == $0.ownStart } && request.method != .gatys && !source.framePTS.isEmpty
+            && outputSequence == nil
         var loaded: [[UInt8]] = []
         for path in request.styles {
             do {

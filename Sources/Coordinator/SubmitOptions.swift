@@ -34,6 +34,9 @@ public struct SubmitOptions: Sendable {
     public var lossless = false
     /// Queue priority on a shared coordinator: higher gets workers first.
     public var priority = 0
+    /// `--fps`: the frame rate of an image-sequence input (required for one, refused for a
+    /// film), as FFmpeg reads a rate (`24`, `30000/1001`, `23.976`).
+    public var fps: String?
 
     /// x264's CRF 18: visually lossless on film; the copy test measures >= 40 dB PSNR with it.
     public static let defaultCRF = 18
@@ -88,7 +91,7 @@ public struct SubmitOptions: Sendable {
         if !Self.presets.contains(preset) { throw .invalidOption("--preset \(preset) is not one of \(Self.presets.joined(separator: ", "))") }
 
         let input = Self.absolute(self.input), output = Self.absolute(self.output)
-        try Self.requireReadable(input)
+        let isSequence = try Self.checkInput(input, fps: fps)
         let styles = self.styles.map(Self.absolute)
         for style in styles { try Self.requireReadable(style) }
         var modelPath: String?
@@ -101,14 +104,12 @@ public struct SubmitOptions: Sendable {
         guard FileManager.default.fileExists(atPath: outputFolder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw .badInput(path: output, reason: "the output folder \(outputFolder) does not exist")
         }
-        guard ["mkv", "mp4", "mov", "webm", "avi"].contains((output as NSString).pathExtension.lowercased()) else {
-            throw .invalidOption("--out \(self.output): unknown container (use .mkv, .mp4, .mov, .webm or .avi)")
-        }
+        try Self.checkOutputName(output, typed: self.output)
         if output == input { throw .invalidOption("--out must not overwrite the input") }
         return JobRequest(input: input, output: output, styles: styles, styleWeights: styleWeights, method: method,
                           gatys: method == .gatys ? gatys : nil, model: modelPath, height: height, start: start, frames: frames, chunk: chunk,
                           overlap: overlap, crf: crf, preset: preset, lossless: lossless, priority: priority == 0 ? nil : priority,
-                          seamTail: seamTail == 0 ? nil : seamTail, seamRefine: seamRefine ? true : nil)
+                          seamTail: seamTail == 0 ? nil : seamTail, seamRefine: seamRefine ? true : nil, fps: isSequence ? fps : nil)
     }
 
     /// A comma-separated option value (`--style-weights 1,0.5`, `--long-term 1,2,4`), each item

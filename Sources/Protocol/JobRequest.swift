@@ -34,12 +34,17 @@ public struct JobRequest: Codable, Sendable, Equatable {
     /// True when each boundary's overlap and tail frames are re-optimised by a seam task
     /// (`SeamSpec`, `submit --seam-refine`); nil is false, so older requests decode.
     public var seamRefine: Bool?
+    /// The frame rate of an image-sequence input (`submit --fps`), as FFmpeg reads a rate:
+    /// `24`, `30000/1001`, `23.976`. Nil for a film, which carries its own; a sequence's files
+    /// carry none, so a sequence job must give one. Optional so that older requests decode.
+    public var fps: String?
 
     public init(input: String, output: String, styles: [String], styleWeights: [Double] = [], method: RenderMethod,
                 gatys: GatysParameters? = nil, model: String? = nil, height: Int? = nil, start: Int = 0, frames: Int? = nil,
                 chunk: Int, overlap: Int, crf: Int, preset: String, lossless: Bool = false, priority: Int? = nil,
-                seamTail: Int? = nil, seamRefine: Bool? = nil) {
+                seamTail: Int? = nil, seamRefine: Bool? = nil, fps: String? = nil) {
         self.seamRefine = seamRefine
+        self.fps = fps
         self.priority = priority
         self.seamTail = seamTail
         self.input = input

@@ -53,8 +53,9 @@ extension VSTCoord {
             paths and must be readable (input, styles) and writable (output) by the coordinator's host. \
             Environment: VST_WORKER_LEASE_MS overrides the worker lease (default \(Liveness.workerLease.millisecondsText)).
             """)
-        @Argument(help: "The film to style.") var input: String
-        @Option(help: "Output film (.mkv, .mp4, .mov, .webm or .avi).") var out: String
+        @Argument(help: "The film to style, or an image sequence of PNG or TIFF frames (shot/%04d.png; needs --fps).") var input: String
+        @Option(help: "Output film (.mkv, .mp4, .mov, .webm or .avi), or PNG frames (styled/%04d.png: numbered as the input's frames, 16-bit when the input is).") var out: String
+        @Option(help: "Frame rate of an image-sequence input: 24, 25, 30000/1001, 23.976 (required for one; a film keeps its own).") var fps: String?
         @Option(help: "Style image (repeatable).") var style: [String] = []
         @Option(help: "Comma-separated weight per style image (default: equal).") var styleWeights: String?
         @Option(help: "gatys, reconet, copy or sleep:MS (copy after MS per frame, for tests).") var method = "gatys"
@@ -120,6 +121,7 @@ extension VSTCoord {
             options.preset = preset
             options.lossless = lossless
             options.priority = priority
+            options.fps = fps
             if let localWorkers, localWorkers < 1 { throw CoordinatorError.invalidOption("--local-workers must be at least 1") }
             var configuration = SubmitConfiguration(options: options)
             configuration.coordinator = coordinator

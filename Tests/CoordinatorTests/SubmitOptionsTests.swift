@@ -112,3 +112,53 @@ import Coordinator
         }
     }
 }
+
+@Suite struct SubmitOptionsSequenceTests {
+    func withSequence(_ numbers: [Int], _ body: (String, URL) throws -> Void) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vst-seq-options-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Names are all a scan reads; nothing is decoded before the job runs.
+        for number in numbers { try Data([0]).write(to: folder.appendingPathComponent(String(format: "%04d.png", number))) }
+        try body(folder.appendingPathComponent("%04d.png").path, folder)
+    }
+
+    @Test func aSequenceNeedsAFrameRateAndCarriesItInTheRequest() throws {
+        try withSequence([1, 2, 3]) { input, folder in
+            var options = SubmitOptions(input: input, output: folder.appendingPathComponent("out/%04d.png").path)
+            options.method = "copy"
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent("out"), withIntermediateDirectories: true)
+            #expect(throws: CoordinatorError.self) { try options.makeRequest() }
+            options.fps = "fast"
+            #expect(throws: CoordinatorError.self) { try options.makeRequest() }
+            options.fps = "24"
+            #expect(try options.makeRequest().fps == "24")
+            options.output = folder.appendingPathComponent("out/%04d.tif").path
+            #expect(throws: CoordinatorError.invalidOption("--out \(options.output): image sequences are written as PNG (styled/%04d.png)")) { try options.makeRequest() }
+        }
+    }
+
+    @Test func aGapIsRefusedNamingTheFirstMissingFile() throws {
+        try withSequence([1, 2, 4, 6]) { input, folder in
+            var options = SubmitOptions(input: input, output: folder.appendingPathComponent("out.mkv").path)
+            options.method = "copy"
+            options.fps = "24"
+            let missing = folder.appendingPathComponent("0003.png").path
+            #expect(throws: CoordinatorError.badInput(path: missing, reason: "missing from the image sequence, which runs from 0001.png to 0006.png")) {
+                try options.makeRequest()
+            }
+        }
+    }
+
+    @Test func aFilmTakesNoFrameRate() throws {
+        try withSequence([1]) { _, folder in
+            let film = folder.appendingPathComponent("film.mkv")
+            try Data([0]).write(to: film)
+            var options = SubmitOptions(input: film.path, output: folder.appendingPathComponent("out.mkv").path)
+            options.method = "copy"
+            #expect(try options.makeRequest().fps == nil)
+            options.fps = "24"
+            #expect(throws: CoordinatorError.self) { try options.makeRequest() }
+        }
+    }
+}
