@@ -79,7 +79,11 @@ public struct ImageSequencePattern: Sendable, Equatable, CustomStringConvertible
     }
 
     /// The file extension, lower case ("png", "tif").
-    public var fileExtension: String { (suffix as NSString).pathExtension.lowercased() }
+    public var fileExtension: String {
+        // Not NSString.pathExtension: a suffix such as ".png" reads to it as a hidden file's name.
+        guard let dot = suffix.lastIndex(of: ".") else { return "" }
+        return suffix[suffix.index(after: dot)...].lowercased()
+    }
 
     public var description: String { text }
 }
