@@ -21,5 +21,6 @@ swift test
 # The multi-host test in network namespaces; prints SKIP and passes where namespaces are not
 # allowed, unless VST_REQUIRE_FIXTURES=1.
 deploy/netns-test.sh
+deploy/slurm-test.sh           # a one-node Slurm cluster, array workers, one scancelled; SKIP without root, as above
 deploy/kubernetes-validate.sh  # the manifests against Kubernetes' schemas; SKIP without PyPI, as above
 deploy/systemd-verify.sh       # systemd-analyze verify on the units; SKIP without it, as above

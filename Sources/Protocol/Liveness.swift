@@ -29,6 +29,9 @@ public enum Liveness {
     /// How long a stopping worker (SIGTERM) may take to finish its frame and have it
     /// acknowledged before it leaves anyway (`vst-worker --stop-grace`).
     public static let stopGrace: Duration = .seconds(60)
+    /// What a stopping worker keeps of its grace for sending its last frame and hearing the
+    /// ACK: a frame expected to end later than the grace less this is not waited for.
+    public static let stopAckAllowance: Duration = .seconds(1)
     /// The window over which the dashboard counts each worker's recent frames per second.
     public static let throughputWindow: Duration = .seconds(5)
 }

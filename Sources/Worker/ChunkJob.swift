@@ -22,6 +22,8 @@ final class ChunkJob: @unchecked Sendable {
     /// Set by a graceful stop: the frame being rendered is finished and posted, then no more.
     private var stopping = false
     private(set) var finished = false
+    /// The render thread's frame times, read by a stopping worker (under `condition`).
+    private var pace = FramePace(started: .now)
 
     /// Lines about this chunk go here and, at or above its level, to the coordinator (LOG).
     let logger: Logger
@@ -49,6 +51,9 @@ final class ChunkJob: @unchecked Sendable {
             do {
                 var input = try Self.decode(task)
                 input.shouldStop = { [weak self] in self?.isStopping ?? true }
+                condition.lock()
+                pace = FramePace(started: .now)
+                condition.unlock()
                 ship(.info, "\(name): rendering frames \(spec.firstInputFrame)...\(spec.end - 1) with \(spec.method)"
                      + (spec.warmStartFrame.map { ", warm-started from frame \($0)" } ?? ""))
                 // A chunk its worker encodes goes back as one SEGMENT; any other frame by frame.
@@ -59,6 +64,7 @@ final class ChunkJob: @unchecked Sendable {
                     if let segment {
                         try self.checkGoingOn()
                         try segment.write(image)
+                        self.frameEnded()
                     } else {
                         try self.post(frame: frame, image: image)
                     }
@@ -96,6 +102,22 @@ final class ChunkJob: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Whether the frame being rendered is expected to end by `deadline`, from this chunk's own
+    /// frame times (true before the first frame has ended: see `FramePace`). True once the
+    /// render has ended: then only ACKs are awaited, and they come within the grace or not at all.
+    func currentFrameEnds(by deadline: ContinuousClock.Instant) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return finished || pace.currentFrameEnds(by: deadline)
+    }
+
+    /// How long the last frame of this chunk took, for a stopping worker's log line.
+    var lastFrameTime: Duration? {
+        condition.lock()
+        defer { condition.unlock() }
+        return pace.lastFrame
+    }
+
     /// Graceful shutdown (SIGTERM): the frame being rendered is finished and sent, then the
     /// render ends without CHUNK_DONE, so the coordinator resumes the chunk elsewhere from the
     /// next frame once the worker says BYE.
@@ -130,7 +152,14 @@ final class ChunkJob: @unchecked Sendable {
         if cancelled { throw WorkerError.cancelled }
         unacknowledged.insert(UInt32(frame))
         outbox.append(message)
+        pace.frameEnded(at: .now)
         if stopping { throw WorkerError.cancelled }
+    }
+
+    private func frameEnded() {
+        condition.lock()
+        pace.frameEnded(at: .now)
+        condition.unlock()
     }
 
     /// Throws `cancelled` once the chunk is taken back or the worker is stopping: a segment

@@ -89,21 +89,32 @@ public final class WorkerLoop: @unchecked Sendable {
         send(.ready(credit: 1, hello: hello))
 
         var stopDeadline: ContinuousClock.Instant?
+        // Set when the frame being rendered cannot end within the grace: waiting would only
+        // end in a SIGKILL (Slurm's KillWait, systemd's TimeoutStopSec) with the chunk still held.
+        var handBackNow = false
         while true {
             if stop.isRaised {
                 // Graceful: finish the frame being rendered, wait for its ACK, then BYE hands the
-                // chunk back (the coordinator resumes it from the next frame).
+                // chunk back (the coordinator resumes it from the next frame). A frame that by
+                // this chunk's own frame times would end past the grace is not waited for.
                 if stopDeadline == nil {
                     stopDeadline = clock.now + configuration.stopGrace
                     if let job = current {
-                        job.finishCurrentFrame()
-                        log("stopping: finishing the current frame of \(job.name)")
+                        if job.currentFrameEnds(by: stopDeadline! - Liveness.stopAckAllowance) {
+                            job.finishCurrentFrame()
+                            log("stopping: finishing the current frame of \(job.name)")
+                        } else {
+                            handBackNow = true
+                        }
                     }
                 }
-                if current?.isSettled ?? true || clock.now >= stopDeadline! {
+                if handBackNow || current?.isSettled ?? true || clock.now >= stopDeadline! {
                     // Say how it ended: an operator (Slurm's scancel, a scale-down) reads this
                     // line to know whether the stop lost a frame.
-                    if let job = current {
+                    if let job = current, handBackNow {
+                        let frame = job.lastFrameTime.map { " (its last frame took \(String(format: "%.1f", $0.seconds)) s)" } ?? ""
+                        log("stopped: the current frame of \(job.name) could not end within --stop-grace (\(configuration.stopGrace.secondsText) s)\(frame); BYE hands the chunk back at once without it")
+                    } else if let job = current {
                         log(job.isSettled
                             ? "stopped: every frame of \(job.name) sent was acknowledged; BYE hands the chunk back"
                             : "stopped: --stop-grace (\(configuration.stopGrace)) ran out before the current frame of \(job.name) was acknowledged; BYE hands the chunk back without it")

@@ -21,7 +21,7 @@ import Worker
     @Option(help: "The coordinator's public key file (its PATH.pub).") var serverKey: String?
     @Flag(help: "Plain TCP without encryption; loopback only.") var insecure = false
     @Flag(help: "Plain TCP without encryption on any address (a trusted network).") var forceInsecure = false
-    @Option(help: "Seconds a stopping worker (SIGTERM) may take to finish its current frame and have it acknowledged.") var stopGrace = Liveness.stopGrace.seconds
+    @Option(help: "Seconds a stopping worker (SIGTERM) may take to finish its current frame and have it acknowledged; a frame that by the chunk's own frame times would end later is not waited for (the chunk goes back at once). Keep it under what follows SIGTERM before SIGKILL (Slurm's KillWait, systemd's TimeoutStopSec).") var stopGrace = Liveness.stopGrace.seconds
     @Option(help: "trace, debug, info, notice, warning, error or critical; chunk lines at or above it also go to the coordinator.") var logLevel = "info"
     @Option(help: "Seconds between heartbeats (default \(Liveness.heartbeatInterval.secondsText)): the coordinator's serve --heartbeat; it counts as gone after \(Liveness.missedBeatsBeforeDead) silent ones.") var heartbeat = Liveness.heartbeatInterval.seconds
     @Option(help: .hidden) var parentPid: Int32?

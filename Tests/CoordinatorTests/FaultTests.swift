@@ -172,6 +172,36 @@ extension FaultTests {
         #expect(try FrameComparison.differingFrames(output, input) == 0)
     }
 
+    /// A frame that by the chunk's own frame times cannot end within --stop-grace is not waited
+    /// for: the worker hands the chunk back at once (under Slurm the SIGKILL would come first).
+    /// The victim renders alone until it has measured frames, so it surely holds a chunk; the
+    /// abandoned frame never arrives, so the next worker renders it and nothing arrives twice.
+    @Test func workerStoppedWithSigtermMidLongFrameHandsTheChunkBackAtOnce() throws {
+        let folder = try Tools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = try Tools.syntheticClip(in: folder, frames: 8)
+        let output = folder.appendingPathComponent("out.mkv").path
+        let farm = try Farm(folder: folder, workers: 0)
+        let victim = try ChildProcess(Tools.vstWorker, ["--connect", farm.workerEndpoint, "--insecure", "--stop-grace", "0.5"])
+        farm.workers.append(victim)
+        #expect(try farm.client(["submit", input, "--method", "sleep:700", "--lossless", "--chunk", "4", "--overlap", "2",
+                                 "--detach", "--out", output]).stdout == "1\n")
+        Self.waitForRenders(farm, 2)
+        farm.workers.append(try ChildProcess(Tools.vstWorker, ["--connect", farm.workerEndpoint, "--insecure"]))
+        victim.terminate()
+        #expect(victim.wait(timeout: .seconds(20)) == 0)
+        #expect(victim.stderr.contains("stopped: the current frame of job 1 chunk"), "\(victim.stderr)")
+        #expect(victim.stderr.contains("BYE hands the chunk back at once without it"), "\(victim.stderr)")
+        #expect(!victim.stderr.contains("stopping: finishing the current frame"), "\(victim.stderr)")
+        let end = try farm.waitForEnd(of: 1)
+        #expect(end.contains("1\tdone\t8/8"), "\(end) \(farm.serve!.stderr)")
+        #expect(farm.serve!.stderr.contains("left; job 1 chunk"), "\(farm.serve!.stderr)")
+        farm.stop()
+        let counts = try Self.extraArrivals(farm, frames: 8, chunk: 4, overlap: 2)
+        #expect(counts.extra == 0 && counts.missing == 0, "\(counts)")
+        #expect(try FrameComparison.differingFrames(output, input) == 0)
+    }
+
     @Test func workerStoppedPastItsLeaseLosesItsChunkAndIsToldToDropIt() throws {
         let folder = try Tools.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
