@@ -76,7 +76,8 @@ extension JobRunner {
         if let segment, segment.chunk == chunk { return segment.writer }
         let writer = try VideoWriter(path: segmentPath(chunk), width: source.info.width, height: source.info.height,
                                      frameRate: source.info.frameRate, timeBase: source.info.timeBase,
-                                     options: EncoderOptions(crf: request.crf, preset: request.preset, lossless: request.lossless))
+                                     options: EncoderOptions(crf: request.crf, preset: request.preset, lossless: request.lossless),
+                                     colour: source.info.resolvedColour)
         segment = (chunk, writer)
         return writer
     }
