@@ -29,6 +29,7 @@ extension CoordinatorServer {
         order.append(id)
         scheduler.addJob(id, ranges: runner.chunkRanges, priority: priority)
         settings.log("job \(id): \(runner.frameCount) frames \(runner.width)x\(runner.height) in \(runner.plan.chunks.count) chunks, method \(request.method)"
+                     + "; colour \(runner.source.info.resolvedColour)"
                      + (runner.workersEncode ? "; workers encode their own segments" : "")
                      + (runner.seamPlan.seams.isEmpty ? "" : "; \(runner.seamPlan.seams.count) seam tasks"))
         return id

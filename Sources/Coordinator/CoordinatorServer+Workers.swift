@@ -7,8 +7,8 @@ extension CoordinatorServer {
     func assign() {
         let eligible = Set(order.filter { id in jobs[id].map { [.queued, .running].contains($0.state) } ?? false })
         let canTake: (WorkerID, Scheduler.ChunkID) -> Bool = { worker, chunk in
-            guard let needed = self.jobs[chunk.job]?.featureNeeded(chunk: chunk.chunk) else { return true }
-            return self.workers.takes(worker, needed)
+            guard let needed = self.jobs[chunk.job]?.featuresNeeded(chunk: chunk.chunk) else { return true }
+            return needed.allSatisfy { self.workers.takes(worker, $0) }
         }
         for assignment in scheduler.assign(eligible: { eligible.contains($0) }, canTake: canTake, name: workers.displayName) {
             guard let runner = jobs[assignment.chunk.job] else { continue }

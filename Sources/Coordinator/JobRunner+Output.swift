@@ -15,7 +15,8 @@ extension JobRunner {
         } else {
             let writer = try VideoWriter(path: segmentPath(chunk), width: source.info.width, height: source.info.height,
                                          frameRate: source.info.frameRate, timeBase: source.info.timeBase,
-                                         options: EncoderOptions(crf: request.crf, preset: request.preset, lossless: request.lossless))
+                                         options: EncoderOptions(crf: request.crf, preset: request.preset, lossless: request.lossless),
+                                         colour: source.info.resolvedColour)
             sink = FilmSegmentSink(path: segmentPath(chunk), writer: writer, durable: durable)
         }
         segment = (chunk, sink)

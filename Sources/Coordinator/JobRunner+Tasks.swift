@@ -41,7 +41,8 @@ extension JobRunner {
                                    timeBase: [timeBase.numerator, timeBase.denominator], frameRate: [rate.numerator, rate.denominator],
                                    crf: request.crf, preset: request.preset, lossless: request.lossless,
                                    container: (segmentPath(chunk.index) as NSString).pathExtension, clipBytes: clip.bytes.count,
-                                   rotation: clip.orientation.rotation, mirrored: clip.orientation.mirrored)
+                                   rotation: clip.orientation.rotation, mirrored: clip.orientation.mirrored,
+                                   colour: ColourTags(source.info.resolvedColour))
         return TaskPayload(spec: spec, styles: styles, frames: [], clip: clip.bytes)
     }
 
@@ -137,12 +138,14 @@ extension JobRunner {
         return ready
     }
 
-    /// The worker feature (`WorkerHello.Feature`) chunk or seam `index`'s TASK needs; nil for
-    /// a plain chunk, which every worker takes.
-    func featureNeeded(chunk index: Int) -> String? {
-        if seamPlan.seam(index: index) != nil { return WorkerHello.Feature.seam }
-        guard workersEncode else { return nil }
-        return source.info.orientation == .upright ? WorkerHello.Feature.segment : WorkerHello.Feature.orientedSegment
+    /// The worker features (`WorkerHello.Feature`) chunk or seam `index`'s TASK needs, all of
+    /// them; none for a plain chunk, which every worker takes. A worker that encodes segments
+    /// but not in the film's colour only gets BT.709 limited films, which it encodes as such.
+    func featuresNeeded(chunk index: Int) -> [String] {
+        if seamPlan.seam(index: index) != nil { return [WorkerHello.Feature.seam] }
+        guard workersEncode else { return [] }
+        let segment = source.info.orientation == .upright ? WorkerHello.Feature.segment : WorkerHello.Feature.orientedSegment
+        return source.info.resolvedColour == .bt709 ? [segment] : [segment, WorkerHello.Feature.colourSegment]
     }
 
     /// The frames chunk or seam `index` renders.

@@ -71,8 +71,9 @@ public enum ImageIO {
         var frame = source
         if pixelFormat != AV_PIX_FMT_RGB24 {
             frame = try Frame(width: image.width, height: image.height, format: pixelFormat)
-            let converter = PixelConverter(width: image.width, height: image.height, format: pixelFormat,
-                                           matrix: AVCOL_SPC_BT470BG, fullRange: true)
+            let jfif = ColourDescription(primaries: ColourDescription.unspecifiedCode, transfer: ColourDescription.unspecifiedCode,
+                                         matrix: Int(AVCOL_SPC_BT470BG.rawValue), range: .full)
+            let converter = PixelConverter(width: image.width, height: image.height, format: pixelFormat, colour: jfif)
             try converter.convert(source, into: frame)
             frame.pointer.pointee.color_range = AVCOL_RANGE_JPEG
             frame.pointer.pointee.colorspace = AVCOL_SPC_BT470BG

@@ -36,7 +36,11 @@ public final class ImageSequenceReader: FrameReader {
         info = VideoInfo(sourceWidth: first.width, sourceHeight: first.height, orientation: .upright,
                          width: size.width, height: size.height, frameRate: frameRate, timeBase: frameRate.inverse,
                          frameCount: sequence.count, startPTS: 0, duration: Int64(sequence.count),
-                         audioStreamCount: 0, subtitleStreamCount: 0, codecName: first.codecName)
+                         audioStreamCount: 0, subtitleStreamCount: 0, codecName: first.codecName,
+                         // PNG and TIFF frames are RGB with sRGB's BT.709 primaries: a film made
+                         // from them is BT.709 whatever its size (the size guess would call a
+                         // small shot BT.601 and tag other primaries than the frames have).
+                         colour: .bt709)
         nextIndex = min(startFrame, sequence.count)
     }
 

@@ -11,16 +11,19 @@ import CFFmpeg
 /// with the destination geometry (`Frame(width:height:format:)`); it is made writable first,
 /// so a frame an encoder still references is copied rather than overwritten.
 ///
-/// Colour: YUV sources are read with the matrix and range their frames are tagged with;
-/// untagged ones are assumed BT.709 from 720 lines up and BT.601 below, as players do.
-/// YUV destinations use `matrix` and `fullRange`, which the encoder also writes as tags.
+/// Colour: a YUV source frame is read with the matrix and range it is tagged with (the decoder
+/// sets them from the bitstream and the container); what it leaves untagged, or tags with a
+/// matrix libswscale cannot apply, comes from `sourceColour`, the stream's resolved description,
+/// else from `ColourDescription.guess` for the frame's size. A YUV destination is written with
+/// `colour`'s matrix and range, which the encoder also writes as tags.
 final class PixelConverter {
     let width: Int
     let height: Int
     let format: AVPixelFormat
-    /// Matrix and range for a YUV destination (ignored for RGB destinations).
-    let matrix: AVColorSpace
-    let fullRange: Bool
+    /// Matrix and range for a YUV destination (ignored for RGB destinations); resolved.
+    let colour: ColourDescription
+    /// What the source stream declares, resolved; nil guesses per frame from its size.
+    let sourceColour: ColourDescription?
 
     private var context: OpaquePointer?
     private var key: SourceKey?
@@ -29,13 +32,13 @@ final class PixelConverter {
         var width: Int32, height: Int32, format: Int32, colorspace: UInt32, range: UInt32
     }
 
-    init(width: Int, height: Int, format: AVPixelFormat,
-         matrix: AVColorSpace = AVCOL_SPC_BT709, fullRange: Bool = false) {
+    init(width: Int, height: Int, format: AVPixelFormat, colour: ColourDescription = .bt709,
+         sourceColour: ColourDescription? = nil) {
         self.width = width
         self.height = height
         self.format = format
-        self.matrix = matrix
-        self.fullRange = fullRange
+        self.colour = colour.resolved(width: width, height: height)
+        self.sourceColour = sourceColour
     }
 
     deinit { sws_freeContext(context) }
@@ -53,7 +56,12 @@ final class PixelConverter {
         sws_freeContext(context)
         context = nil
         var sourceFormat = source.pixelFormat
-        var sourceFull = source.pointer.pointee.color_range == AVCOL_RANGE_JPEG
+        let fallback = sourceColour ?? ColourDescription.guess(width: source.width, height: source.height)
+        var sourceFull = switch ColourDescription.range(source.pointer.pointee.color_range) {
+        case .full: true
+        case .limited: false
+        case .unspecified: fallback.range == .full
+        }
         // The yuvj* formats are yuv* with full range; naming the range keeps swscale from
         // guessing (and warning) about deprecated formats.
         let jpegFormats: [AVPixelFormat: AVPixelFormat] = [
@@ -65,10 +73,8 @@ final class PixelConverter {
             sourceFormat = plain
             sourceFull = true
         }
-        var sourceMatrix = source.pointer.pointee.colorspace
-        if sourceMatrix == AVCOL_SPC_UNSPECIFIED || sourceMatrix == AVCOL_SPC_RGB || sourceMatrix == AVCOL_SPC_RESERVED {
-            sourceMatrix = source.height >= 720 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M
-        }
+        var sourceMatrix = Int(source.pointer.pointee.colorspace.rawValue)
+        if !ColourDescription.convertibleMatrices.contains(sourceMatrix) { sourceMatrix = fallback.matrix }
         let flags = SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT | SWS_FULL_CHR_H_INP
         guard let made = sws_getContext(Int32(source.width), Int32(source.height), sourceFormat,
                                         Int32(width), Int32(height), format, flags, nil, nil, nil) else {
@@ -81,8 +87,9 @@ final class PixelConverter {
         // RGB sides are always full range; the tables only matter on YUV sides.
         try check(sws_setColorspaceDetails(
             made,
-            sws_getCoefficients(Int32(sourceMatrix.rawValue)), sourceIsYUV ? (sourceFull ? 1 : 0) : 1,
-            sws_getCoefficients(Int32(matrix.rawValue)), destinationIsYUV ? (fullRange ? 1 : 0) : 1,
+            // sws_getCoefficients takes H.273 matrix numbers (its table is indexed like AVColorSpace).
+            sws_getCoefficients(Int32(sourceMatrix)), sourceIsYUV ? (sourceFull ? 1 : 0) : 1,
+            sws_getCoefficients(Int32(colour.matrix)), destinationIsYUV ? (colour.range == .full ? 1 : 0) : 1,
             0, 1 << 16, 1 << 16), "sws_setColorspaceDetails")
         self.key = key
     }

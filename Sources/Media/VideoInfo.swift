@@ -26,9 +26,16 @@ public struct VideoInfo: Sendable, Equatable {
     public var subtitleStreamCount: Int
     /// FFmpeg's name of the video codec ("h264", "ffv1", ...).
     public var codecName: String
+    /// The video stream's colour tags as declared (any value may be unspecified).
+    public var colour: ColourDescription
 
     /// `duration` in seconds, for display.
     public var durationSeconds: Double { timeBase.seconds(duration) }
+
+    /// `colour` with what it leaves unspecified guessed from the stored size, as a player
+    /// would: what `VideoReader` converts untagged frames with, and what an output of this
+    /// film is converted and tagged with (`VideoWriter(colour:)`), so its colours stay.
+    public var resolvedColour: ColourDescription { colour.resolved(width: sourceWidth, height: sourceHeight) }
 }
 
 extension VideoInfo {

@@ -8,7 +8,8 @@ import CFFmpeg
 /// timestamps, which is what `info.frameCount` and `framePTS` report.
 ///
 /// Composition: a `Demuxer` feeds the video stream's packets to a `Decoder`; a `PixelConverter`
-/// turns each decoded picture into rgb24 at the output size, still lying as stored;
+/// turns each decoded picture into rgb24 at the output size, still lying as stored, with the
+/// matrix and range the picture is tagged with, else `info.resolvedColour`'s;
 /// `nextFrame()` copies it into an `RGBImage` and turns that upright (`info.orientation`, the
 /// stream's display matrix, as players and the ffmpeg command line do). At end of file the
 /// decoder is drained, so the last frames held back for reordering come out too. Not
@@ -113,14 +114,16 @@ public final class VideoReader {
                          width: size.width, height: size.height, frameRate: frameRate, timeBase: timeBase,
                          frameCount: count, startPTS: first, duration: end - first,
                          audioStreamCount: audio, subtitleStreamCount: subtitles,
-                         codecName: String(cString: avcodec_get_name(parameters.codec_id)))
+                         codecName: String(cString: avcodec_get_name(parameters.codec_id)),
+                         colour: ColourDescription(parameters))
 
         // Decoding starts from a fresh open: reliable for every container, seekable or not.
         demuxer = try Demuxer(path: path)
         decoder = try Decoder(stream: demuxer.stream(streamIndex), path: path)
         // Scaled while still lying as stored; turned upright after conversion.
         let stored = orientation.storedSize(width: size.width, height: size.height)
-        converter = PixelConverter(width: stored.width, height: stored.height, format: AV_PIX_FMT_RGB24)
+        converter = PixelConverter(width: stored.width, height: stored.height, format: AV_PIX_FMT_RGB24,
+                                   sourceColour: info.resolvedColour)
         self.packet = packet
         decoded = try Frame()
         rgb = try Frame(width: stored.width, height: stored.height, format: AV_PIX_FMT_RGB24)

@@ -8,6 +8,12 @@ import Foundation
 /// given time base, so their pts equal the input's exactly. The picture is H.264 (VP9 in .webm), or FFV1 in RGB with
 /// `EncoderOptions.lossless`; see `EncoderOptions` for the defaults and why.
 ///
+/// Colour: the frames are converted to YUV with `colour`'s matrix and range, and the stream is
+/// tagged with all four of its values (x264 writes them into the bitstream, the muxer into the
+/// container). Pass the input's `VideoInfo.resolvedColour` and the output keeps the input's
+/// colours and tags; a full-range input stays full range. Lossless (RGB) output has no matrix
+/// and is full range; it keeps the primaries and transfer.
+///
 /// Composition: a `PixelConverter` turns each `RGBImage` into the encoder's pixel format, an
 /// `Encoder` compresses it, and a `Muxer` writes the packets; an `AudioPassthrough` reads the
 /// source film alongside and hands its audio and subtitle packets to the muxer in step with
@@ -23,6 +29,8 @@ public final class VideoWriter {
     /// Source streams the container cannot hold and that were therefore not copied, e.g.
     /// "stream 2 (mov_text subtitle)" for MP4 subtitles going into Matroska.
     public let skippedStreams: [String]
+    /// What the frames are converted to and the stream is tagged with (resolved).
+    public let colour: ColourDescription
     /// Frames accepted by `write` so far.
     public private(set) var framesWritten = 0
 
@@ -50,9 +58,11 @@ public final class VideoWriter {
     ///     of the source's sound is copied, so pass one when writing a slice of the film.
     ///   - timestampOffset: subtracted (in `timeBase`) from every frame's pts and, rescaled,
     ///     from every copied packet's, so that a rendered slice can start at zero.
+    ///   - colour: what the frames are converted to and the stream tagged with; what it leaves
+    ///     unspecified is resolved for `width` x `height` (`ColourDescription.resolved`).
     public init(path: String, width: Int, height: Int, frameRate: Rational, timeBase: Rational,
                 options: EncoderOptions = EncoderOptions(), copyingStreamsFrom source: String? = nil,
-                window: TimeWindow? = nil, timestampOffset: Int64 = 0) throws(MediaError) {
+                window: TimeWindow? = nil, timestampOffset: Int64 = 0, colour: ColourDescription = .bt709) throws(MediaError) {
         guard width > 0, height > 0 else { throw MediaError.invalidArgument("frame size \(width)x\(height)") }
         guard frameRate.numerator > 0, frameRate.denominator > 0 else { throw MediaError.invalidArgument("frame rate \(frameRate)") }
         guard timeBase.numerator > 0, timeBase.denominator > 0 else { throw MediaError.invalidArgument("time base \(timeBase)") }
@@ -69,6 +79,8 @@ public final class VideoWriter {
         }
         let globalHeader = muxer.needsGlobalHeader
         let rgbOutput = choice.pixelFormat == AV_PIX_FMT_BGR0
+        let colour = colour.resolved(width: width, height: height)
+        self.colour = colour
         encoder = try Encoder(codecName: choice.codec, configure: { context in
             context.pointee.width = Int32(width)
             context.pointee.height = Int32(height)
@@ -77,19 +89,10 @@ public final class VideoWriter {
             context.pointee.framerate = frameRate.av
             context.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
             context.pointee.thread_count = 0
-            if rgbOutput {
-                context.pointee.colorspace = AVCOL_SPC_RGB
-                context.pointee.color_range = AVCOL_RANGE_JPEG
-            } else {
-                context.pointee.colorspace = AVCOL_SPC_BT709
-                context.pointee.color_primaries = AVCOL_PRI_BT709
-                context.pointee.color_trc = AVCOL_TRC_BT709
-                context.pointee.color_range = AVCOL_RANGE_MPEG
-            }
+            colour.tag(context, rgb: rgbOutput)
             if globalHeader { context.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
         }, options: choice.options)
-        converter = PixelConverter(width: width, height: height, format: choice.pixelFormat,
-                                   matrix: AVCOL_SPC_BT709, fullRange: false)
+        converter = PixelConverter(width: width, height: height, format: choice.pixelFormat, colour: colour)
 
         videoStream = try muxer.addStream()
         try check(avcodec_parameters_from_context(videoStream.pointee.codecpar, encoder.context), "avcodec_parameters_from_context")
@@ -129,13 +132,7 @@ public final class VideoWriter {
         try converter.convert(rgb, into: encoded)
         let frame = encoded.pointer
         frame.pointee.pts = pts - offset
-        if frame.pointee.format == AV_PIX_FMT_BGR0.rawValue {
-            frame.pointee.colorspace = AVCOL_SPC_RGB
-            frame.pointee.color_range = AVCOL_RANGE_JPEG
-        } else {
-            frame.pointee.colorspace = AVCOL_SPC_BT709
-            frame.pointee.color_range = AVCOL_RANGE_MPEG
-        }
+        colour.tag(frame, rgb: frame.pointee.format == AV_PIX_FMT_BGR0.rawValue)
         try encoder.send(encoded)
         lastPTS = pts
         framesWritten += 1

@@ -31,6 +31,10 @@ public struct SegmentSpec: Codable, Sendable, Equatable {
     /// here; nil (a coordinator from before it did) means upright.
     public var rotation: Int?
     public var mirrored: Bool?
+    /// The film's colour, which the segment is converted to and tagged with; nil (a
+    /// coordinator from before it did) means BT.709 limited range, what such a coordinator's
+    /// own segments carried.
+    public var colour: ColourTags?
 
     /// Larger than any chunk's clip of a real film (a 4K GOP of a few seconds), small enough
     /// that a hostile TASK cannot make a worker allocate without bound.
@@ -38,7 +42,7 @@ public struct SegmentSpec: Codable, Sendable, Equatable {
 
     public init(scaleHeight: Int?, clipPTS: [Int64], outputPTS: [Int64], timeBase: [Int32], frameRate: [Int32],
                 crf: Int, preset: String, lossless: Bool, container: String, clipBytes: Int,
-                rotation: Int? = nil, mirrored: Bool? = nil) {
+                rotation: Int? = nil, mirrored: Bool? = nil, colour: ColourTags? = nil) {
         self.scaleHeight = scaleHeight
         self.clipPTS = clipPTS
         self.outputPTS = outputPTS
@@ -51,6 +55,7 @@ public struct SegmentSpec: Codable, Sendable, Equatable {
         self.clipBytes = clipBytes
         self.rotation = rotation
         self.mirrored = mirrored
+        self.colour = colour
     }
 
     /// Checks what a TASK with `frames` frames to render needs of it.
@@ -71,6 +76,7 @@ public struct SegmentSpec: Codable, Sendable, Equatable {
         if let rotation, ![0, 90, 180, 270].contains(rotation) {
             throw .badPayload("task segment rotation \(rotation) is not 0, 90, 180 or 270 degrees")
         }
+        try colour?.validate()
         guard (0...63).contains(crf), !preset.isEmpty, preset.count <= 20 else {
             throw .badPayload("task segment crf \(crf) or preset \(preset.prefix(40)) is out of range")
         }

@@ -21,8 +21,13 @@ public struct WorkerHello: Codable, Sendable, Equatable {
         /// clip's frames upright with `SegmentSpec.rotation` and `mirrored`, which a worker
         /// taking only `segment` would ignore, styling the picture on its side.
         public static let orientedSegment = "oriented-segment"
+        /// A `segment` chunk of a film that is not BT.709 limited range (BT.601, full range,
+        /// untagged SD, ...): the worker converts and tags with `SegmentSpec.colour`, which a
+        /// worker taking only `segment` would ignore, encoding BT.709 limited: its colours would
+        /// shift and its segment would not join the others.
+        public static let colourSegment = "colour-segment"
         /// What this build takes.
-        public static let all = [segment, seam, orientedSegment]
+        public static let all = [segment, seam, orientedSegment, colourSegment]
     }
 
     public init(name: String, threads: Int, protocolVersion: UInt16 = MessageHeader.currentVersion,

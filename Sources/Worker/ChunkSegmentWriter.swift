@@ -4,7 +4,7 @@ import Protocol
 
 /// A chunk's styled frames encoded on the worker (`TaskSpec.segment`) into the segment file the
 /// coordinator joins: a `VideoWriter` on a temporary file with the job's encoder settings and
-/// the film's timestamps, read back whole when the last frame is in.
+/// the film's timestamps and colour, read back whole when the last frame is in.
 final class ChunkSegmentWriter {
     private let file: URL
     private let writer: VideoWriter
@@ -17,7 +17,8 @@ final class ChunkSegmentWriter {
         writer = try VideoWriter(path: file.path, width: width, height: height,
                                  frameRate: Rational(segment.frameRate[0], segment.frameRate[1]),
                                  timeBase: Rational(segment.timeBase[0], segment.timeBase[1]),
-                                 options: EncoderOptions(crf: segment.crf, preset: segment.preset, lossless: segment.lossless))
+                                 options: EncoderOptions(crf: segment.crf, preset: segment.preset, lossless: segment.lossless),
+                                 colour: segment.colour.map(ColourDescription.init) ?? .bt709)
     }
 
     deinit { try? FileManager.default.removeItem(at: file) }

@@ -19,7 +19,7 @@ import Protocol
         let job = try server.addJob(JobRequest(input: phone, output: folder.appendingPathComponent("o.mkv").path, styles: [], method: .copy,
                                                chunk: 4, overlap: 0, crf: 18, preset: "ultrafast"))
         #expect(server.jobs[job]?.workersEncode == true)
-        #expect(server.jobs[job]?.featureNeeded(chunk: 0) == WorkerHello.Feature.orientedSegment)
+        #expect(server.jobs[job]?.featuresNeeded(chunk: 0).contains(WorkerHello.Feature.orientedSegment) == true)
 
         let context = try ZMQContext()
         defer { context.shutdown() }

@@ -7,7 +7,8 @@ import Protocol
     static func task(clipBytes: Int = 300, model: Bool = false) -> TaskPayload {
         var rng = SplitMix64(seed: 11)
         let segment = SegmentSpec(scaleHeight: 72, clipPTS: [0, 40, 80, 120], outputPTS: [0, 1024, 2048, 3072], timeBase: [1, 25600],
-                                  frameRate: [25, 1], crf: 18, preset: "medium", lossless: false, container: "mkv", clipBytes: clipBytes)
+                                  frameRate: [25, 1], crf: 18, preset: "medium", lossless: false, container: "mkv", clipBytes: clipBytes,
+                                  colour: ColourTags(primaries: 5, transfer: 6, matrix: 5, fullRange: false))
         let spec = TaskSpec(job: 8, chunk: 1, renderStart: 10, ownStart: 10, end: 14, width: 128, height: 72, method: .reconet,
                             styleCount: 1, styleWeights: [1], frameCount: 0,
                             model: model ? ModelReference(sha256: String(repeating: "ab", count: 32), byteCount: 16, attached: true) : nil,
@@ -26,6 +27,13 @@ import Protocol
         }
     }
 
+    /// A TASK from a coordinator older than `SegmentSpec.colour` has no `colour` key: it decodes, as nil.
+    @Test func aSegmentWithoutColourDecodes() throws {
+        var payload = Self.task()
+        payload.spec.segment!.colour = nil
+        #expect(try Message.decode(Message.task(payload).frames()).decodeTask().spec.segment?.colour == nil)
+    }
+
     @Test func refusesASpecThatDisagreesWithItsClip() throws {
         var shortened = Message.task(Self.task())
         shortened.payload[2].removeLast()
@@ -38,6 +46,7 @@ import Protocol
             { $0.spec.segment!.container = "avi" },
             { $0.spec.segment!.crf = 99 },
             { $0.spec.segment!.scaleHeight = 1 },
+            { $0.spec.segment!.colour!.matrix = 256 },
             { $0.spec.frameCount = 4; $0.frames = Array(repeating: FramePayload.encode(width: 128, height: 72, pixels: [UInt8](repeating: 0, count: 128 * 72 * 3)), count: 4) },
         ]
         edits.append { $0.spec.warmStartFrame = 11; $0.warmStart = FramePayload.encode(width: 128, height: 72, pixels: [UInt8](repeating: 0, count: 128 * 72 * 3)) }
