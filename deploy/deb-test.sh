@@ -116,7 +116,7 @@ fi
 echo "ran from the package: $(in_root vst-coord --help | grep '^USAGE: ') (--help of all three tools, vst-coord keygen)"
 umount "$root/proc"
 
-state="$(stat -c '%U %G %a' "$root/var/lib/vst" 2>/dev/null || echo missing)"
+state="$(in_root stat -c '%U %G %a' /var/lib/vst 2>/dev/null || echo missing)"  # names from the root's own passwd
 user="$(in_root getent passwd vst | cut -d: -f1,6,7 || true)"
 if [ "$state" != "vst vst 700" ] || [ "$user" != "vst:/var/lib/vst:/usr/sbin/nologin" ] || [ ! -d "$root/etc/vst" ]; then
     echo "FAIL: after install: /var/lib/vst is '$state', user '$user', /etc/vst $( [ -d "$root/etc/vst" ] && echo present || echo missing)" >&2
