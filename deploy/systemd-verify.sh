@@ -3,8 +3,9 @@
 # every dependency resolvable, and each ExecStart binary present and executable. The units are
 # checked byte for byte as shipped: verify runs with --root on a temporary root that holds
 # the system's own units (for the targets they name), these units in /etc/systemd/system, and
-# the built vst-coord and vst-worker at /usr/local/bin, the path the units name, as an install
-# puts them there. The worker template is checked as an instance (vst-worker@coord.example.org).
+# the built vst-coord and vst-worker at /usr/bin, the path the units name, where the package
+# (scripts/package-deb.sh) puts them. The worker template is checked as an instance
+# (vst-worker@coord.example.org).
 # Any line verify prints is a failure: it reports unknown keys and bad values as warnings and
 # still exits 0.
 #
@@ -27,11 +28,11 @@ fi
 
 root="$(mktemp -d "${TMPDIR:-/tmp}/vst-systemd.XXXXXX")"
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root/usr/lib/systemd" "$root/etc/systemd/system" "$root/usr/local/bin"
+mkdir -p "$root/usr/lib/systemd" "$root/etc/systemd/system" "$root/usr/bin"
 cp -a /usr/lib/systemd/system "$root/usr/lib/systemd/"
 cp "$repo"/deploy/systemd/*.service "$root/etc/systemd/system/"
 for tool in vst-coord vst-worker; do
-    ln "$bin/$tool" "$root/usr/local/bin/$tool" 2>/dev/null || cp "$bin/$tool" "$root/usr/local/bin/$tool"
+    ln "$bin/$tool" "$root/usr/bin/$tool" 2>/dev/null || cp "$bin/$tool" "$root/usr/bin/$tool"
 done
 
 units=()

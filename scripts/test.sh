@@ -24,3 +24,4 @@ deploy/netns-test.sh
 deploy/slurm-test.sh           # a one-node Slurm cluster, array workers, one scancelled; SKIP without root, as above
 deploy/kubernetes-validate.sh  # the manifests against Kubernetes' schemas; SKIP without PyPI, as above
 deploy/systemd-verify.sh       # systemd-analyze verify on the units; SKIP without it, as above
+VST_CONFIGURATION=debug deploy/deb-test.sh  # lintian + install in a debootstrap root; packages the debug build (docs/operations.md); SKIP as above
