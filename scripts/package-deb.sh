@@ -42,8 +42,21 @@ if [ -n "${VST_BIN:-}" ]; then
     bin="$VST_BIN"
 else
     configuration="${VST_CONFIGURATION:-release}"
-    (cd "$repo" && swift build -c "$configuration" --static-swift-stdlib >&2)
-    bin="$(cd "$repo" && swift build -c "$configuration" --static-swift-stdlib --show-bin-path)"
+    static=(--static-swift-stdlib)
+    if [ "$configuration" = debug ]; then
+        # A debug link of `vst` against the static runtime misses Foundation's own dependencies
+        # (CoreFoundation, _FoundationCollections, Synchronization: "undefined reference to
+        # CFCharacterSetGetPredefined" and ~1,800 more with Swift 6.3.1; the release link finds
+        # them). Naming them in one group lets the linker resolve them in any order.
+        static+=(-Xlinker --start-group)
+        for lib in Foundation FoundationEssentials FoundationInternationalization CoreFoundation _FoundationCollections \
+                   _FoundationCShims _FoundationICU swiftSynchronization swiftDispatch dispatch BlocksRuntime; do
+            static+=(-Xlinker "-l$lib")
+        done
+        static+=(-Xlinker --end-group)
+    fi
+    (cd "$repo" && swift build -c "$configuration" "${static[@]}" >&2)
+    bin="$(cd "$repo" && swift build -c "$configuration" "${static[@]}" --show-bin-path)"
 fi
 for tool in "${tools[@]}"; do
     [ -x "$bin/$tool" ] || { echo "error: no $bin/$tool: build first" >&2; exit 1; }
