@@ -276,10 +276,12 @@ while read -r name version root; do
     (cd "$root" && find . -type f \( -iname '*.jpg' -o -iname '*.jpeg' -o -iname '*.png' \) | sed 's|^\./||' | sort) |
     while IFS= read -r path; do
         matched=""
+        set -f  # the globs are matched against the path, not expanded
         for g in $globs; do
             # shellcheck disable=SC2053
             if [[ "$path" == $g ]]; then matched=1; break; fi
         done
+        set +f
         [ -n "$matched" ] || continue
         reason=$(excluded "$name" "$path")
         if [ -n "$reason" ]; then printf '%s\t%s\t%s\n' "$name" "$path" "$reason" >> "$skipped"; continue; fi
@@ -338,5 +340,5 @@ done
 } > "$out/EXCLUDED.tsv"
 photos=$(find "$out/photos" -type f | wc -l)
 clips=$(find "$out/video" -type f | wc -l)
-bytes=$(cat "$out/photos"/* "$out/video"/* 2>/dev/null | wc -c)
+bytes=$(find "$out/photos" "$out/video" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
 echo "$photos photos, $clips clips ($frames frames), $((bytes / 1048576)) MiB in $out ($((SECONDS - started)) s)" >&2
