@@ -12,8 +12,10 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             Two-frame training (Gao et al. 2018): content (relu3_3), style (relu1_2, relu2_2, relu3_3, \
             relu4_3), total variation, and the output and feature-map temporal losses, with Adam. Pairs \
-            are photos from --images moved by random known motions (exact flow and mask). Content and \
-            style are divided by their first-batch values. One progress line per step on stderr; a \
+            are photos from --images (or --data's photos/) cut at random scales, mirrored half of the time \
+            and moved by random known motions (exact flow and mask), and consecutive frames of --video \
+            clips. Each style layer is divided by the mean square of the style's Gram for that layer \
+            (--style-normalization), then content and style by their first-batch values. One progress line per step on stderr; a \
             checkpoint (weights and optimiser) every --checkpoint-every steps, and the model at --out.
             """)
 
@@ -23,6 +25,8 @@ struct TrainCommand: ParsableCommand {
     var imageFolders: [String] = []
     @Option(name: .customLong("video"), help: "A training video (consecutive frames, flow by DIS); repeatable.")
     var videos: [String] = []
+    @Option(name: .customLong("data"), help: ArgumentHelp("A folder made by scripts/training-data.sh: its photos/ and every clip in video/.", valueName: "folder"))
+    var dataFolder: String?
     @Option(help: "Pairs taken from each video, evenly spread over it.")
     var videoPairs = 60
     @Option(help: "The model to write (.reconet), rewritten at each checkpoint.")
@@ -49,6 +53,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Total-variation weight (outputs in 0...1).") var tvWeight = 2.0
     @Option(help: "Output temporal loss weight (outputs in 0...1).") var outputTemporalWeight = 100.0
     @Option(help: "Feature-map temporal loss weight.") var featureTemporalWeight = 0.5
+    @Option(help: ArgumentHelp("Style layer normalisation: style-gram (each layer divided by the mean square of the style's Gram) or none (layers summed raw, as models before issue 21). Default: style-gram for a new run, the file's for --resume and --from.", valueName: "mode"))
+    var styleNormalization: String?
     @Option(help: "Encoder widths, comma-separated (the paper's: 48,96,192).") var widths = "48,96,192"
     @Option(help: "Seed of the initial weights and of the pairs.") var seed: UInt64 = 1
     @Option(help: "Threads for OpenBLAS and Engine's loops (default: all cores).") var threads: Int?
@@ -60,7 +66,12 @@ struct TrainCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard !imageFolders.isEmpty || !videos.isEmpty else { Self.failWithOneLine("give at least one --images folder or --video", status: 2) }
+        guard !imageFolders.isEmpty || !videos.isEmpty || dataFolder != nil else {
+            Self.failWithOneLine("give --data, or at least one --images folder or --video", status: 2)
+        }
+        if let styleNormalization, StyleLayerNormalization(rawValue: styleNormalization) == nil {
+            Self.failWithOneLine("--style-normalization must be one of \(StyleLayerNormalization.allCases.map(\.rawValue).joined(separator: ", "))", status: 2)
+        }
         guard videoPairs > 0 else { Self.failWithOneLine("--video-pairs must be positive", status: 2) }
         guard size >= 16 && size % 4 == 0 else { Self.failWithOneLine("--size must be a multiple of 4, at least 16", status: 2) }
         guard styleSize >= 16, steps > 0, checkpointEvery > 0, learningRate > 0 else {
@@ -81,6 +92,8 @@ struct TrainCommand: ParsableCommand {
         do { vgg = try VGGWeights.load(path: vggPath) } catch { Self.failWithOneLine("\(error)", status: 1) }
 
         let styleImage = try TrainingPhotos.style(path: style, width: styleSize)
+        let data = try dataFolder.map { path throws(ToolkitError) in try TrainingDataFolder(path: path) }
+        let imageFolders = imageFolders + (data?.photoFolders ?? []), videos = videos + (data?.videos ?? [])
         let photos = imageFolders.isEmpty ? [] : try TrainingPhotos.load(folders: imageFolders, size: size)
         let pairs = try TrainingVideoPairs.load(videos: videos, pairsPerVideo: videoPairs, size: size, seed: seed, log: log)
 
@@ -91,6 +104,9 @@ struct TrainCommand: ParsableCommand {
         options.totalVariationWeight = tvWeight
         options.outputTemporalWeight = noTemporal ? 0 : outputTemporalWeight
         options.featureTemporalWeight = noTemporal ? 0 : featureTemporalWeight
+        if let styleNormalization, let mode = StyleLayerNormalization(rawValue: styleNormalization) {
+            options.styleLayerNormalization = mode
+        }
 
         let checkpointPath = checkpoint ?? out + ".ckpt"
         let network: ReCoNet
@@ -105,6 +121,14 @@ struct TrainCommand: ParsableCommand {
             if let trained = resumeFile?.metadata.training["temporal"], trained != (noTemporal ? "no" : "yes") {
                 Self.failWithOneLine("\(path) was trained \(trained == "no" ? "with" : "without") --no-temporal; give the same to go on with it", status: 2)
             }
+            // Its style normaliser is a value of Ls under its own mode, so the mode goes on with it.
+            guard let trained = StyleLayerNormalization.recorded(in: resumeFile?.metadata.training ?? [:]) else {
+                Self.failWithOneLine("\(path) records an unknown style layer normalisation", status: 2)
+            }
+            if let styleNormalization, styleNormalization != trained.rawValue {
+                Self.failWithOneLine("\(path) was trained with --style-normalization \(trained.rawValue); give the same to go on with it", status: 2)
+            }
+            options.styleLayerNormalization = trained
         } else {
             var rng = TrainingRandom(seed: seed)
             network = ReCoNet(configuration: .init(widths: parsedWidths!, residualBlocks: 4), using: &rng)
@@ -114,10 +138,11 @@ struct TrainCommand: ParsableCommand {
             Self.failWithOneLine("\(error)", status: 2)
         }
         let styleName = URL(fileURLWithPath: style).deletingPathExtension().lastPathComponent
-        let settings = ["command": CommandLine.arguments.joined(separator: " "), "images": imageFolders.joined(separator: ","),
+        var settings = ["command": CommandLine.arguments.joined(separator: " "), "images": imageFolders.joined(separator: ","),
                         "photos": "\(photos.count)", "videos": videos.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ","),
                         "videoPairs": "\(pairs.count)", "style": URL(fileURLWithPath: style).lastPathComponent,
                         "styleSize": "\(styleSize)", "seed": "\(seed)", "temporal": noTemporal ? "no" : "yes"]
+        if let dataFolder { settings["data"] = dataFolder }
         var session = TrainingSession(trainer: trainer, data: .init(photos: photos, pairs: pairs), size: size, steps: steps,
                                       checkpointEvery: checkpointEvery, checkpointPath: checkpointPath, modelPath: out,
                                       styleName: styleName, settings: settings, seed: seed &+ 0x5EED)

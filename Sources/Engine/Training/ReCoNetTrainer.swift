@@ -11,8 +11,9 @@ import Foundation
 /// - Lc: mean squared difference of VGG-16 relu3_3 between output and input frame (per element),
 ///   averaged over the two frames.
 /// - Ls: for relu1_2, relu2_2, relu3_3, relu4_3, mean over the Gram matrix's entries of the squared
-///   difference to the style's Gram matrix (Grams divided by the pixel count), summed over the
-///   layers and averaged over the two frames.
+///   difference to the style's Gram matrix (Grams divided by the pixel count), divided by the
+///   layer's normaliser (`StyleLayerNormalization`), weighted, summed over the layers and averaged
+///   over the two frames (`ReCoNetStyleLoss`).
 /// - Ltv: mean squared neighbour difference of the outputs scaled to 0...1.
 /// - Lo, Lf: `ReCoNetTemporalLoss.output` and `ReCoNetTemporalLoss.feature`.
 /// - Nc, Ns: Lc and Ls of the very first batch (the untrained network). The raw terms differ by
@@ -31,6 +32,10 @@ public final class ReCoNetTrainer {
         public var featureTemporalWeight = 0.5
         public var contentLayer = "relu3_3"
         public var styleLayers = ["relu1_2", "relu2_2", "relu3_3", "relu4_3"]
+        /// One per style layer: each layer's share of Ls, after its normaliser.
+        public var styleLayerWeights = [1.0, 1.0, 1.0, 1.0]
+        /// New runs normalise each layer; a run resumed from an older file keeps that file's `.none`.
+        public var styleLayerNormalization = StyleLayerNormalization.styleGram
 
         public init() {}
 
@@ -42,7 +47,10 @@ public final class ReCoNetTrainer {
              "totalVariationWeight": "\(totalVariationWeight)", "outputTemporalWeight": "\(outputTemporalWeight)",
              "featureTemporalWeight": "\(featureTemporalWeight)", "contentLayer": contentLayer,
              "styleLayers": styleLayers.joined(separator: ","),
-             "normalization": "content and style divided by their first-batch values; per element / per Gram entry means"]
+             "styleLayerWeights": styleLayerWeights.map { "\($0)" }.joined(separator: ","),
+             StyleLayerNormalization.settingsKey: styleLayerNormalization.rawValue,
+             "normalization": "content and style divided by their first-batch values; per element / per Gram entry means; "
+                + "style layers divided by \(styleLayerNormalization == .none ? "nothing" : "the mean square of the style's Gram")"]
         }
     }
 
@@ -60,8 +68,8 @@ public final class ReCoNetTrainer {
     public let network: ReCoNet
     public let options: Options
     let vgg: VGGNetwork
-    /// Per style layer, the style picture's Gram matrix.
-    let styleGrams: [String: [Float]]
+    /// Ls against the style picture's Gram matrices.
+    public let styleLoss: ReCoNetStyleLoss
     public private(set) var adam: NetworkAdam
     /// Steps taken.
     public var step: Int { adam.step }
@@ -78,13 +86,11 @@ public final class ReCoNetTrainer {
         for l in [options.contentLayer] + options.styleLayers where vggWeights.architecture.index(of: l) == nil {
             throw .unknownLayer(l, architecture: vggWeights.architecture.name)
         }
+        precondition(options.styleLayerWeights.count == options.styleLayers.count,
+                     "ReCoNetTrainer: \(options.styleLayerWeights.count) style layer weights for \(options.styleLayers.count) layers")
         let features = vgg.forward(ReCoNetTrainer.caffe(style), capture: Set(options.styleLayers))
-        var grams: [String: [Float]] = [:]
-        for l in options.styleLayers {
-            let f = features[l]!
-            grams[l] = Gram.compute(f.scalars, channels: f.shape[1], pixels: f.shape[2] * f.shape[3])
-        }
-        styleGrams = grams
+        styleLoss = ReCoNetStyleLoss(styleFeatures: features, layers: options.styleLayers, weights: options.styleLayerWeights,
+                                     normalization: options.styleLayerNormalization)
         self.network = network
         self.options = options
         adam = NetworkAdam(learningRate: options.learningRate)
@@ -125,31 +131,14 @@ public final class ReCoNetTrainer {
         let contentScale = Float(options.contentWeight / contentNormalizer!)
         gradients[options.contentLayer] = contentGrad * contentScale
 
-        // Style: per frame and layer against the style's Gram; averaged over the frames.
-        var styleGrads: [String: Tensor] = [:]
-        var style = 0.0
-        for l in options.styleLayers {
-            let x = captured[l]!
-            let (c, pixels) = (x.shape[1], x.shape[2] * x.shape[3])
-            var g = x.zerosLike()
-            var scratch = [Float](repeating: 0, count: c * c)
-            x.withUnsafeBufferPointer { xp in styleGrams[l]!.withUnsafeBufferPointer { tp in
-                g.withUnsafeMutableBufferPointer { gp in scratch.withUnsafeMutableBufferPointer { sp in
-                    for b in 0..<x.shape[0] {
-                        style += StyleLoss.evaluate(features: xp.baseAddress! + b * c * pixels, channels: c, pixels: pixels,
-                                                    targetGram: tp.baseAddress!, normalization: .meanSquared, weight: 1,
-                                                    accumulate: false, gradient: gp.baseAddress! + b * c * pixels,
-                                                    scratch: sp.baseAddress!)
-                    }
-                } }
-            } }
-            styleGrads[l] = g
-        }
+        // Style: per frame and layer against the style's Gram; averaged over the frames. The
+        // gradients are scaled afterwards: the first batch's Ls is its own normaliser.
+        let style = styleLoss.evaluate(captured)
         let frames = Double(input.shape[0])
-        losses.style = style / frames
+        losses.style = style.total
         if styleNormalizer == nil { styleNormalizer = max(losses.style, 1e-12) }
-        let styleScale = Float(options.styleWeight / styleNormalizer! / frames)
-        for (l, g) in styleGrads {
+        let styleScale = Float(options.styleWeight / styleNormalizer!)
+        for (l, g) in style.gradients {
             gradients[l] = gradients[l].map { $0 + g * styleScale } ?? g * styleScale
         }
 
@@ -204,6 +193,11 @@ public final class ReCoNetTrainer {
         guard let c = t["contentNormalizer"].flatMap(Double.init), let s = t["styleNormalizer"].flatMap(Double.init) else {
             throw .badMetadata("checkpoint has no loss normalisers")
         }
+        // The stored style normaliser is a value of Ls, which means something else under another mode.
+        let recorded = StyleLayerNormalization.recorded(in: t)
+        guard recorded == options.styleLayerNormalization else {
+            throw .badMetadata("checkpoint was trained with style layer normalisation \(t[StyleLayerNormalization.settingsKey] ?? "none"), not \(options.styleLayerNormalization.rawValue)")
+        }
         var restored = NetworkAdam(learningRate: options.learningRate)
         restored.step = file.metadata.step
         if file.tensor(named: "adam.m.0") != nil {
@@ -229,6 +223,7 @@ public final class ReCoNetTrainer {
         if let c = contentNormalizer { training["contentNormalizer"] = "\(c)" }
         if let s = styleNormalizer { training["styleNormalizer"] = "\(s)" }
         training["adamSteps"] = "\(adam.momentSteps)"
+        training["styleLayerNormalizers"] = styleLoss.layers.map { "\($0)=\(styleLoss.normalizers[$0]!)" }.joined(separator: ",")
         var file = StyleModelFile(network: network, styleName: styleName, step: step, training: training)
         for (k, (m, v)) in zip(adam.firstMoments, adam.secondMoments).enumerated() {
             file.tensors.append(("adam.m.\(k)", m))

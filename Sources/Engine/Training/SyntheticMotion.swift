@@ -3,7 +3,8 @@ import Foundation
 /// Training pairs made from still photographs moved by a random, exactly known motion.
 ///
 /// The previous frame samples the photo through an affine map B (a random crop at a random
-/// scale); the current frame samples it through B after a small similarity M about the frame's
+/// scale, mirrored left to right half of the time, so each photo gives many different samples);
+/// the current frame samples it through B after a small similarity M about the frame's
 /// centre (shift, zoom, rotation): current(p) = photo(B(M(p))). So current(p) shows what the
 /// previous frame shows at M(p), and the backward flow is exactly M(p) - p, with no estimation
 /// error. Pixels whose M(p) falls outside the previous frame saw nothing there: the mask is 0.
@@ -14,23 +15,47 @@ public struct SyntheticMotion: Sendable {
     public var maxZoom: Float = 0.03
     /// Largest rotation in degrees.
     public var maxRotationDegrees: Float = 2
+    /// The smallest crop, as a fraction of the photo's short side: crops are drawn between this and
+    /// the whole short side, so the network sees the photo's detail at several scales.
+    public var minCropFraction: Float = 0.4
+    /// Mirror half of the crops left to right.
+    public var flips = true
 
     public init() {}
+
+    /// Where a pair's previous frame was cut from its photo: pixel (x, y) of the frame shows the
+    /// photo at (originX + scale * x', originY + scale * y), x' = size - 1 - x when `flipped`, else x.
+    public struct Crop: Sendable, Equatable {
+        public var originX: Float
+        public var originY: Float
+        /// Photo pixels per frame pixel.
+        public var scale: Float
+        public var flipped: Bool
+    }
 
     /// A `size` x `size` pair from `photo` (`[1, 3, H, W]`, RGB 0...255, both sides at least
     /// `size`); `rng` picks the crop and the motion.
     public func pair<G: RandomNumberGenerator>(from photo: Tensor, size: Int, using rng: inout G) -> TrainingPair {
+        croppedPair(from: photo, size: size, using: &rng).pair
+    }
+
+    /// `pair(from:size:using:)` and the crop it was cut from.
+    public func croppedPair<G: RandomNumberGenerator>(from photo: Tensor, size: Int, using rng: inout G) -> (pair: TrainingPair, crop: Crop) {
         let (h, w) = (photo.shape[2], photo.shape[3])
         precondition(h >= size && w >= size, "SyntheticMotion: photo \(w)x\(h) is smaller than \(size)")
-        // Crop scale: at most the whole short side, at least 60% of it (never upsampling past 1.25x).
+        // Crop scale: at most the whole short side, at least minCropFraction of it (never
+        // upsampling past 1.25x).
         let maxScale = Float(min(h, w) - 1) / Float(size)
-        let scale = Float.random(in: max(0.8, maxScale * 0.6)...max(0.8, maxScale), using: &rng)
+        let scale = Float.random(in: max(0.8, maxScale * minCropFraction)...max(0.8, maxScale), using: &rng)
         let extent = scale * Float(size - 1)
         let ox = Float.random(in: 0...max(0, Float(w - 1) - extent), using: &rng)
         let oy = Float.random(in: 0...max(0, Float(h - 1) - extent), using: &rng)
         let tx = Float.random(in: -maxShift...maxShift, using: &rng), ty = Float.random(in: -maxShift...maxShift, using: &rng)
         let zoom = 1 + Float.random(in: -maxZoom...maxZoom, using: &rng)
         let angle = Float.random(in: -maxRotationDegrees...maxRotationDegrees, using: &rng) * .pi / 180
+        let flipped = flips && Bool.random(using: &rng)
+        // The mirror is part of B, so current(p) = photo(B(M(p))) and the flow stay exact.
+        func column(_ x: Float) -> Float { flipped ? Float(size - 1) - x : x }
         let (cosA, sinA) = (zoom * Foundation.cos(angle), zoom * Foundation.sin(angle))
         let centre = Float(size - 1) / 2
         let n = size * size
@@ -41,12 +66,13 @@ public struct SyntheticMotion: Sendable {
             u[y * size + x] = mx - Float(x); v[y * size + x] = my - Float(y)
         } }
         let flow = FlowField(width: size, height: size, u: u, v: v)
-        let previous = SyntheticMotion.sample(photo, size: size) { x, y in (ox + scale * Float(x), oy + scale * Float(y)) }
+        let previous = SyntheticMotion.sample(photo, size: size) { x, y in (ox + scale * column(Float(x)), oy + scale * Float(y)) }
         let current = SyntheticMotion.sample(photo, size: size) { x, y in
             let p = y * size + x
-            return (ox + scale * (Float(x) + u[p]), oy + scale * (Float(y) + v[p]))
+            return (ox + scale * column(Float(x) + u[p]), oy + scale * (Float(y) + v[p]))
         }
-        return TrainingPair(previous: previous, current: current, flow: flow, mask: Warp.insideMask(flow))
+        return (TrainingPair(previous: previous, current: current, flow: flow, mask: Warp.insideMask(flow)),
+                Crop(originX: ox, originY: oy, scale: scale, flipped: flipped))
     }
 
     /// A `size` x `size` image whose pixel (x, y) is `photo` at `source(x, y)`, bilinear, edges replicated.
