@@ -50,7 +50,7 @@ start=$(date +%s.%N)
 submit=$!
 peak_disk=0; peak_rss=0
 while kill -0 $submit 2>/dev/null; do
-    disk=$(du -sb "$out/.vst.mkv.vst" 2>/dev/null | cut -f1); disk=${disk:-0}
+    disk=$( (du -sb "$out/.vst.mkv.vst" 2>/dev/null || true) | cut -f1); disk=${disk:-0}
     [ "$disk" -gt "$peak_disk" ] && peak_disk=$disk
     pid=$(pgrep -P $submit -x vst-coord || true)
     if [ -n "$pid" ]; then rss=$(tree_rss "$pid"); [ "$rss" -gt "$peak_rss" ] && peak_rss=$rss; fi

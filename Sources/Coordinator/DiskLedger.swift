@@ -12,6 +12,9 @@ struct DiskLedger: Sendable, Equatable {
     }
 
     private var sizes: [Item: Int] = [:]
+    /// The segments' sizes by chunk again, so that `segmentBytes(where:)`, asked for every
+    /// queued chunk on every turn of the loop, walks the few segments and not every render.
+    private var segmentSizes: [Int: Int] = [:]
     /// Bytes of stored renders now.
     private(set) var renderBytes = 0
     /// Bytes of sealed segments now.
@@ -28,7 +31,9 @@ struct DiskLedger: Sendable, Equatable {
         sizes[item] = count
         switch item {
         case .render: renderBytes += change
-        case .segment: segmentBytes += change
+        case .segment(let chunk):
+            segmentBytes += change
+            segmentSizes[chunk] = count
         }
         peak = max(peak, bytes)
     }
@@ -38,21 +43,20 @@ struct DiskLedger: Sendable, Equatable {
         guard let count = sizes.removeValue(forKey: item) else { return }
         switch item {
         case .render: renderBytes -= count
-        case .segment: segmentBytes -= count
+        case .segment(let chunk):
+            segmentBytes -= count
+            segmentSizes[chunk] = nil
         }
     }
 
     /// Every segment was deleted (after the join).
     mutating func releaseSegments() {
-        for item in sizes.keys { if case .segment = item { release(item) } }
+        for chunk in segmentSizes.keys { release(.segment(chunk: chunk)) }
     }
 
     /// Bytes of the segments of chunks for which `waiting` is true (those the join cannot take
     /// in order yet).
     func segmentBytes(where waiting: (Int) -> Bool) -> Int {
-        sizes.reduce(0) { sum, entry in
-            if case .segment(let chunk) = entry.key, waiting(chunk) { return sum + entry.value }
-            return sum
-        }
+        segmentSizes.reduce(0) { sum, entry in waiting(entry.key) ? sum + entry.value : sum }
     }
 }
