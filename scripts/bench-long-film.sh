@@ -25,7 +25,9 @@ if [ ! -s "$film" ]; then
     mv "$film.part.mp4" "$film"
 fi
 out=$(mktemp -d /tmp/vst-long-film.XXXXXX)
-trap 'rm -rf "$out"' EXIT
+submit=
+# A run cut short takes its submit (and so its workers) with it.
+trap '[ -n "$submit" ] && { pkill -TERM -P $submit; kill $submit; } 2>/dev/null; rm -rf "$out"' EXIT
 
 frames() { ffprobe -v error -select_streams v:0 -count_frames -show_entries stream=nb_read_frames -of csv=p=0 "$1"; }
 packets() { ffprobe -v error -select_streams a:0 -count_packets -show_entries stream=nb_read_packets -of csv=p=0 "$1"; }
