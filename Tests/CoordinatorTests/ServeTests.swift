@@ -64,7 +64,9 @@ import Testing
         let paused = try run(["pause", "2"])
         #expect(paused.status == 0 && paused.stdout.contains("2\tpaused"), "\(paused.stdout)\(paused.stderr)")
         let detail = try run(["status", "2"])
-        #expect(detail.stdout.contains("\t3\tpaused") && detail.stdout.contains("\nCHUNK\tSTATE\tFRAMES\tWORKER\tFAILURES\n0\t"), "\(detail.stdout)")
+        // PRI (the 8th column) is 3 and the message says paused.
+        let jobLine = detail.stdout.split(separator: "\n").first { $0.hasPrefix("2\t") }?.split(separator: "\t", omittingEmptySubsequences: false)
+        #expect(jobLine?[7] == "3" && jobLine?.last == "paused" && detail.stdout.contains("\nCHUNK\tSTATE\tFRAMES\tWORKER\tFAILURES\n0\t"), "\(detail.stdout)")
         let again = try run(["pause", "2"])
         #expect(again.status == 1 && again.stderr.hasPrefix("error: job 2 is paused"), "\(again.stderr)")
         #expect(try run(["resume", "2"]).stdout.contains("2\trunning") )
