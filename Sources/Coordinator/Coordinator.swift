@@ -12,6 +12,9 @@ public enum Coordinator {
     public static func submit(_ configuration: SubmitConfiguration) throws(CoordinatorError) {
         let request = try configuration.options.makeRequest()
         if let endpoint = configuration.coordinator {
+            if configuration.diskBudget != nil {
+                throw .invalidOption("--disk-budget is for a submit without --coordinator; a running coordinator's is its serve --disk-budget")
+            }
             let client = try ControlClient(endpoint: endpoint, security: configuration.security.client(endpoint: endpoint))
             let job = try client.submit(request)
             print(job)
@@ -37,7 +40,8 @@ public enum Coordinator {
         let logger = LineLogHandler.logger("vst-coord", level: configuration.logLevel)
         let server = try CoordinatorServer(bind: configuration.bind, control: configuration.control, settings: .init(
             lease: lease, dataDirectory: URL(fileURLWithPath: configuration.dataDirectory),
-            security: security, heartbeat: configuration.heartbeat, log: { logger.info("\($0)") }))
+            security: security, heartbeat: configuration.heartbeat, diskBudget: configuration.diskBudget ?? CoordinatorServer.Settings.defaultDiskBudget,
+            log: { logger.info("\($0)") }))
         let link: String
         switch security {
         case .plain: link = "plain TCP, no encryption"
@@ -87,7 +91,7 @@ public enum Coordinator {
         let keys = configuration.security.isPlain ? nil : try EphemeralKeys(folder: data.appendingPathComponent("keys"))
         let server = try CoordinatorServer(bind: "tcp://127.0.0.1:*", control: nil, settings: .init(
             lease: configuration.lease ?? defaultLease(), dataDirectory: data, security: keys?.serverSecurity ?? .plain,
-            log: { @Sendable line in if verbose { log(line) } }))
+            diskBudget: configuration.diskBudget ?? CoordinatorServer.Settings.defaultDiskBudget, log: { @Sendable line in if verbose { log(line) } }))
         defer { server.shutdown() }
         // A run of the same job killed earlier left its store here: take it up where it
         // stopped; anything else left over is cancelled.
@@ -119,6 +123,8 @@ public enum Coordinator {
         }
         let status = server.status(of: job)!
         if let report = server.progress(of: job) { printer.finish(report) }
+        // The summary (peak disk included) the verbose log already printed from the loop.
+        if status.state == .done, !verbose, printer.style != .none, let summary = server.summary(of: job) { log(summary) }
         // The job folder only serves this run: a later submit starts afresh.
         server.removeFolder(of: job)
         try? FileManager.default.removeItem(at: data)
@@ -157,10 +163,12 @@ public enum Coordinator {
 }
 
 extension ProgressReport {
-    /// A report rebuilt from a remote job's status (elapsed time from its rate).
+    /// A report rebuilt from a remote job's status (elapsed time from its rate when an older
+    /// coordinator does not send it).
     init(_ status: JobStatus) {
-        let elapsed = status.fps > 0 ? Duration.milliseconds(Int64(Double(status.framesDone) / status.fps * 1000)) : .zero
-        self.init(framesDone: status.framesDone, framesTotal: status.framesTotal, elapsed: elapsed,
-                  workersBusy: status.workersBusy, workers: status.workersBusy)
+        let elapsed = status.elapsedSeconds.map { Duration.milliseconds(Int64($0 * 1000)) }
+            ?? (status.fps > 0 ? Duration.milliseconds(Int64(Double(status.framesDone) / status.fps * 1000)) : .zero)
+        self.init(framesDone: status.framesDone, framesTotal: status.framesTotal, rendersDone: status.rendersDone,
+                  rendersTotal: status.rendersTotal, elapsed: elapsed, workersBusy: status.workersBusy, workers: status.workersBusy)
     }
 }

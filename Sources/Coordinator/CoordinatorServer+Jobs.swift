@@ -65,6 +65,9 @@ extension CoordinatorServer {
         jobs[job].map { $0.progress(workersBusy: busyWorkers(of: $0.id), workers: scheduler.workerCount) }
     }
 
+    /// The job's summary line (`JobRunner.summary`), as logged when it is done.
+    func summary(of job: UInt32) -> String? { jobs[job]?.summary }
+
     /// Removes the job's folder (embedded submit does this after success).
     func removeFolder(of job: UInt32) { jobs[job]?.removeFolder() }
 

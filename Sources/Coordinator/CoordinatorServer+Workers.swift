@@ -10,7 +10,9 @@ extension CoordinatorServer {
             guard let needed = self.jobs[chunk.job]?.featuresNeeded(chunk: chunk.chunk) else { return true }
             return needed.allSatisfy { self.workers.takes(worker, $0) }
         }
-        for assignment in scheduler.assign(eligible: { eligible.contains($0) }, canTake: canTake, name: workers.displayName) {
+        let budget = settings.diskBudget
+        let admits: (Scheduler.ChunkID) -> Bool = { chunk in self.jobs[chunk.job]?.admits(chunk.chunk, budget: budget) ?? true }
+        for assignment in scheduler.assign(eligible: { eligible.contains($0) }, admits: admits, canTake: canTake, name: workers.displayName) {
             guard let runner = jobs[assignment.chunk.job] else { continue }
             let name = workers.displayName(of: assignment.worker)
             do {

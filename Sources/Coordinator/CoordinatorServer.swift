@@ -36,9 +36,21 @@ public final class CoordinatorServer {
         /// must be started with the same interval, as they count a coordinator silent for
         /// `Liveness.missedBeatsBeforeDead` of theirs as gone.
         public var heartbeat: Duration
+        /// Bytes of renders each job may keep waiting for the encoder (`--disk-budget`) before
+        /// its chunks stop going out, all but the one the encoder needs next
+        /// (`JobRunner.admits`). Chunks already out finish, so a job's disk peaks at about this
+        /// plus a chunk's renders per busy worker, plus its output's segments.
+        public var diskBudget: Int
+
+        /// 1 GiB: about 250 stored 1080p renders, several chunks ahead of the encoder (enough to
+        /// keep it busy), and with the chunks in flight still well under 2 GiB, which any laptop
+        /// has free.
+        public static let defaultDiskBudget = 1 << 30
 
         public init(lease: Duration, dataDirectory: URL, durable: Bool = true, security: Security = .plain,
-                    heartbeat: Duration = Liveness.heartbeatInterval, log: @escaping @Sendable (String) -> Void = { _ in }) {
+                    heartbeat: Duration = Liveness.heartbeatInterval, diskBudget: Int = Settings.defaultDiskBudget,
+                    log: @escaping @Sendable (String) -> Void = { _ in }) {
+            self.diskBudget = diskBudget
             self.lease = lease
             self.heartbeat = heartbeat
             self.security = security
@@ -197,7 +209,7 @@ public final class CoordinatorServer {
                 counters.framesStitched += try runner.assemble(budget: .milliseconds(150), keepAlive: heartbeatIfDue)
                 if runner.isComplete {
                     record(runner) { runner throws(CoordinatorError) in try runner.finish() }
-                    settings.log("job \(id) done: \(runner.frameCount) frames in \(runner.request.output)")
+                    settings.log(runner.summary)
                 }
             } catch {
                 fail(runner, reason: error.description)

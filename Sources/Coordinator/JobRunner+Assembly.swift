@@ -93,8 +93,12 @@ extension JobRunner {
                 if journal.stored.contains(render) && !keptForWarmStart(render) { released.insert(render) }
             }
         }
+        if let size = Self.fileSize(path) { disk.record(.segment(chunk: chunk.index), bytes: size) }
         try journal.recordSealed(chunk.index, released: Array(released))
-        for render in released { store.remove(chunk: render.chunk, frame: render.frame) }
+        for render in released {
+            store.remove(chunk: render.chunk, frame: render.frame)
+            disk.release(.render(chunk: render.chunk, frame: render.frame))
+        }
     }
 
     /// Puts a finished segment file on disk (fsync) before it is recorded sealed.
@@ -123,6 +127,7 @@ extension JobRunner {
                 journal.recordFinished()
                 renderEnded = clock.now
                 try? FileManager.default.removeItem(at: segmentsDirectory)
+                disk.releaseSegments()
             case .failure(let error):
                 throw .jobFailed(job: id, reason: "joining the segments into \(request.output): \(error)")
             }

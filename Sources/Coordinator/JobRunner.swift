@@ -77,6 +77,9 @@ final class JobRunner {
     }()
     /// The next relative frame to encode.
     var nextOutput = 0
+    /// What the job holds on disk now and at most (`DiskLedger`): the scheduler's disk budget
+    /// reads it, the summary line and the dashboard show its peak.
+    var disk = DiskLedger()
     /// The newest render each chunk delivered in order: the warm start if the chunk must move.
     var lastRender: [Int: (frame: Int, payload: [UInt8])] = [:]
     private(set) var state: JobStatus.State = .queued
@@ -197,6 +200,15 @@ final class JobRunner {
         for file in store.renders() where !journal.stored.contains(.init(chunk: file.chunk, frame: file.frame)) {
             store.remove(chunk: file.chunk, frame: file.frame)
         }
+        // What this process takes up, sized once from the files (later changes are counted).
+        for render in journal.stored {
+            if let size = Self.fileSize(store.url(chunk: render.chunk, frame: render.frame).path) {
+                disk.record(.render(chunk: render.chunk, frame: render.frame), bytes: size)
+            }
+        }
+        for chunk in journal.sealedChunks {
+            if let size = Self.fileSize(segmentPath(chunk)) { disk.record(.segment(chunk: chunk), bytes: size) }
+        }
         if state == .running { renderStarted = clock.now }
     }
 
@@ -272,6 +284,7 @@ final class JobRunner {
             return frame
         }
         try store.write(payload, chunk: chunk, frame: frame, durable: durable)
+        disk.record(.render(chunk: chunk, frame: frame), bytes: payload.count)
         try journal.recordStored(render)
         storedResults += 1
         latestStored = (chunk, absoluteFrame, payload)
@@ -305,6 +318,7 @@ final class JobRunner {
         } catch {
             throw CoordinatorError.cannotWrite(path: path, reason: "\(error)")
         }
+        disk.record(.segment(chunk: index), bytes: file.count)
         try journal.recordSealed(index, released: [])
         storedResults += chunk.renderRange.count
         latestSegment = (index, absolute(chunk.end - 1))
@@ -326,17 +340,67 @@ final class JobRunner {
     /// Stored renders on disk now.
     var storedFrameCount: Int { store.count() }
 
+    /// The size of the file at `path`, nil when it is missing.
+    static func fileSize(_ path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+    }
+
+    /// Bytes waiting for the encoder: every stored render, and the segments workers sent ahead of
+    /// the output's order. A sealed segment the output has reached is the output under way: no
+    /// scheduling shrinks it before the join, so counting it would only slow a long film down.
+    var waitingBytes: Int {
+        disk.renderBytes + disk.segmentBytes { plan.chunks.indices.contains($0) && plan.chunks[$0].end > nextOutput }
+    }
+
+    /// True when chunk or seam task `index` may go to a worker under a disk budget of `budget`
+    /// bytes: while the bytes waiting for the encoder are within it, and always when it renders
+    /// the frame the encoder needs next, since that is what lets the encoder free the disk (a
+    /// job can never stall on its own budget; a seam task is that chunk when its frames are next).
+    func admits(_ index: Int, budget: Int) -> Bool {
+        if let range = renderRange(of: index), range.contains(nextOutput) { return true }
+        return waitingBytes <= budget
+    }
+
+    /// Renders the job plans: every frame of every chunk (its overlap included) and of every
+    /// seam task. The work bar counts these, so that it moves while workers render overlaps and
+    /// seams that no final frame comes out of yet.
+    var rendersTotal: Int {
+        plan.chunks.reduce(0) { $0 + $1.renderRange.count } + seamPlan.seams.reduce(0) { $0 + $1.range.count }
+    }
+
+    /// Planned renders delivered: for each chunk and seam task, its frames delivered in order
+    /// (stored, or already encoded), which never goes down as renders are encoded and deleted.
+    var rendersDone: Int {
+        if journal.isFinished { return rendersTotal }
+        let indices = plan.chunks.map(\.index) + seamPlan.seams.map(\.index)
+        return indices.reduce(0) { sum, index in
+            guard let range = renderRange(of: index) else { return sum }
+            return sum + resumePoint(chunk: index) - range.lowerBound
+        }
+    }
+
     func progress(workersBusy: Int, workers: Int) -> ProgressReport {
         let elapsed = renderStarted.map { (renderEnded ?? clock.now) - $0 } ?? .zero
-        return ProgressReport(framesDone: nextOutput, framesTotal: plan.frameCount, elapsed: elapsed,
-                              workersBusy: workersBusy, workers: workers)
+        return ProgressReport(framesDone: nextOutput, framesTotal: plan.frameCount, rendersDone: rendersDone,
+                              rendersTotal: rendersTotal, elapsed: elapsed, workersBusy: workersBusy, workers: workers)
     }
 
     func status(workersBusy: Int, workers: Int) -> JobStatus {
         let report = progress(workersBusy: workersBusy, workers: workers)
-        return JobStatus(job: id, state: state, framesDone: report.framesDone, framesTotal: report.framesTotal,
-                         fps: report.framesPerSecond ?? 0, etaSeconds: report.eta.map(\.seconds),
-                         workersBusy: workersBusy, message: message, output: request.output, priority: priority)
+        var status = JobStatus(job: id, state: state, framesDone: report.framesDone, framesTotal: report.framesTotal,
+                               fps: report.framesPerSecond ?? 0, etaSeconds: report.eta.map(\.seconds),
+                               workersBusy: workersBusy, message: message, output: request.output, priority: priority)
+        status.rendersDone = report.rendersDone
+        status.rendersTotal = report.rendersTotal
+        status.elapsedSeconds = report.elapsed.seconds
+        status.diskBytes = disk.bytes
+        status.peakDiskBytes = disk.peak
+        return status
+    }
+
+    /// The line the coordinator logs when the job is done.
+    var summary: String {
+        "job \(id) done: \(frameCount) frames in \(request.output), peak disk \(ByteCount.format(disk.peak))"
     }
 
     /// Per-chunk detail for `status JOB`; `holder`, `failures` come from the scheduler.

@@ -258,14 +258,17 @@ public struct Scheduler: Sendable {
     /// job and lowest chunk first, spreading over workers (the least busy worker goes first), a
     /// chunk only to a worker for which `canTake` is true (one that knows its kind of TASK) and
     /// that is not blocklisted for the chunk's job under its `name` (see `workerFailures`).
+    /// A chunk for which `admits` is false stays queued for now (its job's renders waiting for
+    /// the encoder are over the disk budget, `JobRunner.admits`) and later chunks may go instead.
     public mutating func assign(eligible: (UInt32) -> Bool = { _ in true },
+                                admits: (ChunkID) -> Bool = { _ in true },
                                 canTake: (WorkerID, ChunkID) -> Bool = { _, _ in true },
                                 name: (WorkerID) -> String = { "\($0)" }) -> [Assignment] {
         var result: [Assignment] = []
         var index = 0
         while index < queue.count {
             let id = queue[index]
-            guard eligible(id.job), let state = chunks[id], !state.done, state.holder == nil else {
+            guard eligible(id.job), let state = chunks[id], !state.done, state.holder == nil, admits(id) else {
                 index += 1
                 continue
             }

@@ -21,6 +21,12 @@ public struct SubmitConfiguration: Sendable {
     public var progress: ProgressPrinter.Style?
     /// Log workers joining and leaving, chunks moving (stderr).
     public var verbose = false
+    /// `--disk-budget` of the embedded coordinator; nil is `CoordinatorServer.Settings.defaultDiskBudget`.
+    /// The budget guards the coordinator's disk, so it belongs to whoever runs the coordinator:
+    /// a `submit` without `--coordinator` runs its own and takes it, one with `--coordinator`
+    /// refuses it (that farm's is its `serve --disk-budget`), and it stays out of `SubmitOptions`
+    /// and the job request.
+    public var diskBudget: Int?
     /// Keys for `coordinator`; for an embedded coordinator only `insecure` counts (without it,
     /// the embedded coordinator and its local workers use fresh throw-away CURVE keys).
     public var security = LinkSecurity()
@@ -45,6 +51,9 @@ public struct ServeConfiguration: Sendable {
     /// `--log-level`: `info` logs workers joining and leaving and chunks moving, `notice` only
     /// the coordinator starting and stopping, `warning` only trouble.
     public var logLevel: Logger.Level = .info
+    /// `--disk-budget`: bytes of renders each job may keep waiting for the encoder; nil is
+    /// `CoordinatorServer.Settings.defaultDiskBudget`.
+    public var diskBudget: Int?
 
     public init(bind: String, control: String, dataDirectory: String, lease: Duration? = nil, security: LinkSecurity = LinkSecurity()) {
         self.security = security

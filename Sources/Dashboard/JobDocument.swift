@@ -27,6 +27,14 @@ struct JobDocument: Encodable {
     var framesDone: Int
     var framesTotal: Int
     var fraction: Double
+    /// Renders delivered of those planned (overlaps and seam tasks included) and their share:
+    /// the work the bar and the ETA follow.
+    var rendersDone: Int
+    var rendersTotal: Int
+    var workFraction: Double
+    /// Bytes the coordinator keeps on disk for the job now and at most (renders and segments).
+    var diskBytes: Int?
+    var peakDiskBytes: Int?
     var fps: Double
     var etaSeconds: Double?
     var workersBusy: Int
@@ -53,6 +61,11 @@ struct JobDocument: Encodable {
         framesDone = status.framesDone
         framesTotal = status.framesTotal
         fraction = status.framesTotal == 0 ? 0 : Double(status.framesDone) / Double(status.framesTotal)
+        rendersDone = status.rendersDone ?? status.framesDone
+        rendersTotal = status.rendersTotal ?? status.framesTotal
+        workFraction = rendersTotal == 0 ? 0 : min(1, Double(rendersDone) / Double(rendersTotal))
+        diskBytes = status.diskBytes
+        peakDiskBytes = status.peakDiskBytes
         fps = status.fps
         etaSeconds = status.etaSeconds
         workersBusy = status.workersBusy

@@ -22,6 +22,17 @@ public struct JobStatus: Codable, Sendable, Equatable {
     public var priority: Int?
     /// Per-chunk detail, only in a STATUS reply for one job.
     public var chunks: [ChunkStatus]?
+    /// Renders delivered out of those planned (every chunk's frames, overlaps included, and every
+    /// seam task's): the work that the progress bar and `etaSeconds` follow, while `framesDone`
+    /// counts final frames encoded. nil from a coordinator that predates them.
+    public var rendersDone: Int?
+    public var rendersTotal: Int?
+    /// Seconds since the job started rendering; nil from a coordinator that predates it.
+    public var elapsedSeconds: Double?
+    /// Bytes the coordinator keeps on disk for the job now (stored renders and segments), and
+    /// the most it kept so far; nil from a coordinator that predates them.
+    public var diskBytes: Int?
+    public var peakDiskBytes: Int?
 
     public init(job: UInt32, state: State, framesDone: Int = 0, framesTotal: Int = 0, fps: Double = 0,
                 etaSeconds: Double? = nil, workersBusy: Int = 0, message: String = "", output: String = "",

@@ -87,6 +87,7 @@ extension VSTCoord {
         @Option(help: "Client endpoint of a running coordinator, e.g. tcp://coord:5556.") var coordinator: String?
         @Flag(help: "Print the job id and return (with --coordinator).") var detach = false
         @Flag(help: "Log workers joining and leaving and chunks moving.") var verbose = false
+        @Option(help: "Without --coordinator: bytes of renders the job may keep waiting for the encoder before chunks stop going out, e.g. 512M or 2G (default 1G).") var diskBudget: String?
         @OptionGroup(title: "Keys (with --coordinator; an embedded coordinator makes its own unless --insecure)") var keys: ClientKeyOptions
 
         func run() throws {
@@ -129,6 +130,7 @@ extension VSTCoord {
             configuration.localWorkers = localWorkers
             configuration.workerThreads = workerThreads
             configuration.verbose = verbose
+            configuration.diskBudget = try diskBudget.map(parseDiskBudget)
             configuration.security = keys.security
             try Coordinator.submit(configuration)
         }
@@ -150,6 +152,7 @@ extension VSTCoord {
         @Option(help: "File whose first line is the dashboard's token (default: DATA/http-token, made when missing).") var httpToken: String?
         @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
         @Option(help: "Seconds between heartbeats to each worker (default \(Liveness.heartbeatInterval.secondsText)); start the workers with the same --heartbeat.") var heartbeat = Liveness.heartbeatInterval.seconds
+        @Option(help: "Bytes of renders each job may keep waiting for the encoder before its chunks stop going out, e.g. 512M or 2G (default 1G).") var diskBudget: String?
 
         func run() throws {
             let security = LinkSecurity(key: key, authorized: authorized, insecure: insecure, forceInsecure: forceInsecure)
@@ -165,6 +168,7 @@ extension VSTCoord {
                                                    lease: lease.map { .milliseconds(Int64($0 * 1000)) }, security: security)
             configuration.logLevel = level
             configuration.heartbeat = .milliseconds(Int64(heartbeat * 1000))
+            configuration.diskBudget = try diskBudget.map(parseDiskBudget)
             try Dashboard.serve(configuration, dashboard: try http.map { try .init(address: HTTPAddress(parsing: $0), tokenFile: httpToken) })
         }
     }
@@ -256,3 +260,11 @@ extension VSTCoord {
 private let gatysDefaults = GatysParameters()
 
 extension GatysParameters.OriginalColors: ExpressibleByArgument {}
+
+/// `--disk-budget`'s bytes (`ByteCount.parse`), or a usage error.
+func parseDiskBudget(_ text: String) throws -> Int {
+    guard let bytes = ByteCount.parse(text), bytes > 0 else {
+        throw CoordinatorError.invalidOption("--disk-budget \(text) is not a size such as 512M or 2G")
+    }
+    return bytes
+}

@@ -91,7 +91,7 @@ import Engine
 
         try farm.startServe()
         let end = try farm.waitForEnd(of: 1)
-        #expect(end.contains("1\tdone\t60/60"), "\(end) \(farm.serve!.stderr)")
+        #expect(end.contains("1\tdone\t70/70\t60/60\t"), "\(end) \(farm.serve!.stderr)")
         #expect(farm.serve!.stderr.contains("job 1 from an earlier run resumes"), "\(farm.serve!.stderr)")
         farm.stop()
 
@@ -139,7 +139,7 @@ extension FaultTests {
         Self.waitForRenders(farm, 4)
         kill(farm.workers[0].pid, SIGKILL)
         let end = try farm.waitForEnd(of: 1)
-        #expect(end.contains("1\tdone\t40/40"), "\(end) \(farm.serve!.stderr)")
+        #expect(end.contains("1\tdone\t42/42\t40/40\t"), "\(end) \(farm.serve!.stderr)")
         #expect(farm.serve!.stderr.contains("silent past its lease"), "\(farm.serve!.stderr)")
         farm.stop()
         // What arrived was stored; the chunk resumed after it: nothing arrives twice.
@@ -163,7 +163,7 @@ extension FaultTests {
         #expect(victim.stderr.contains("stopping: finishing the current frame"), "\(victim.stderr)")
         #expect(victim.stderr.contains("stopped: every frame of job 1 chunk"), "\(victim.stderr)")
         let end = try farm.waitForEnd(of: 1)
-        #expect(end.contains("1\tdone\t40/40"), "\(end) \(farm.serve!.stderr)")
+        #expect(end.contains("1\tdone\t42/42\t40/40\t"), "\(end) \(farm.serve!.stderr)")
         #expect(farm.serve!.stderr.contains("left; job 1 chunk"), "\(farm.serve!.stderr)")
         farm.stop()
         // The finished frame was delivered and the chunk went on after it: nothing twice.
@@ -218,7 +218,7 @@ extension FaultTests {
         while ContinuousClock.now < deadline && !farm.serve!.stderr.contains("silent past its lease") { Thread.sleep(forTimeInterval: 0.05) }
         kill(victim.pid, SIGCONT)
         let end = try farm.waitForEnd(of: 1)
-        #expect(end.contains("1\tdone\t40/40"), "\(end) \(farm.serve!.stderr)")
+        #expect(end.contains("1\tdone\t42/42\t40/40\t"), "\(end) \(farm.serve!.stderr)")
         #expect(farm.serve!.stderr.contains("silent past its lease of 2.5 seconds; job 1 chunk"), "\(farm.serve!.stderr)")
         farm.stop()
         // At most the frame the stopped worker was rendering arrives twice.
@@ -277,7 +277,7 @@ extension FaultTests {
         farm.workers.append(try ChildProcess(Tools.vstWorker, ["--connect", farm.workerEndpoint, "--insecure"]))
 
         let end = try farm.waitForEnd(of: 1)
-        #expect(end.contains("1\tdone\t\(frames)/\(frames)"), "\(end) \(farm.serve!.stderr)")
+        #expect(end.contains("1\tdone\t\(frames)/\(frames)\t\(frames)/\(frames)\t"), "\(end) \(farm.serve!.stderr)")
         let log = farm.serve!.stderr
         #expect(log.contains("silent past its lease"), "\(log)")
         // Resumed after the frames stored before the kill, never at the chunk's start.

@@ -45,7 +45,7 @@ import Testing
         #expect(try FrameComparison.differingFrames(output, input) == 0)
         let status = try ChildProcess.run(Tools.vstCoord, ["status", "--coordinator", control] + clientKeys, timeout: .seconds(20))
         #expect(status.status == 0)
-        #expect(status.stdout.contains("1\tdone\t30/30"), "\(status.stdout)")
+        #expect(status.stdout.contains("1\tdone\t36/36\t30/30\t"), "\(status.stdout)")
         // The stranger was refused, with its address in the log, and never joined.
         #expect(serve.stderr.contains("refused a connection from 127.0.0.1: key not authorized"), "\(serve.stderr)")
         #expect(serve.stderr.components(separatedBy: " joined (").count - 1 == 2, "\(serve.stderr)")
@@ -64,7 +64,9 @@ import Testing
         let paused = try run(["pause", "2"])
         #expect(paused.status == 0 && paused.stdout.contains("2\tpaused"), "\(paused.stdout)\(paused.stderr)")
         let detail = try run(["status", "2"])
-        #expect(detail.stdout.contains("\t3\tpaused") && detail.stdout.contains("\nCHUNK\tSTATE\tFRAMES\tWORKER\tFAILURES\n0\t"), "\(detail.stdout)")
+        // PRI (the 8th column) is 3 and the message says paused.
+        let jobLine = detail.stdout.split(separator: "\n").first { $0.hasPrefix("2\t") }?.split(separator: "\t", omittingEmptySubsequences: false)
+        #expect(jobLine?[7] == "3" && jobLine?.last == "paused" && detail.stdout.contains("\nCHUNK\tSTATE\tFRAMES\tWORKER\tFAILURES\n0\t"), "\(detail.stdout)")
         let again = try run(["pause", "2"])
         #expect(again.status == 1 && again.stderr.hasPrefix("error: job 2 is paused"), "\(again.stderr)")
         #expect(try run(["resume", "2"]).stdout.contains("2\trunning") )
@@ -75,7 +77,7 @@ import Testing
         let deadline = ContinuousClock.now + .seconds(60)
         var finished = false
         while ContinuousClock.now < deadline && !finished {
-            finished = try run(["status", "2"]).stdout.contains("2\tdone\t30/30")
+            finished = try run(["status", "2"]).stdout.contains("2\tdone\t42/42\t30/30\t")
             if !finished { Thread.sleep(forTimeInterval: 0.2) }
         }
         #expect(finished, "\(serve.stderr)")
@@ -93,7 +95,7 @@ import Testing
                                                       "--key", server + ".key", "--authorized", authorized])
         defer { restarted.kill() }
         let listed = try run(["status"])
-        #expect(listed.stdout.contains("1\tdone\t30/30") && listed.stdout.contains("2\tdone\t30/30"), "\(listed.stdout) \(restarted.stderr)")
+        #expect(listed.stdout.contains("1\tdone\t36/36\t30/30\t") && listed.stdout.contains("2\tdone\t42/42\t30/30\t"), "\(listed.stdout) \(restarted.stderr)")
         restarted.terminate()
         #expect(restarted.wait(timeout: .seconds(10)) == 0)
     }

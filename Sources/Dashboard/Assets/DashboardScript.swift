@@ -23,6 +23,15 @@ enum DashboardScript {
       return body;
     }
 
+    // Binary units, as ByteCount.format writes them for vst-coord status.
+    function bytes(count) {
+      if (count == null) return "-";
+      const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+      let value = count, unit = 0;
+      while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
+      return unit == 0 ? `${count} B` : `${value.toFixed(1)} ${units[unit]}`;
+    }
+
     function clock(seconds) {
       if (seconds == null || !isFinite(seconds)) return "-";
       seconds = Math.round(seconds);
@@ -82,13 +91,15 @@ enum DashboardScript {
     async function jobPage(id) {
       const job = await getJSON(`/api/jobs/${id}`);
       $("title").innerHTML = `Job ${job.id} ${state(job.state)}`;
-      $("progress").innerHTML = bar(job.fraction);
+      $("progress").innerHTML = bar(job.workFraction);
       $("figures").innerHTML = [
-        `<span><b>${job.framesDone}</b> / ${job.framesTotal} frames (${Math.floor(job.fraction * 100)}%)</span>`,
+        `<span>work <b>${Math.floor(job.workFraction * 100)}%</b> (${job.rendersDone} / ${job.rendersTotal} renders)</span>`,
+        `<span><b>${job.framesDone}</b> / ${job.framesTotal} frames out</span>`,
         `<span><b>${job.fps.toFixed(1)}</b> frames/s</span>`,
         `<span>ETA <b>${clock(job.etaSeconds)}</b></span>`,
         `<span><b>${job.workersBusy}</b> workers busy</span>`,
         `<span>priority <b>${job.priority}</b></span>`,
+        `<span>disk <b>${bytes(job.diskBytes)}</b>, peak <b>${bytes(job.peakDiskBytes)}</b></span>`,
         `<span>${esc(job.method)}, ${job.width}x${job.height}</span>`,
         `<span class="note">${esc(job.message)}</span>`,
       ].join("");
@@ -123,8 +134,8 @@ enum DashboardScript {
 
     async function jobsPage() {
       const { jobs } = await getJSON("/api/jobs");
-      $("jobs").innerHTML = `<tr><th>job</th><th>state</th><th style="width:30%">progress</th><th class="num">frames</th><th class="num">frames/s</th><th class="num">ETA</th><th class="num">priority</th><th>input</th><th>message</th></tr>`
-        + jobs.map((j) => `<tr><td><a href="/jobs/${j.id}">${j.id}</a></td><td>${state(j.state)}</td><td>${bar(j.fraction)}</td>`
+      $("jobs").innerHTML = `<tr><th>job</th><th>state</th><th style="width:30%">work</th><th class="num">frames out</th><th class="num">frames/s</th><th class="num">ETA</th><th class="num">priority</th><th>input</th><th>message</th></tr>`
+        + jobs.map((j) => `<tr><td><a href="/jobs/${j.id}">${j.id}</a></td><td>${state(j.state)}</td><td>${bar(j.workFraction)}</td>`
           + `<td class="num">${j.framesDone}/${j.framesTotal}</td><td class="num">${j.fps.toFixed(1)}</td><td class="num">${clock(j.etaSeconds)}</td>`
           + `<td class="num">${j.priority}</td><td>${esc(j.input.split("/").pop())}</td><td class="note">${esc(j.message)}</td></tr>`).join("");
     }
