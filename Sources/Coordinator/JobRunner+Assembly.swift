@@ -93,7 +93,11 @@ extension JobRunner {
                 if journal.stored.contains(render) && !keptForWarmStart(render) { released.insert(render) }
             }
         }
-        if let size = Self.fileSize(path) { disk.record(.segment(chunk: chunk.index), bytes: size) }
+        // A film's segment waits in the scratch folder for the join; a sequence's frames are
+        // the output itself, already in place, and hold no scratch disk.
+        if outputSequence == nil, let size = Self.fileSize(segmentPath(chunk.index)) {
+            disk.record(.segment(chunk: chunk.index), bytes: size)
+        }
         try journal.recordSealed(chunk.index, released: Array(released))
         for render in released {
             store.remove(chunk: render.chunk, frame: render.frame)
