@@ -93,14 +93,6 @@ extension ImageIO {
             context.pointee.pix_fmt = frame.pixelFormat
             context.pointee.time_base = AVRational(num: 1, den: 25)
         })
-        frame.pointer.pointee.pts = 0
-        try encoder.send(frame)
-        try encoder.sendEndOfStream()
-        let packet = try Packet()
-        var bytes: [UInt8] = []
-        while try encoder.receive(into: packet) == .packet {
-            bytes += UnsafeBufferPointer(start: packet.pointer.pointee.data, count: Int(packet.pointer.pointee.size))
-        }
-        return bytes
+        return try encodeOnly(frame, with: encoder)
     }
 }

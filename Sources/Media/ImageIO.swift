@@ -78,8 +78,14 @@ public enum ImageIO {
             frame.pointer.pointee.color_range = AVCOL_RANGE_JPEG
             frame.pointer.pointee.colorspace = AVCOL_SPC_BT470BG
         }
-        frame.pointer.pointee.pts = 0
         if format == .jpeg { frame.pointer.pointee.quality = 2 * FF_QP2LAMBDA }
+        return try encodeOnly(frame, with: encoder)
+    }
+
+    /// Sends `frame` to `encoder` as its one picture (pts 0), ends the stream and returns every
+    /// byte the encoder puts out: a whole image file.
+    static func encodeOnly(_ frame: Frame, with encoder: Encoder) throws(MediaError) -> [UInt8] {
+        frame.pointer.pointee.pts = 0
         try encoder.send(frame)
         try encoder.sendEndOfStream()
         let packet = try Packet()
