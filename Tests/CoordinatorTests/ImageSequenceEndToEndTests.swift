@@ -83,6 +83,43 @@ import Media
         }
     }
 
+    /// A submit killed mid-job and run again takes its sequence job up where the store says it
+    /// stopped: every numbered frame ends up written, equal to the input, the frames the first run
+    /// had written are still there, and the job folder is gone.
+    @Test func aKilledSequenceSubmitRunAgainResumesAndWritesEveryFrame() throws {
+        let folder = try Tools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let shot = folder.appendingPathComponent("shot")
+        try FileManager.default.createDirectory(at: shot, withIntermediateDirectories: true)
+        _ = try Tools.ffmpeg(["-v", "error", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=24", "-frames:v", "40",
+                              "-pix_fmt", "rgb24", "-start_number", "101", shot.appendingPathComponent("%04d.png").path])
+        let styled = folder.appendingPathComponent("styled")
+        try FileManager.default.createDirectory(at: styled, withIntermediateDirectories: true)
+        let arguments = ["submit", shot.appendingPathComponent("%04d.png").path, "--fps", "24", "--method", "sleep:100",
+                         "--chunk", "10", "--overlap", "2", "--local-workers", "2",
+                         "--out", styled.appendingPathComponent("%04d.png").path]
+        let written = { (try? FileManager.default.contentsOfDirectory(atPath: styled.path))?.filter { !$0.hasPrefix(".") }.sorted() ?? [] }
+        let first = try ChildProcess(Tools.vstCoord, arguments)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline && written().count < 12 { Thread.sleep(forTimeInterval: 0.02) }
+        kill(first.pid, SIGKILL)
+        first.wait(timeout: .seconds(10))
+        let before = written()
+        #expect(before.count >= 12 && before.count < 40, "\(before.count) frames written before the kill")
+
+        let second = try ChildProcess.run(Tools.vstCoord, arguments, timeout: .seconds(90))
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("resuming job 1 of an interrupted run"), "\(second.stderr)")
+        let after = written()
+        #expect(after == (101...140).map { String(format: "%04d.png", $0) })
+        #expect(Set(before).isSubset(of: Set(after)))
+        for name in after {
+            #expect(try ImageIO.load(path: styled.appendingPathComponent(name).path) == ImageIO.load(path: shot.appendingPathComponent(name).path),
+                    "\(name) differs from the input")
+        }
+        #expect(!FileManager.default.fileExists(atPath: styled.appendingPathComponent(".%04d.png.vst").path))
+    }
+
     @Test func aSequenceWithAGapIsRefusedNamingTheMissingFile() throws {
         let folder = try Tools.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
