@@ -87,10 +87,11 @@ public enum Coordinator {
         let output = URL(fileURLWithPath: request.output)
         let data = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).vst")
         let verbose = configuration.verbose
-        // CURVE on loopback too: fresh keys for this run, the workers' in the job folder (0600).
-        let keys = configuration.security.isPlain ? nil : try EphemeralKeys(folder: data.appendingPathComponent("keys"))
-        let server = try CoordinatorServer(bind: "tcp://127.0.0.1:*", control: nil, settings: .init(
-            lease: configuration.lease ?? defaultLease(), dataDirectory: data, security: keys?.serverSecurity ?? .plain,
+        // A private Unix socket to the run's own workers (or CURVE on loopback): `EmbeddedLink`.
+        let link = try EmbeddedLink(data: data, insecure: configuration.security.isPlain)
+        defer { link.remove() }
+        let server = try CoordinatorServer(bind: link.bind, control: nil, settings: .init(
+            lease: configuration.lease ?? defaultLease(), dataDirectory: data, security: link.security,
             diskBudget: configuration.diskBudget ?? CoordinatorServer.Settings.defaultDiskBudget, log: { @Sendable line in if verbose { log(line) } }))
         defer { server.shutdown() }
         // A run of the same job killed earlier left its store here: take it up where it
@@ -107,7 +108,7 @@ public enum Coordinator {
         let count = configuration.localWorkers ?? LocalWorkers.defaultCount
         let workers = try LocalWorkers(count: count, endpoint: server.workerEndpoint,
                                        executable: configuration.workerExecutable ?? LocalWorkers.defaultExecutable(),
-                                       threads: configuration.workerThreads, keyArguments: keys?.workerArguments ?? ["--insecure"])
+                                       threads: configuration.workerThreads, keyArguments: link.workerArguments)
         defer { workers.stop() }
         if configuration.verbose { log("\(count) local workers (pids \(workers.pids.map(String.init).joined(separator: ", "))) on \(server.workerEndpoint)") }
         let printer = ProgressPrinter(style: configuration.progress ?? ProgressPrinter.automaticStyle)

@@ -23,6 +23,10 @@ final class InputFrameSource {
     private var reader: any FrameReader
     private var cache: [Int: RGBImage] = [:]
     private let keep: Int
+    /// The thread that decodes and encodes frames ahead for `payloads` (started by its first
+    /// call), and the newest payloads it gave, kept as `cache` is for the next chunk's overlap.
+    private var readAhead: InputReadAhead?
+    private var payloadCache: [Int: [UInt8]] = [:]
 
     init(path: String, height: Int?, start: Int, sequenceRate: Rational?, keep: Int) throws(MediaError) {
         self.path = path
@@ -64,6 +68,39 @@ final class InputFrameSource {
         if absolute < framePTS.count { return framePTS[absolute] }
         let ticksPerFrame = info.frameRate.inverse.rescale(1, to: info.timeBase)
         return info.startPTS + Int64(absolute) * max(1, ticksPerFrame)
+    }
+
+    deinit { readAhead?.stop() }
+
+    /// Relative frames `range` as wire payloads (`FramePayload`), in order, decoded and encoded
+    /// ahead by an `InputReadAhead` that keeps up to `ahead` frames ready beyond the range, up
+    /// to relative frame `limit` (the job's last). A request the read-ahead cannot serve
+    /// (a chunk reassigned after its worker died lies behind it) starts a new one there.
+    /// `keepAlive` runs while the loop waits for a frame.
+    func payloads(_ range: Range<Int>, ahead: Int, limit: Int, keepAlive: () -> Void = {}) throws(MediaError) -> [[UInt8]] {
+        var result: [[UInt8]] = []
+        result.reserveCapacity(range.count)
+        for index in range {
+            if let cached = payloadCache[index] {
+                result.append(cached)
+                continue
+            }
+            guard index < limit else { throw MediaError.invalidMedia(path: path, reason: "frame \(start + index) lies past the job's last frame") }
+            if readAhead?.serves(index) != true {
+                readAhead?.stop()
+                let (path, height, start, rate) = (path, height, start, sequenceRate)
+                readAhead = InputReadAhead(first: index, end: limit, capacity: ahead) { first throws(MediaError) in
+                    try FrameReaders.open(path: path, height: height, startFrame: start + first, sequenceRate: rate)
+                }
+                payloadCache.removeAll()
+            }
+            let payload = try readAhead!.take(index, keepAlive: keepAlive)
+            result.append(payload)
+            payloadCache[index] = payload
+        }
+        // Keep only the newest payloads: the next chunk's overlap.
+        if let last = range.last { payloadCache = payloadCache.filter { $0.key > last - keep } }
+        return result
     }
 
     /// Relative frames `range`, in order.

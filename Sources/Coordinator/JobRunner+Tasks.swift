@@ -61,12 +61,15 @@ extension JobRunner {
             }
         }
         let first = warm?.frame ?? chunk.renderStart
-        let images: [RGBImage]
-        do { images = try source.frames(first..<chunk.end, keepAlive: keepAlive) } catch { throw .badInput(path: request.input, reason: "\(error)") }
+        let frames: [[UInt8]]
+        do {
+            // Decoded and encoded ahead on a thread of its own, a chunk's worth beyond this one.
+            frames = try source.payloads(first..<chunk.end, ahead: plan.chunkFrames + plan.overlapFrames, limit: plan.frameCount,
+                                         keepAlive: keepAlive)
+        } catch { throw .badInput(path: request.input, reason: "\(error)") }
         var spec = spec
-        spec.frameCount = images.count
+        spec.frameCount = frames.count
         spec.warmStartFrame = warm.map { absolute($0.frame) }
-        let frames = images.map { FramePayload.encode(width: $0.width, height: $0.height, pixels: $0.pixels) }
         return TaskPayload(spec: spec, styles: styles, frames: frames, warmStart: warm?.payload)
     }
 

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The worker processes an embedded `submit` starts on this machine: the `vst-worker`
-/// executable next to the running `vst-coord`, connected to the embedded coordinator over
-/// 127.0.0.1. Separate processes, not threads, so a local run exercises exactly the code and
+/// executable next to the running `vst-coord`, connected to the embedded coordinator over the
+/// run's `EmbeddedLink` (a private Unix socket, else 127.0.0.1). Separate processes, not threads, so a local run exercises exactly the code and
 /// the protocol a farm runs, and a crashing renderer cannot take the coordinator down.
 final class LocalWorkers {
     private(set) var processes: [Process] = []

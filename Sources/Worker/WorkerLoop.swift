@@ -17,6 +17,8 @@ public final class WorkerLoop: @unchecked Sendable {
     public let stop: StopSignal
     private let name: String
     private var sessions = 0
+    /// True once any session heard the coordinator (its keys match ours).
+    private var heardEver = false
     /// ReCoNet models sent by the coordinator, kept across chunks and reconnections.
     private let models = ModelCache()
 
@@ -49,13 +51,26 @@ public final class WorkerLoop: @unchecked Sendable {
             let heard = try session(context: context)
             if stop.isRaised { break }
             if heard { backoff = Liveness.reconnectBackoff.lowerBound }
-            let hint = heard || configuration.security == .plain ? ""
-                : " (never answered: check --server-key, and that the coordinator's --authorized lists this worker's public key)"
-            log("coordinator at \(configuration.endpoint) is silent\(hint); reconnecting in \(backoff)")
+            log("coordinator at \(configuration.endpoint) \(silence(heardThisSession: heard)); reconnecting in \(backoff)")
+            heardEver = heardEver || heard
             let until = ContinuousClock.now + backoff
             while ContinuousClock.now < until && !stop.isRaised { Thread.sleep(forTimeInterval: 0.05) }
             backoff = min(backoff * 2, Liveness.reconnectBackoff.upperBound)
         }
+    }
+
+    /// What the worker knows about a coordinator it gave up on, and no more: a busy coordinator
+    /// (a long film's encoder on its one loop thread) is as silent as a gone one. Keys are
+    /// suggested only while nothing was ever received under CURVE (a wrong `--server-key` fails
+    /// the handshake, so nothing ever arrives), and only as a possibility: a coordinator not
+    /// started yet or busy looks the same. Once anything arrived, the keys are known to match.
+    private func silence(heardThisSession: Bool) -> String {
+        let expiry = Liveness.expiry(heartbeat: configuration.heartbeat).secondsText
+        if heardThisSession { return "sent nothing for \(expiry) s (busy or gone)" }
+        if heardEver { return "did not answer within \(expiry) s of connecting (it answered before, so the keys match: busy or gone)" }
+        guard configuration.security != .plain else { return "did not answer within \(expiry) s of connecting (nothing received yet: not running yet, busy, or unreachable)" }
+        return "did not answer within \(expiry) s of connecting (nothing received yet: not running yet, busy, unreachable, or the CURVE keys do not match;"
+            + " if it is running, check --server-key, and that the coordinator's --authorized lists this worker's public key)"
     }
 
     /// One connection. Returns whether the coordinator was heard at all, once it went silent
