@@ -5,14 +5,13 @@
 # iteration and ReCoNet inference (the peers in ../shared/peers, when /tmp/peers is set up) in
 # between. Both sides get the malloc settings the peers' README recommends for PyTorch.
 # Prints every JSON line, then the medians and the ratios. Usage: scripts/bench-kernels.sh [ROUNDS] [THREADS]
-# The debug build by default (Engine and CKernels are optimised in it too); CONFIG=release for the other.
+# The release build (built if missing), or the binaries in VST_BIN=DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 threads=${2:-2}
-config=${CONFIG:-debug}
-bin="$(swift build -c "$config" --show-bin-path)"
-[ -x "$bin/vst" ] || swift build -c "$config" --product vst >&2
+bin=${VST_BIN:-$(swift build -c release --show-bin-path)}
+[ -x "$bin/vst" ] || swift build -c release --product vst >&2
 export MALLOC_MMAP_THRESHOLD_=17179869184 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=1073741824
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
