@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Pixel and tensor loops need AVX2/FMA to approach C; haswell is the floor we require (never AVX-512).
+// Pixel and tensor loops need AVX2/FMA to approach C; haswell is the floor we require. AVX-512 is used
+// only by CKernels' functions, chosen at run time.
 let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell", "-Xcc", "-march=haswell"])]
 // The numeric core is optimised even in debug builds, so `swift test` runs real shapes in seconds.
 let numericFlags: [SwiftSetting] = cpuFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]
@@ -42,7 +43,11 @@ let libraryTargets: [Target] = [
     .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
     .systemLibrary(name: "CLZ4", path: "Sources/CLZ4"),
 
-    .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: numericFlags + v5),
+    // Engine's AVX-512 kernels. Built for the baseline, each AVX-512 function carries its own
+    // target attribute, so the binary still runs on Haswell and Engine calls them only where the
+    // CPU has AVX-512 (KernelPath). -O2 in debug builds too, as for the Swift numeric core.
+    .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+    .target(name: "Engine", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: numericFlags + v5),
     .target(name: "Media", dependencies: ["CFFmpeg"], swiftSettings: numericFlags + v5),
     // The wire format only: messages, framing, payloads, the socket and the shared timings.
     .target(name: "Protocol", dependencies: ["CZMQ", "CLZ4"], swiftSettings: v5),

@@ -9,6 +9,8 @@
 /// With few input channels the input is tiny and stays in cache while each group of four output
 /// channels reads it again (measured, one thread: 3 -> 48 9x9 at 640x360 52 ms against im2col's
 /// 92 ms; conv1_1 at 512x288 6.6 ms against 10.4 ms).
+import CKernels
+
 struct DirectConv {
     let inChannels: Int, outChannels: Int, kernelSize: Int
     /// Weights regrouped as [outChannels / 4 rounded up][inChannels][k][k][4]: the four output
@@ -36,10 +38,11 @@ struct DirectConv {
     }
 
     /// y (outChannels x outHeight x outWidth) = conv(x padded by `padding` in `mode`) + bias, for
-    /// one image, where outHeight = height + 2 * padding - k + 1 (likewise the width).
+    /// one image, where outHeight = height + 2 * padding - k + 1 (likewise the width). `path`
+    /// picks the row kernel's instruction set (tests run both).
     func run(_ x: UnsafePointer<Float>, height: Int, width: Int, padding: Int, mode: PaddingMode,
              bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>, workspace: ConvWorkspace,
-             maxBandElements: Int) {
+             maxBandElements: Int, path: KernelPath = .selected) {
         let k = kernelSize, cin = inChannels
         let outHeight = height + 2 * padding - k + 1, outWidth = width + 2 * padding - k + 1
         guard outHeight > 0 && outWidth > 0 else { return }
@@ -68,6 +71,12 @@ struct DirectConv {
                             let co = g * DirectConv.group + j
                             out.append(y + (co * outHeight + oy0 + r) * outWidth)
                             biases.append(bias?[co] ?? 0)
+                        }
+                        if path == .avx512 {
+                            let outputs = out.map { Optional($0) }
+                            ckernels_direct_conv_row_avx512(inputRows, paddedRows * rowLength, rowLength, cin, k, weights,
+                                                            outWidth, outputs, biases, channels)
+                            continue
                         }
                         DirectConv.row(inputRows, channelStride: paddedRows * rowLength, rowLength: rowLength, inChannels: cin,
                                        kernel: k, weights: weights, width: outWidth,

@@ -10,6 +10,8 @@
 /// floats and every transform runs on `SIMD8<Float>` with contiguous loads. The transformed input
 /// is V[xi][channel][tile] for the 36 points xi, the transformed weights U[xi][out][in], and the
 /// product is 36 GEMMs M[xi] = U[xi] * V[xi].
+import CKernels
+
 struct Winograd {
     static let alpha = 6, points = 36
 
@@ -87,9 +89,10 @@ struct Winograd {
     ///
     /// With `reflect`, the one-pixel border mirrors the image (ReCoNet's padding) instead of
     /// being zero; positions further out only feed outputs that are discarded and read as zero.
+    /// `path` picks the transforms' instruction set (tests run both).
     func run(_ x: UnsafePointer<Float>, height: Int, width: Int, bias: UnsafePointer<Float>?,
              into y: UnsafeMutablePointer<Float>, workspace: ConvWorkspace, maxBandElements: Int,
-             reflect: Bool = false) {
+             reflect: Bool = false, path: KernelPath = .selected) {
         let (cin, cout) = (inChannels, outChannels)
         let tilesHigh = (height + 3) / 4
         let tilesWide = ((width + 3) / 4 + 7) / 8 * 8         // whole groups of eight tiles
@@ -119,17 +122,23 @@ struct Winograd {
                 // 1-2. V = B^T d B for the band's tiles.
                 Winograd.transformInputBand(x, channels: cin, height: height, width: width, reflect: reflect,
                                             firstTileRow: ty0, tileRows: rows, tilesWide: tilesWide,
-                                            phases: phases, phaseRows: phaseRows, into: v, pointStride: vStride)
+                                            phases: phases, phaseRows: phaseRows, into: v, pointStride: vStride,
+                                            path: path)
                 // 3. M[xi] = U[xi] V[xi].
                 for xi in 0..<Winograd.points {
                     GEMM.multiply(m: cout, n: n, k: cin, a: up.baseAddress! + xi * cout * cin, lda: cin,
-                                  b: v + xi * vStride, ldb: n, c: m + xi * mStride, ldc: n)
+                                  b: v + xi * vStride, ldb: n, c: m + xi * mStride, ldc: n, path: path)
                 }
                 // 4. Y = A^T M A (+ bias), written where it falls inside the image.
                 Parallel.forEachChunk(cout, elementsPerItem: n * 36) { range in
                     for co in range {
                         let b = bias?[co] ?? 0
                         for lty in 0..<rows {
+                            if path == .avx512 {
+                                ckernels_winograd_output_row_avx512(m + co * n + lty * tilesWide, mStride, tilesWide, b,
+                                                                    y + co * height * width, height, width, (ty0 + lty) * 4)
+                                continue
+                            }
                             for tx in stride(from: 0, to: tilesWide, by: 8) {
                                 Winograd.transformOutputTiles(m + co * n + lty * tilesWide + tx, pointStride: mStride,
                                                               bias: b, into: y + co * height * width,
@@ -150,7 +159,8 @@ struct Winograd {
     static func transformInputBand(_ x: UnsafePointer<Float>, channels cin: Int, height: Int, width: Int,
                                    reflect: Bool, firstTileRow ty0: Int, tileRows rows: Int, tilesWide: Int,
                                    phases: UnsafeMutablePointer<Float>, phaseRows: Int,
-                                   into v: UnsafeMutablePointer<Float>, pointStride vStride: Int) {
+                                   into v: UnsafeMutablePointer<Float>, pointStride vStride: Int,
+                                   path: KernelPath = .selected) {
         let phaseWidth = tilesWide + 1
         let n = rows * tilesWide
         // 1. Phase planes of the band's padded input rows.
@@ -199,6 +209,11 @@ struct Winograd {
                 let base = phases + ci * 4 * phaseRows * phaseWidth
                 let step = phaseRows * phaseWidth
                 for lty in 0..<rows {
+                    if path == .avx512 {
+                        ckernels_winograd_input_row_avx512(base, step, phaseWidth, lty * 4, tilesWide,
+                                                           v + ci * n + lty * tilesWide, vStride)
+                        continue
+                    }
                     for tx in stride(from: 0, to: tilesWide, by: 8) {
                         Winograd.transformInputTiles(base, step: step, phaseWidth: phaseWidth,
                                                      row: lty * 4, tile: tx,
