@@ -134,10 +134,13 @@ public struct GatysChunkRenderer: FrameRenderer {
         }
         // A chunk's first frame gets `iterations` on the first pass, every other render
         // `iterationsNext`, warm-started or not, so that per-frame rendering with the same
-        // options spends the same effort.
+        // options spends the same effort; with a stopping rule these are caps.
         let iterations = pass == 0 && i == 0 ? options.iterations : options.iterationsNext
         let result: GatysRenderer.Result
-        do { result = try renderer.render(content: content, initial: initial, iterations: iterations, extraLoss: extraLoss) } catch {
+        do {
+            result = try renderer.render(content: content, initial: initial, iterations: iterations, stop: options.stop,
+                                         extraLoss: extraLoss)
+        } catch {
             throw WorkerError.badTask("\(error)")
         }
         return (result.image, nearest, result.final)

@@ -96,7 +96,7 @@ struct GatysSeamRenderer {
             let result: GatysRenderer.Result
             do {
                 result = try renderer.render(content: chunk.frames[i].tensor, initial: try stitch(frame, after: before).tensor,
-                                             iterations: options.iterationsNext, extraLoss: extraLoss)
+                                             iterations: options.iterationsNext, stop: options.stop, extraLoss: extraLoss)
             } catch let error as WorkerError {
                 throw error
             } catch {

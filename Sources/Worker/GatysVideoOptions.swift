@@ -37,6 +37,10 @@ public struct GatysVideoOptions: Sendable, Equatable {
     public var styleScale: Double { parameters.styleScale }
     /// Where a chunk's first frame starts: content unless `--init` said otherwise.
     public var start: GatysParameters.Start { parameters.start ?? .content }
+    /// When a frame stops before its count: nil spends the full count.
+    public var stop: LossPlateau? {
+        parameters.stopTolerance > 0 ? LossPlateau(tolerance: parameters.stopTolerance, window: parameters.stopWindow) : nil
+    }
     /// Every frame after a chunk's first (or its warm-start frame) continues the chain.
     public var warmStarts: Bool { parameters.warmStarts }
 }

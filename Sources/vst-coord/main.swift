@@ -69,6 +69,8 @@ extension VSTCoord {
         @Flag(inversion: .prefixedNo, help: "Re-optimise each boundary's overlap and tail frames in a seam task on any free worker, from their stitch, held to both neighbours (gatys; default: on, off with --init or no overlap).") var seamRefine: Bool?
         @Option(help: "Optimiser iterations of a chunk's first frame (gatys; default \(gatysDefaults.iterations)).") var iters: Int?
         @Option(help: "Iterations of every later frame (gatys; default \(gatysDefaults.iterationsNext)).") var itersNext: Int?
+        @Option(help: "Stop a frame once its loss fell by less than this share over --stop-window iterations; --iters and --iters-next are then caps, 0 spends them in full (gatys; default \(gatysDefaults.stopTolerance.formatted())).") var stopTolerance: Double?
+        @Option(help: "Iterations --stop-tolerance's decrease is measured over (gatys; default \(gatysDefaults.stopWindow)).") var stopWindow: Int?
         @Option(help: "Weight of the short-term temporal loss, 0 for none (gatys; default \(gatysDefaults.temporalWeight.formatted())).") var temporalWeight: Double?
         @Option(help: "Comma-separated earlier frames each frame is held to, nearest first per pixel, e.g. 1,2,4 (gatys long-term consistency; default 1).") var longTerm: String?
         @Option(help: "Render each chunk this many times, alternately forward and backward (gatys multi-pass; default \(gatysDefaults.passes)).") var passes: Int?
@@ -107,6 +109,8 @@ extension VSTCoord {
             options.seamRefine = seamRefine
             if let iters { options.gatys.iterations = iters }
             if let itersNext { options.gatys.iterationsNext = itersNext }
+            if let stopTolerance { options.gatys.stopTolerance = stopTolerance }
+            if let stopWindow { options.gatys.stopWindow = stopWindow }
             if let temporalWeight { options.gatys.temporalWeight = temporalWeight }
             if let longTerm {
                 options.gatys.longTerm = try SubmitOptions.list(longTerm, option: "--long-term", of: "frame distances") { Int($0) }

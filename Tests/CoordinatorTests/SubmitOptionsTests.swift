@@ -28,11 +28,14 @@ import Coordinator
             options.gatys.originalColors = .luminance
             options.gatys.longTerm = [4, 1, 2, 2]
             options.gatys.passes = 3
+            options.gatys.stopTolerance = 0.02
+            options.gatys.stopWindow = 8
             let request = try options.makeRequest()
             #expect(request.input == film && request.method == .gatys && request.styles == [film])
             var expected = GatysParameters()
             (expected.iterations, expected.temporalWeight, expected.start, expected.styleWeight) = (300, 0.5, .noise(seed: 1), 0.01)
             (expected.originalColors, expected.longTerm, expected.passes) = (.luminance, [1, 2, 4], 3)
+            (expected.stopTolerance, expected.stopWindow) = (0.02, 8)
             #expect(request.gatys == expected)
             #expect(request.chunk == 32 && request.overlap == 4 && request.crf == 18 && request.preset == "medium")
             options.initialization = nil
@@ -67,6 +70,7 @@ import Coordinator
                 { $0.gatys.styleWeight = -1 }, { $0.gatys.tvWeight = .nan }, { $0.gatys.styleScale = 0 }, { $0.gatys.iterations = 0 },
                 { $0.gatys.longTerm = [2, 4] }, { $0.gatys.longTerm = [] }, { $0.gatys.longTerm = [1, 0] }, { $0.gatys.passes = 0 },
                 { $0.gatys.passes = 101 }, { $0.gatys.iterationsNext = 100_001 }, { $0.gatys.temporalWeight = -1 },
+                { $0.gatys.stopTolerance = 1 }, { $0.gatys.stopWindow = 0 },
             ]
             for change in cases {
                 let failure = error(change)

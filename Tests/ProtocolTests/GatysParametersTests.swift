@@ -14,6 +14,7 @@ import Protocol
         #expect(defaults.iterations == 100 && defaults.iterationsNext == 50 && defaults.temporalWeight == 200)
         #expect(defaults.longTerm == [1] && defaults.passes == 1 && defaults.start == nil && defaults.warmStarts)
         #expect(defaults.styleScale == 1 && defaults.originalColors == nil && defaults.flow == .fast)
+        #expect(defaults.stopTolerance == 0.01 && defaults.stopWindow == 5)
     }
 
     @Test func everyOutOfRangeValueIsRefusedNamingItsOption() {
@@ -28,6 +29,10 @@ import Protocol
             ("--long-term must list frame distances in 1...1000 including 1, e.g. 1,2,4", { $0.longTerm = [2, 1] }),
             ("--long-term must list frame distances in 1...1000 including 1, e.g. 1,2,4", { $0.longTerm = [1, 2, 2] }),
             ("--passes 101 is outside 1...100", { $0.passes = 101 }),
+            ("--stop-tolerance must be a number in [0, 1)", { $0.stopTolerance = -0.01 }),
+            ("--stop-tolerance must be a number in [0, 1)", { $0.stopTolerance = 1 }),
+            ("--stop-tolerance must be a number in [0, 1)", { $0.stopTolerance = .nan }),
+            ("--stop-window 0 is outside 1...1000", { $0.stopWindow = 0 }),
             ("--content-weight must be a number >= 0", { $0.contentWeight = -1 }),
             ("--style-weight must be a number >= 0", { $0.styleWeight = .nan }),
             ("--tv-weight must be a number >= 0", { $0.tvWeight = -0.5 }),
@@ -44,7 +49,7 @@ import Protocol
         let all = Self.with {
             $0.iterations = 7; $0.iterationsNext = 3; $0.temporalWeight = 0; $0.longTerm = [1, 2, 4]; $0.passes = 3
             $0.start = .image(path: "/styles/start.png"); $0.contentWeight = 2; $0.styleWeight = 0.5; $0.tvWeight = 1e-4
-            $0.styleScale = 0.5; $0.originalColors = .histogram; $0.flow = .accurate
+            $0.styleScale = 0.5; $0.originalColors = .histogram; $0.flow = .accurate; $0.stopTolerance = 0.02; $0.stopWindow = 7
         }
         #expect(try JSONPayload.decode(GatysParameters.self, from: JSONPayload.encode(all)) == all)
         let noise = Self.with { $0.start = .noise(seed: 9) }

@@ -127,11 +127,14 @@ import Testing
             $0.iterations = 7; $0.iterationsNext = 3; $0.temporalWeight = 0; $0.start = .noise(seed: 9)
             $0.contentWeight = 2; $0.styleWeight = 0.5; $0.tvWeight = 1e-4; $0.styleScale = 0.5
             $0.originalColors = .luminance; $0.flow = .balanced; $0.longTerm = [1, 2, 4]; $0.passes = 3
+            $0.stopTolerance = 0.02; $0.stopWindow = 4
         })
         #expect(mapped.iterations == 7 && mapped.iterationsNext == 3 && mapped.temporalWeight == 0)
         #expect(mapped.start == .noise(seed: 9) && !mapped.warmStarts && mapped.longTerm == [1, 2, 4] && mapped.passes == 3)
         #expect(mapped.gatys.contentWeight == 2 && mapped.gatys.styleWeight == 0.5 && mapped.gatys.totalVariationWeight == 1e-4)
         #expect(mapped.styleScale == 0.5 && mapped.originalColors == .luminance && mapped.flowPreset == .balanced)
+        #expect(mapped.stop == LossPlateau(tolerance: 0.02, window: 4))
+        #expect(GatysVideoOptions(.with { $0.stopTolerance = 0 }).stop == nil)
         let defaults = GatysVideoOptions()
         #expect(defaults.warmStarts && defaults.start == .content && defaults.originalColors == nil && defaults.flowPreset == .fast)
         #expect(defaults.gatys == GatysOptions())

@@ -101,8 +101,10 @@ public final class GatysRenderer {
     ///   - content: the frame, RGB 0...255, [1, 3, h, w].
     ///   - initial: the starting image (same shape), e.g. the content, noise or the previous
     ///     output warped by the flow; nil starts from the content.
-    ///   - iterations: optimiser iterations (an L-BFGS iteration may evaluate more than once).
-    public func render(content: Tensor, initial: Tensor? = nil, iterations: Int,
+    ///   - iterations: optimiser iterations (an L-BFGS iteration may evaluate more than once); the
+    ///     most it runs when `stop` is given.
+    ///   - stop: stops the render once the total loss has stopped moving (nil: run `iterations`).
+    public func render(content: Tensor, initial: Tensor? = nil, iterations: Int, stop: LossPlateau? = nil,
                        extraLoss: ExtraLoss? = nil, progress: Progress? = nil) throws(GatysError) -> Result {
         guard content.shape.count == 4, content.shape[0] == 1, content.shape[1] == 3 else {
             throw .badImageShape(content.shape)
@@ -123,7 +125,15 @@ public final class GatysRenderer {
         }
         var x = GatysImage.toCaffe(initial ?? content).scalars
         var first: Losses?
-        let report: OptimizerProgress = { i, _ in progress?(i, last) ?? true }
+        var plateau = stop
+        // The plateau watches the optimiser's own loss (that of the accepted point), not that of
+        // the last evaluation, which a line search may have rejected.
+        let report: OptimizerProgress = { i, f in
+            let going = progress?(i, last) ?? true
+            guard plateau != nil else { return going }
+            if i == 1, let first { plateau!.start(first.total) }
+            return plateau!.reached(f) ? false : going
+        }
         let wrapped: Objective = { x, g in
             let v = objective(x, &g)
             if first == nil { first = last }

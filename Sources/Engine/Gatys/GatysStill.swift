@@ -21,6 +21,8 @@ public struct GatysStill {
     public var initial: Initial = .content
     public var originalColors: ColorTransfer.Mode?
     public var iterations: Int = 150
+    /// Stops the render before `iterations` once the loss has stopped moving; nil runs them all.
+    public var stop: LossPlateau?
     public var options = GatysOptions()
 
     public init(content: Tensor, styles: [Tensor]) {
@@ -54,7 +56,7 @@ public struct GatysStill {
         case .noise(let seed): start = GatysImage.noise(width: c.shape[3], height: c.shape[2], seed: seed)
         case .image(let t): start = GatysImage.resized(t, width: c.shape[3], height: c.shape[2])
         }
-        var result = try renderer.render(content: c, initial: start, iterations: iterations, progress: progress)
+        var result = try renderer.render(content: c, initial: start, iterations: iterations, stop: stop, progress: progress)
         if originalColors == .luminance {
             result.image = ColorTransfer.luminanceOnly(styled: result.image, content: c)
         }
