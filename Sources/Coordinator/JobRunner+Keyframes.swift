@@ -40,7 +40,9 @@ extension JobRunner {
             throw .badInput(path: request.input, reason: "\(error)")
         }
         let renders = hold == nil ? [] : [try stored(.init(chunk: hold!.keyframe.index, frame: hold!.keyframe.frame))]
-        let spec = TaskSpec(job: id, chunk: UInt32(chunk.index), renderStart: absolute(first), ownStart: absolute(first),
+        // The chain's range runs from its keyframe, which it never renders (always its warm start
+        // when it starts, so a resumed chain's warm start lies inside the range as a chunk's does).
+        let spec = TaskSpec(job: id, chunk: UInt32(chunk.index), renderStart: absolute(chunk.ownStart), ownStart: absolute(chunk.ownStart + 1),
                             end: absolute(chunk.end), width: source.info.width, height: source.info.height, method: request.method,
                             gatys: request.gatys, styleCount: styles.count, styleWeights: styleWeights, frameCount: images.count,
                             warmStartFrame: absolute(first - 1),
