@@ -4,10 +4,12 @@ import Protocol
 /// Jobs on the coordinator: queueing one, its status and progress, and the control actions
 /// (cancel, pause, resume, retry, priority).
 extension CoordinatorServer {
-    /// Hands the scheduler `runner`'s seam tasks whose renders are all stored (`--seam-refine`).
-    func queueReadySeams(_ runner: JobRunner) {
-        for seam in runner.readySeams() {
-            scheduler.addChunk(runner.id, index: seam.index, range: seam.range, resumeAt: seam.resumeAt)
+    /// Hands the scheduler `runner`'s tasks that wait for other renders and can start now: seam
+    /// tasks whose renders are all stored (`--seam-refine`), keyframe tasks and the chains whose
+    /// keyframes are stored (`--handover keyframe`).
+    func queueReadyTasks(_ runner: JobRunner) {
+        for task in runner.readySeams() + runner.readyKeyframeTasks() {
+            scheduler.addChunk(runner.id, index: task.index, range: task.range, resumeAt: task.resumeAt)
         }
     }
 
@@ -28,10 +30,12 @@ extension CoordinatorServer {
         jobs[id] = runner
         order.append(id)
         scheduler.addJob(id, ranges: runner.chunkRanges, priority: priority)
+        queueReadyTasks(runner)
         settings.log("job \(id): \(runner.frameCount) frames \(runner.width)x\(runner.height) in \(runner.plan.chunks.count) chunks, method \(request.method)"
                      + "; colour \(runner.source.info.resolvedColour)"
                      + (runner.workersEncode ? "; workers encode their own segments" : "")
-                     + (runner.seamPlan.seams.isEmpty ? "" : "; \(runner.seamPlan.seams.count) seam tasks"))
+                     + (runner.seamPlan.seams.isEmpty ? "" : "; \(runner.seamPlan.seams.count) seam tasks")
+                     + (runner.keyframePlan.isEnabled ? "; \(runner.keyframePlan.keyframes.count) keyframe tasks, \(runner.keyframePlan.holdFrames) frames held" : ""))
         return id
     }
 
@@ -111,7 +115,7 @@ extension CoordinatorServer {
             record(fresh) { runner throws(CoordinatorError) in try runner.markRetried() }
             _ = scheduler.removeJob(job)
             scheduler.addJob(job, ranges: fresh.chunkRanges, priority: fresh.priority)
-            queueReadySeams(fresh)
+            queueReadyTasks(fresh)
         }
         return status(of: job)!
     }

@@ -112,7 +112,7 @@ extension CoordinatorServer {
                 }
             }
             scheduler.received(chunk, frame: frame)
-            queueReadySeams(runner)
+            queueReadyTasks(runner)
             send(.ack(job: header.job, chunk: header.chunk, frame: header.frame), to: worker)
         } catch let error as CoordinatorError {
             fail(runner, reason: error.description)

@@ -156,7 +156,7 @@ public final class CoordinatorServer {
                     let progress = runner.chunkProgress
                     scheduler.addJob(id, ranges: runner.chunkRanges, done: progress.done, resumeAt: progress.resumeAt,
                                      priority: stored.priority)
-                    queueReadySeams(runner)
+                    queueReadyTasks(runner)
                     settings.log("job \(id) from an earlier run resumes: \(runner.progressDescription)")
                     store.event("resumed", job: id, detail: runner.progressDescription)
                 } else {

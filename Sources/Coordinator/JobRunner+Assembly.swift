@@ -39,6 +39,12 @@ extension JobRunner {
                 do { final = try FramePayload.decode(bytes).pixels } catch {
                     throw .jobFailed(job: id, reason: "stored frame \(frame) of seam \(seam.index) is corrupt: \(error)")
                 }
+            } else if let keyframe = keyframePlan.keyframe(at: frame) {
+                // A keyframe is final as its task rendered it: both chains meet it.
+                guard let bytes = store.read(chunk: keyframe.index, frame: frame) else { return encoded }
+                do { final = try FramePayload.decode(bytes).pixels } catch {
+                    throw .jobFailed(job: id, reason: "stored keyframe \(frame) of task \(keyframe.index) is corrupt: \(error)")
+                }
             } else {
             let renders = plan.chunks(rendering: frame)
             var pixels: [[UInt8]] = []
@@ -73,8 +79,9 @@ extension JobRunner {
     }
 
     /// Finishes `chunk`'s segment, puts it on disk (fsync), records it sealed, then deletes the
-    /// renders it holds: the owner's, and the next chunk's overlap renders except the last,
-    /// which stays as that chunk's warm start until its own segment is sealed.
+    /// renders it holds: the owner's, its seam's or keyframe's, and the next chunk's overlap
+    /// renders except the last, which stays as that chunk's warm start until its own segment
+    /// is sealed. (The next keyframe, which this chain was held toward, is the next chunk's.)
     private func seal(_ chunk: ChunkPlan.Chunk) throws(CoordinatorError) {
         guard let segment, segment.chunk == chunk.index else { return }
         do {
@@ -87,6 +94,9 @@ extension JobRunner {
         for frame in chunk.ownRange {
             if let seam = seamPlan.seam(containing: frame), journal.stored.contains(.init(chunk: seam.index, frame: frame)) {
                 released.insert(.init(chunk: seam.index, frame: frame))
+            }
+            if let keyframe = keyframePlan.keyframe(at: frame), journal.stored.contains(.init(chunk: keyframe.index, frame: frame)) {
+                released.insert(.init(chunk: keyframe.index, frame: frame))
             }
             for other in plan.chunks(rendering: frame) where other.index != chunk.index {
                 let render = JobJournal.Render(chunk: other.index, frame: frame)

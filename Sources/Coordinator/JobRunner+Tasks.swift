@@ -14,7 +14,13 @@ extension JobRunner {
         if let seam = seamPlan.seam(index: assignment.chunk.chunk) {
             return (.task(try seamPayload(seam, assignment: assignment, keepAlive: keepAlive)), nil)
         }
+        if let keyframe = keyframePlan.keyframe(index: assignment.chunk.chunk) {
+            return (.task(try keyframePayload(keyframe, keepAlive: keepAlive)), nil)
+        }
         let chunk = plan.chunks[assignment.chunk.chunk]
+        if keyframePlan.isEnabled {
+            return (.task(try chainPayload(chunk, assignment: assignment, keepAlive: keepAlive)), nil)
+        }
         let spec = TaskSpec(job: id, chunk: UInt32(chunk.index), renderStart: absolute(chunk.renderStart),
                             ownStart: absolute(chunk.ownStart), end: absolute(chunk.end),
                             width: source.info.width, height: source.info.height, method: request.method,
@@ -111,9 +117,11 @@ extension JobRunner {
     }
 
     /// Which render is frame `frame`'s final one, outside the stitched overlaps: a seam's when
-    /// the frame is in one, else its owner's.
-    private func finalRender(of frame: Int) -> JobJournal.Render {
+    /// the frame is in one, a keyframe task's for a chunk's first frame with the keyframe
+    /// hand-over, else its owner's.
+    func finalRender(of frame: Int) -> JobJournal.Render {
         if let seam = seamPlan.seam(containing: frame) { return .init(chunk: seam.index, frame: frame) }
+        if let keyframe = keyframePlan.keyframe(at: frame) { return .init(chunk: keyframe.index, frame: frame) }
         return .init(chunk: frame / plan.chunkFrames, frame: frame)
     }
 
@@ -146,14 +154,22 @@ extension JobRunner {
     /// but not in the film's colour only gets BT.709 limited films, which it encodes as such.
     func featuresNeeded(chunk index: Int) -> [String] {
         if seamPlan.seam(index: index) != nil { return [WorkerHello.Feature.seam] }
+        if keyframePlan.isEnabled {
+            let holds = plan.chunks.indices.contains(index) && keyframePlan.hold(for: plan.chunks[index]) != nil
+            return holds ? [WorkerHello.Feature.keyframeHold] : []
+        }
         guard workersEncode else { return [] }
         let segment = source.info.orientation == .upright ? WorkerHello.Feature.segment : WorkerHello.Feature.orientedSegment
         return source.info.resolvedColour == .bt709 ? [segment] : [segment, WorkerHello.Feature.colourSegment]
     }
 
-    /// The frames chunk or seam `index` renders.
+    /// The frames chunk, seam or keyframe task `index` renders (a chain's, with the keyframe
+    /// hand-over: its chunk but the keyframe).
     func renderRange(of index: Int) -> Range<Int>? {
-        if plan.chunks.indices.contains(index) { return plan.chunks[index].renderRange }
+        if plan.chunks.indices.contains(index) {
+            return keyframePlan.isEnabled ? keyframePlan.chainRange(of: plan.chunks[index]) : plan.chunks[index].renderRange
+        }
+        if let keyframe = keyframePlan.keyframe(index: index) { return keyframe.range }
         return seamPlan.seam(index: index)?.range
     }
 }

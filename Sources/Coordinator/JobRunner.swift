@@ -59,6 +59,15 @@ final class JobRunner {
     /// The seam tasks (`--seam-refine`; none otherwise), and those handed to the scheduler.
     let seamPlan: SeamPlan
     var seamsQueued: Set<Int> = []
+    /// The keyframe tasks and chains (`--handover keyframe`; none otherwise), and the keyframe
+    /// tasks and chains handed to the scheduler.
+    let keyframePlan: KeyframePlan
+    var keyframeTasksQueued: Set<Int> = []
+    /// The input frames of keyframe tasks, read by their own forward reader: keyframes are
+    /// handed out together, ahead of the chains the task reader serves.
+    lazy var keyframeSource: Result<InputFrameSource, MediaError> = {
+        do throws(MediaError) { return .success(try InputFrameSource(request: request, keep: 1)) } catch { return .failure(error) }
+    }()
     /// The input frames of seam tasks, read by a third forward reader: seams are assigned in
     /// order but after the chunks around them, behind the task reader.
     lazy var seamSource: Result<InputFrameSource, MediaError> = {
@@ -123,7 +132,10 @@ final class JobRunner {
             throw .invalidOption("--start \(request.start) is past the last frame (the film has \(source.info.frameCount))")
         }
         let count = min(available, request.frames ?? available)
-        plan = ChunkPlan(frameCount: count, chunkFrames: request.chunk, overlapFrames: request.overlap)
+        // The keyframe hand-over renders no frame twice: its `overlap` is the frames held (`HoldSpec`).
+        let keyframes = request.handover == .keyframe && request.method == .gatys
+        plan = ChunkPlan(frameCount: count, chunkFrames: request.chunk, overlapFrames: keyframes ? 0 : request.overlap)
+        keyframePlan = KeyframePlan(plan: plan, holdFrames: request.overlap, enabled: keyframes)
         seamPlan = SeamPlan(plan: plan, tail: request.seamTail ?? 0, enabled: request.seamRefine == true && request.method == .gatys)
         do { outputSequence = try ImageSequencePattern.parse(request.output) } catch { throw .invalidOption("--out \(error)") }
         // An image sequence has no timestamps (`framePTS` is empty), and workers encode films only.
@@ -226,6 +238,7 @@ final class JobRunner {
     /// The render of the frame just before chunk k's own range, by chunk k: its warm start
     /// if it must resume at its first own frame, so it outlives the earlier chunk's segment.
     func keptForWarmStart(_ render: JobJournal.Render) -> Bool {
+        guard plan.chunks.indices.contains(render.chunk) else { return false }
         let chunk = plan.chunks[render.chunk]
         return render.frame == chunk.ownStart - 1 && chunk.renderStart < chunk.ownStart
             && !journal.sealedChunks.contains(render.chunk)
@@ -236,8 +249,9 @@ final class JobRunner {
         "\(journal.sealedChunks.count) of \(plan.chunks.count) segments sealed, \(journal.stored.count) renders stored, next frame \(nextOutput)"
     }
 
-    /// Chunk k's render range, for the scheduler.
-    var chunkRanges: [Range<Int>] { plan.chunks.map(\.renderRange) }
+    /// Chunk k's render range, for the scheduler; none with the keyframe hand-over, whose tasks
+    /// are queued as they become ready (`readyKeyframeTasks`).
+    var chunkRanges: [Range<Int>] { keyframePlan.isEnabled ? [] : plan.chunks.map(\.renderRange) }
 
     /// The stretch of sound to copy and the timestamp shift: a slice (--start/--frames) keeps
     /// only its stretch of sound and starts at zero.
@@ -327,7 +341,7 @@ final class JobRunner {
 
     /// True when `frame` is in a sealed segment (or in the one being written: its renders are
     /// still stored until the segment is sealed).
-    private func isEncoded(_ frame: Int) -> Bool {
+    func isEncoded(_ frame: Int) -> Bool {
         guard frame >= 0, frame < plan.frameCount else { return false }
         return frame < nextOutput || journal.sealedChunks.contains(frame / plan.chunkFrames)
     }
@@ -361,19 +375,21 @@ final class JobRunner {
         return waitingBytes <= budget
     }
 
-    /// Renders the job plans: every frame of every chunk (its overlap included) and of every
-    /// seam task. The work bar counts these, so that it moves while workers render overlaps and
-    /// seams that no final frame comes out of yet.
+    /// Every task of the job by its scheduler index: chunks, then seam or keyframe tasks.
+    var taskIndices: [Int] { plan.chunks.map(\.index) + seamPlan.seams.map(\.index) + keyframePlan.keyframes.map(\.index) }
+
+    /// Renders the job plans: every frame of every chunk (its overlap included), of every seam
+    /// task and of every keyframe task. The work bar counts these, so that it moves while
+    /// workers render overlaps, seams and keyframes that no final frame comes out of yet.
     var rendersTotal: Int {
-        plan.chunks.reduce(0) { $0 + $1.renderRange.count } + seamPlan.seams.reduce(0) { $0 + $1.range.count }
+        taskIndices.reduce(0) { $0 + (renderRange(of: $1)?.count ?? 0) }
     }
 
     /// Planned renders delivered: for each chunk and seam task, its frames delivered in order
     /// (stored, or already encoded), which never goes down as renders are encoded and deleted.
     var rendersDone: Int {
         if journal.isFinished { return rendersTotal }
-        let indices = plan.chunks.map(\.index) + seamPlan.seams.map(\.index)
-        return indices.reduce(0) { sum, index in
+        return taskIndices.reduce(0) { sum, index in
             guard let range = renderRange(of: index) else { return sum }
             return sum + resumePoint(chunk: index) - range.lowerBound
         }
@@ -406,12 +422,13 @@ final class JobRunner {
     /// Per-chunk detail for `status JOB`; `holder`, `failures` come from the scheduler.
     func chunkStatuses(holder: (Int) -> String?, failures: (Int) -> Int) -> [ChunkStatus] {
         plan.chunks.map { chunk in
-            let delivered = resumePoint(chunk: chunk.index) - chunk.renderStart
+            let range = renderRange(of: chunk.index) ?? chunk.renderRange
+            let delivered = resumePoint(chunk: chunk.index) - range.lowerBound
             let worker = holder(chunk.index)
             let state = journal.sealedChunks.contains(chunk.index) || journal.isFinished ? "sealed"
-                : delivered >= chunk.renderRange.count ? "delivered" : worker != nil ? "rendering" : "queued"
-            return ChunkStatus(chunk: chunk.index, state: state, framesDelivered: journal.isFinished ? chunk.renderRange.count : delivered,
-                               framesTotal: chunk.renderRange.count, worker: worker, failures: failures(chunk.index))
+                : delivered >= range.count ? "delivered" : worker != nil ? "rendering" : "queued"
+            return ChunkStatus(chunk: chunk.index, state: state, framesDelivered: journal.isFinished ? range.count : delivered,
+                               framesTotal: range.count, worker: worker, failures: failures(chunk.index))
         }
     }
 

@@ -24,6 +24,9 @@ public struct SubmitOptions: Sendable {
     /// `--seam-refine` / `--no-seam-refine`: a seam task re-optimises each boundary's stitched
     /// frames (gatys); nil is `defaultSeamRefine`.
     public var seamRefine: Bool?
+    /// `--handover`: how chains hand over between chunks (`Handover`); nil is `defaultHandover`.
+    /// With `keyframe`, `overlap` is the frames held toward the next keyframe (`HoldSpec`).
+    public var handover: Handover?
     /// The gatys method's settings (`GatysParameters` holds each default and range); `--init`
     /// is kept apart as typed, since a picture's path is resolved and checked here.
     public var gatys = GatysParameters()
@@ -69,11 +72,17 @@ public struct SubmitOptions: Sendable {
         if chunk < 1 { throw .invalidOption("--chunk \(chunk) must be at least 1") }
         let overlap = self.overlap ?? Self.defaultOverlap(for: method, chunk: chunk)
         if overlap < 0 || overlap >= chunk { throw .invalidOption("--overlap \(overlap) must be in 0..<\(chunk) (below --chunk)") }
-        let seamTail = self.seamTail ?? Self.defaultSeamTail(overlap: overlap, chunk: chunk)
+        let handover = self.handover ?? Self.defaultHandover(method: method, initialization: initialization)
+        if handover == .keyframe {
+            if method != .gatys { throw .invalidOption("--handover keyframe is for method gatys") }
+            if seamTail != nil || seamRefine == true { throw .invalidOption("--seam-tail and --seam-refine are for --handover stitch") }
+        }
+        let keyframes = handover == .keyframe
+        let seamTail = keyframes ? 0 : self.seamTail ?? Self.defaultSeamTail(overlap: overlap, chunk: chunk)
         if seamTail < 0 || seamTail > chunk - overlap { throw .invalidOption("--seam-tail \(seamTail) must be in 0...\(chunk - overlap) (--chunk less --overlap)") }
         if seamTail > 0 && overlap == 0 { throw .invalidOption("--seam-tail needs an overlap to continue") }
         if seamRefine == true && (method != .gatys || overlap == 0) { throw .invalidOption("--seam-refine is for method gatys with an overlap") }
-        let seamRefine = self.seamRefine ?? Self.defaultSeamRefine(method: method, overlap: overlap, initialization: initialization)
+        let seamRefine = !keyframes && self.seamRefine ?? Self.defaultSeamRefine(method: method, overlap: overlap, initialization: initialization)
         var gatys = self.gatys
         gatys.longTerm = Array(Set(gatys.longTerm)).sorted()
         if let initialization {
@@ -109,7 +118,8 @@ public struct SubmitOptions: Sendable {
         return JobRequest(input: input, output: output, styles: styles, styleWeights: styleWeights, method: method,
                           gatys: method == .gatys ? gatys : nil, model: modelPath, height: height, start: start, frames: frames, chunk: chunk,
                           overlap: overlap, crf: crf, preset: preset, lossless: lossless, priority: priority == 0 ? nil : priority,
-                          seamTail: seamTail == 0 ? nil : seamTail, seamRefine: seamRefine ? true : nil, fps: isSequence ? fps : nil)
+                          seamTail: seamTail == 0 ? nil : seamTail, seamRefine: seamRefine ? true : nil, fps: isSequence ? fps : nil,
+                          handover: keyframes ? .keyframe : nil)
     }
 
     /// A comma-separated option value (`--style-weights 1,0.5`, `--long-term 1,2,4`), each item
@@ -139,6 +149,12 @@ public struct SubmitOptions: Sendable {
     /// alike, so the stitch is already that render) and where there is no overlap.
     public static func defaultSeamRefine(method: RenderMethod, overlap: Int, initialization: String?) -> Bool {
         method == .gatys && overlap > 0 && initialization == nil
+    }
+
+    /// Hand-over when `--handover` is not given: the stitch and its seam tasks, as before the
+    /// keyframe hand-over existed, for every method.
+    public static func defaultHandover(method: RenderMethod, initialization: String?) -> Handover {
+        .stitch
     }
 
     /// Overlap when `--overlap` is not given: none for `reconet`, whose frames are independent

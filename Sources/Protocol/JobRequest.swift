@@ -19,7 +19,8 @@ public struct JobRequest: Codable, Sendable, Equatable {
     public var frames: Int?
     /// Frames per chunk.
     public var chunk: Int
-    /// Frames rendered twice at each chunk boundary, for stitching.
+    /// Frames rendered twice at each chunk boundary, for stitching; with the keyframe hand-over,
+    /// the chunk's last frames held toward the next keyframe instead (`HoldSpec`).
     public var overlap: Int
     /// Encoder settings for the output (x264/x265 CRF and preset, or lossless).
     public var crf: Int
@@ -38,11 +39,15 @@ public struct JobRequest: Codable, Sendable, Equatable {
     /// `24`, `30000/1001`, `23.976`. Nil for a film, which carries its own; a sequence's files
     /// carry none, so a sequence job must give one. Optional so that older requests decode.
     public var fps: String?
+    /// How chains hand over between chunks (`submit --handover`); nil is `stitch`, so that
+    /// older requests decode and run as they did.
+    public var handover: Handover?
 
     public init(input: String, output: String, styles: [String], styleWeights: [Double] = [], method: RenderMethod,
                 gatys: GatysParameters? = nil, model: String? = nil, height: Int? = nil, start: Int = 0, frames: Int? = nil,
                 chunk: Int, overlap: Int, crf: Int, preset: String, lossless: Bool = false, priority: Int? = nil,
-                seamTail: Int? = nil, seamRefine: Bool? = nil, fps: String? = nil) {
+                seamTail: Int? = nil, seamRefine: Bool? = nil, fps: String? = nil, handover: Handover? = nil) {
+        self.handover = handover
         self.seamRefine = seamRefine
         self.fps = fps
         self.priority = priority
@@ -72,6 +77,9 @@ extension JobRequest {
         try GatysParameters.check(gatys, of: method, in: "job")
         if (method == .reconet) != (model != nil) {
             throw .badPayload(method == .reconet ? "a reconet job names no model" : "a \(method) job names a model")
+        }
+        if handover == .keyframe && (method != .gatys || seamRefine == true || seamTail != nil) {
+            throw .badPayload("the keyframe hand-over is for method gatys, without seam tasks or a seam tail")
         }
     }
 }

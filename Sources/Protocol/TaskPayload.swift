@@ -13,7 +13,8 @@ public struct TaskPayload: Sendable, Equatable {
     public var model: [UInt8]?
     /// The chunk's input as one compressed clip, when `spec.segment` is set (`frames` is then empty).
     public var clip: [UInt8]?
-    /// A seam task's renders of the frames it refines (`SeamSpec`), after the warm start.
+    /// A seam task's renders of the frames it refines (`SeamSpec`), after the warm start; or
+    /// the next chunk's keyframe render that a chunk's last frames are held toward (`HoldSpec`).
     public var renders: [[UInt8]]
 
     public init(spec: TaskSpec, styles: [[UInt8]], frames: [[UInt8]], warmStart: [UInt8]? = nil, model: [UInt8]? = nil,
@@ -33,12 +34,12 @@ extension TaskSpec {
     /// needed for the flow to the next frame; a fresh chunk starts at `renderStart`.
     public var firstInputFrame: Int { warmStartFrame ?? renderStart }
 
-    /// The number of input frames a TASK with this spec carries: `end - firstInputFrame`, or
-    /// none when a clip carries them (`segment`).
-    public var expectedFrameCount: Int { segment == nil ? end - firstInputFrame : 0 }
+    /// The number of input frames a TASK with this spec carries: `end - firstInputFrame` (and
+    /// the keyframe's after them with `hold`), or none when a clip carries them (`segment`).
+    public var expectedFrameCount: Int { segment == nil ? end - firstInputFrame + (hold == nil ? 0 : 1) : 0 }
 
-    /// The renders a seam task carries (none for any other task).
-    public var expectedRenderCount: Int { seam?.renderCount(firstRefined: firstInputFrame + 1) ?? 0 }
+    /// The renders a seam task carries, or the keyframe's with `hold` (none for any other task).
+    public var expectedRenderCount: Int { seam?.renderCount(firstRefined: firstInputFrame + 1) ?? (hold == nil ? 0 : 1) }
 
     /// Checks the spec's own consistency; `Message.decodeTask` calls it on every TASK.
     public func validate() throws(DecodeError) {
@@ -64,5 +65,6 @@ extension TaskSpec {
             try segment.validate(frames: end - renderStart)
         }
         try seam?.validate(in: self)
+        try hold?.validate(in: self)
     }
 }

@@ -5,8 +5,11 @@
 /// stitcher blends. The TASK's remaining payload frames are `styleCount` style images, then the
 /// model file's bytes when `model` is attached, then `frameCount` input frames starting at
 /// renderStart (or at `warmStartFrame`), then the warm-start frame if there is one; images and
-/// frames as `FramePayload`s, then a seam task's renders (`seam`). With `segment`, one clip
-/// replaces the input frames.
+/// frames as `FramePayload`s, then a seam task's renders (`seam`) or the next keyframe's render
+/// (`hold`). With `segment`, one clip replaces the input frames.
+///
+/// A keyframe task (`Handover.keyframe`) is a TASK of one frame, a chunk's first, with no warm
+/// start: its chunk index follows the plan's chunks (and seams), as a seam task's does.
 public struct TaskSpec: Codable, Sendable, Equatable {
     public var job: UInt32
     public var chunk: UInt32
@@ -37,11 +40,14 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     public var segment: SegmentSpec?
     /// Set for a seam task: the boundary frames to refine and the renders attached (`SeamSpec`).
     public var seam: SeamSpec?
+    /// Set for a chunk of a keyframe job that has a next chunk: its last frames are held toward
+    /// the next chunk's keyframe, whose input frame and render are attached (`HoldSpec`).
+    public var hold: HoldSpec?
 
     public init(job: UInt32, chunk: UInt32, renderStart: Int, ownStart: Int, end: Int, width: Int, height: Int,
                 method: RenderMethod, gatys: GatysParameters? = nil, styleCount: Int, styleWeights: [Double],
                 frameCount: Int, warmStartFrame: Int? = nil, model: ModelReference? = nil, segment: SegmentSpec? = nil,
-                seam: SeamSpec? = nil) {
+                seam: SeamSpec? = nil, hold: HoldSpec? = nil) {
         self.job = job
         self.chunk = chunk
         self.renderStart = renderStart
@@ -58,5 +64,6 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         self.model = model
         self.segment = segment
         self.seam = seam
+        self.hold = hold
     }
 }

@@ -26,8 +26,12 @@ public struct WorkerHello: Codable, Sendable, Equatable {
         /// worker taking only `segment` would ignore, encoding BT.709 limited: its colours would
         /// shift and its segment would not join the others.
         public static let colourSegment = "colour-segment"
+        /// A chunk whose last frames are held toward the next keyframe (`TaskSpec.hold`): its
+        /// TASK carries one input frame and one render more, which an older worker would
+        /// render as a frame of its own or ignore.
+        public static let keyframeHold = "keyframe-hold"
         /// What this build takes.
-        public static let all = [segment, seam, orientedSegment, colourSegment]
+        public static let all = [segment, seam, orientedSegment, colourSegment, keyframeHold]
     }
 
     public init(name: String, threads: Int, protocolVersion: UInt16 = MessageHeader.currentVersion,

@@ -12,7 +12,8 @@ public struct ChunkInput: Sendable {
     public var warmStart: RGBImage?
     /// The model file's bytes when the TASK carried them (`spec.model` attached).
     public var model: [UInt8]?
-    /// A seam task's renders of the frames it refines, in `SeamSpec`'s order.
+    /// A seam task's renders of the frames it refines, in `SeamSpec`'s order; or the next
+    /// keyframe's render (`spec.hold`).
     public var renders: [RGBImage] = []
     /// True once the chunk was taken back or the worker is stopping: a renderer that works
     /// long between two `emit`s (a multi-pass render's earlier passes) asks it and throws
@@ -30,8 +31,9 @@ public struct ChunkInput: Sendable {
     /// The absolute index of `frames[i]`.
     public func frameIndex(_ i: Int) -> Int { spec.firstInputFrame + i }
 
-    /// The frames to render: all of them, or all but the first when that one is the warm start.
-    public var framesToRender: Range<Int> { (warmStart == nil ? 0 : 1)..<frames.count }
+    /// The frames to render: all of them, or all but the first when that one is the warm start,
+    /// and but the last when that one is the next keyframe's input (`spec.hold`).
+    public var framesToRender: Range<Int> { (warmStart == nil ? 0 : 1)..<(frames.count - (spec.hold == nil ? 0 : 1)) }
 }
 
 /// Where a styling method plugs into the worker: given a chunk's frames, produce its styled

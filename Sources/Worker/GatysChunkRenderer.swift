@@ -36,6 +36,7 @@ public struct GatysChunkRenderer: FrameRenderer {
         let startImage = try Self.startImage(options.start, width: width, height: height)
         let motions = ChunkMotions(frames: chunk.frames.map(\.planar), flow: DISFlow(preset: options.flowPreset),
                                    absoluteIndex: chunk.frameIndex)
+        let hold = try KeyframeHold(chunk)
 
         // Raw optimiser outputs (before any colour transfer) by chunk index: what later frames
         // are warm-started from and held to. A resumed chunk's index 0 is its warm-start frame,
@@ -52,7 +53,7 @@ public struct GatysChunkRenderer: FrameRenderer {
                 let step = forward ? 1 : -1
                 let (image, warm, losses) = try renderFrame(i, pass: pass, step: step, chunk: chunk, options: options,
                                                             renderer: renderer, motions: motions, outputs: outputs,
-                                                            startImage: startImage)
+                                                            startImage: startImage, hold: hold)
                 outputs[i] = image
                 if last {
                     observer?(chunk.frameIndex(i), warm, losses)
@@ -90,10 +91,11 @@ public struct GatysChunkRenderer: FrameRenderer {
     }
 
     /// One frame of one pass: its start and temporal losses from the frames already rendered in
-    /// the pass's direction (`step` +1: those before it; -1: those after it), then the optimiser.
+    /// the pass's direction (`step` +1: those before it; -1: those after it) and, for a frame
+    /// held toward the next keyframe, from that keyframe (`hold`), then the optimiser.
     private func renderFrame(_ i: Int, pass: Int, step: Int, chunk: ChunkInput, options: GatysVideoOptions,
                              renderer: GatysRenderer, motions: ChunkMotions, outputs: [Tensor?],
-                             startImage: Tensor?) throws -> (Tensor, warm: Bool, GatysRenderer.Losses) {
+                             startImage: Tensor?, hold: KeyframeHold?) throws -> (Tensor, warm: Bool, GatysRenderer.Losses) {
         let content = chunk.frames[i].tensor
         // The neighbours this frame is held to: J's distances taken in the pass's direction,
         // nearest first, where an output exists (inside the chunk, or the warm-start frame).
@@ -127,9 +129,13 @@ public struct GatysChunkRenderer: FrameRenderer {
         } else {
             initial = pass == 0 ? (startImage ?? content) : outputs[i]!
         }
+        var losses = zip(carried, masks).map { TemporalLoss(target: $0.0.image, mask: $0.1, weight: options.temporalWeight) }
+        if let pull = try hold?.pull(at: i, chunk: chunk, motions: motions) {
+            initial = Self.blend(initial, toward: pull.target, mask: pull.mask, share: 1)
+            losses.append(TemporalLoss(target: pull.target, mask: pull.mask, weight: KeyframeHold.temporalBoost * options.temporalWeight))
+        }
         var extraLoss: GatysRenderer.ExtraLoss?
-        if options.temporalWeight > 0 && !carried.isEmpty {
-            let losses = zip(carried, masks).map { TemporalLoss(target: $0.0.image, mask: $0.1, weight: options.temporalWeight) }
+        if options.temporalWeight > 0 && !losses.isEmpty {
             extraLoss = { x, g in losses.reduce(0) { $0 + $1.evaluate(x, gradient: &g) } }
         }
         // A chunk's first frame gets `iterations` on the first pass, every other render

@@ -22,8 +22,8 @@ struct FarmDriver {
         let runner = fixture.runner
         let deadline = ContinuousClock.now + .seconds(60)
         while !runner.isComplete && ContinuousClock.now < deadline {
-            for seam in runner.readySeams() {
-                scheduler.addChunk(runner.id, index: seam.index, range: seam.range, resumeAt: seam.resumeAt)
+            for task in runner.readySeams() + runner.readyKeyframeTasks() {
+                scheduler.addChunk(runner.id, index: task.index, range: task.range, resumeAt: task.resumeAt)
             }
             let (waiting, next) = (runner.waitingBytes, runner.nextOutput)
             let assignments = scheduler.assign(admits: { runner.admits($0.chunk, budget: budget) })

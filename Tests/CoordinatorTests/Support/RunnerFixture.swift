@@ -10,9 +10,10 @@ struct RunnerFixture {
     let runner: JobRunner
     let store: JobStore
 
-    /// A `frames`-frame 16x8 film (frame i filled with 10 * i), planned as `chunk`/`overlap`.
+    /// A `frames`-frame 16x8 film (frame i filled with 10 * i), planned as `chunk`/`overlap`
+    /// and handed over as `handover` says.
     init(frames: Int = 16, chunk: Int = 4, overlap: Int = 1, method: RenderMethod = .copy, seamTail: Int? = nil,
-         seamRefine: Bool? = nil) throws {
+         seamRefine: Bool? = nil, handover: Handover? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("vst-fixture-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let input = folder.appendingPathComponent("in.mkv").path
@@ -23,8 +24,9 @@ struct RunnerFixture {
         }
         try writer.finish()
         let request = JobRequest(input: input, output: folder.appendingPathComponent("out.mkv").path, styles: [], method: method,
+                                 gatys: method == .gatys ? GatysParameters() : nil,
                                  chunk: chunk, overlap: overlap, crf: 18, preset: "medium", lossless: true,
-                                 seamTail: seamTail, seamRefine: seamRefine)
+                                 seamTail: seamTail, seamRefine: seamRefine, handover: handover)
         store = try JobStore(path: folder.appendingPathComponent("vst.sqlite").path, durable: false)
         let id = try store.insertJob(request, priority: 0)
         runner = try JobRunner(id: id, request: request, directory: folder.appendingPathComponent("job"), store: store, durable: false)

@@ -1,0 +1,54 @@
+import Engine
+
+/// The tasks of a job with the keyframe hand-over (`Handover.keyframe`): one keyframe task per
+/// chunk, rendering the chunk's first frame on its own, and each chunk's chain, which starts
+/// from its keyframe (its warm start) and renders the rest of the chunk, its last frames held
+/// toward the next chunk's keyframe (`HoldSpec`).
+///
+/// A keyframe task is scheduled like a chunk, under an index after the plan's chunks (as a seam
+/// task is), so that leases, retries and resumption work the same. Keyframes have no inputs
+/// but their frame and are queued at once, all in parallel; a chunk's chain is queued once its
+/// own keyframe and the next one (when it holds toward it) are stored. The plan itself has no
+/// overlap: every frame is rendered once, the keyframe frames by their keyframe tasks.
+struct KeyframePlan: Sendable {
+    struct Keyframe: Sendable, Equatable {
+        /// The scheduler's chunk index of the keyframe task: the plan's chunk count + the chunk's.
+        let index: Int
+        /// The chunk whose first frame it is.
+        let chunk: ChunkPlan.Chunk
+        var frame: Int { chunk.ownStart }
+        var range: Range<Int> { frame..<(frame + 1) }
+    }
+
+    /// Empty unless the job hands over by keyframes.
+    let keyframes: [Keyframe]
+    /// Frames at the end of each chunk held toward the next keyframe (`submit --overlap`).
+    let holdFrames: Int
+
+    var isEnabled: Bool { !keyframes.isEmpty }
+
+    init(plan: ChunkPlan, holdFrames: Int, enabled: Bool) {
+        self.holdFrames = holdFrames
+        keyframes = enabled ? plan.chunks.map { Keyframe(index: plan.chunks.count + $0.index, chunk: $0) } : []
+    }
+
+    func keyframe(index: Int) -> Keyframe? {
+        guard let first = keyframes.first, index >= first.index, index - first.index < keyframes.count else { return nil }
+        return keyframes[index - first.index]
+    }
+
+    /// The keyframe task that renders `frame`, when `frame` is a chunk's first.
+    func keyframe(at frame: Int) -> Keyframe? { keyframes.first { $0.frame == frame } }
+
+    /// The frames chunk `chunk`'s chain renders: all of its own but its keyframe (empty for a
+    /// chunk of one frame, which its keyframe task renders alone).
+    func chainRange(of chunk: ChunkPlan.Chunk) -> Range<Int> { (chunk.ownStart + 1)..<chunk.end }
+
+    /// The next keyframe that chunk `chunk`'s last frames are held toward, and how many frames
+    /// are held (at most the chain's frames); nil for the last chunk or without held frames.
+    func hold(for chunk: ChunkPlan.Chunk) -> (keyframe: Keyframe, frames: Int)? {
+        let frames = min(holdFrames, chainRange(of: chunk).count)
+        guard frames > 0, chunk.index + 1 < keyframes.count else { return nil }
+        return (keyframes[chunk.index + 1], frames)
+    }
+}

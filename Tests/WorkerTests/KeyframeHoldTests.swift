@@ -1,0 +1,74 @@
+import Engine
+import Foundation
+import Media
+import MediaBridge
+import Protocol
+import Testing
+@testable import Worker
+
+/// The keyframe hand-over's hold on a tiny pan: a chain of frames 0..<6 held over its last 3
+/// frames toward the next chunk's keyframe (frame 6, rendered on its own) ends close to that
+/// keyframe carried back by the flow, where the same chain without the hold does not; the frames
+/// before the hold are untouched.
+@Suite struct KeyframeHoldTests {
+    static let (width, height) = (48, 32)
+    static let parameters = GatysParameters.with { $0.iterations = 10; $0.iterationsNext = 8; $0.styleWeight = 1e-2 }
+
+    static func render(_ frames: [RGBImage], _ range: Range<Int>, hold: HoldSpec? = nil, keyframe: RGBImage? = nil) throws -> [RGBImage] {
+        let spec = TaskSpec(job: 1, chunk: 0, renderStart: range.lowerBound, ownStart: range.lowerBound, end: range.upperBound,
+                            width: width, height: height, method: .gatys, gatys: parameters, styleCount: 1, styleWeights: [1],
+                            frameCount: range.count + (hold == nil ? 0 : 1), hold: hold)
+        try spec.validate()
+        var input = ChunkInput(spec: spec, styles: [MovingTexture.stripes(width: 40, height: 40)],
+                               frames: Array(frames[range.lowerBound..<(range.upperBound + (hold == nil ? 0 : 1))]))
+        input.renders = keyframe.map { [$0] } ?? []
+        var out: [RGBImage] = []
+        try GatysChunkRenderer(weights: MovingTexture.weights).render(input) { frame, image in
+            #expect(frame == range.lowerBound + out.count)
+            out.append(image)
+        }
+        return out
+    }
+
+    /// Mean squared difference, over the pixels the flow from the keyframe reaches reliably,
+    /// between `image` (frame `frame`) and the keyframe carried onto it.
+    static func distanceToCarriedKeyframe(_ image: RGBImage, frame: Int, keyframe: RGBImage, frames: [RGBImage]) throws -> Double {
+        let motion = try FrameMotion(previous: frames[6].planar, current: frames[frame].planar)
+        let carried = motion.carry(keyframe.planar).tensor, mask = motion.reliability.data, x = image.tensor
+        var sum = 0.0, weight = 0.0
+        let plane = mask.count
+        x.withUnsafeBufferPointer { a in carried.withUnsafeBufferPointer { b in
+            for i in 0..<a.count {
+                let d = Double(a[i] - b[i])
+                sum += Double(mask[i % plane]) * d * d
+                weight += Double(mask[i % plane])
+            }
+        } }
+        return sum / max(weight, 1)
+    }
+
+    @Test func heldChainEndsAtTheCarriedKeyframeAndIsUntouchedBeforeTheHold() throws {
+        let frames = MovingTexture.frames(count: 7, width: Self.width, height: Self.height)
+        let keyframe = try Self.render(frames, 6..<7)[0]
+        let free = try Self.render(frames, 0..<6)
+        let held = try Self.render(frames, 0..<6, hold: HoldSpec(keyframe: 6, frames: 3), keyframe: keyframe)
+        #expect(held.count == 6)
+        // The render is deterministic: frames before the hold are the free chain's exactly.
+        #expect((0..<3).allSatisfy { held[$0].pixels == free[$0].pixels })
+        let distance = try [free[5], held[5]].map { try Self.distanceToCarriedKeyframe($0, frame: 5, keyframe: keyframe, frames: frames) }
+        #expect(distance[1] < 0.25 * distance[0], "last frame to the carried keyframe: held \(distance[1]), free \(distance[0])")
+        // The hold rises frame by frame: each held frame is nearer its carried keyframe than the one before.
+        let steps = try (3..<6).map { try Self.distanceToCarriedKeyframe(held[$0], frame: $0, keyframe: keyframe, frames: frames) }
+        #expect(steps[2] < steps[0], "held frames' distances \(steps)")
+    }
+
+    @Test func shareRisesEvenlyToOneAtTheFrameBeforeTheKeyframe() {
+        let hold = HoldSpec(keyframe: 10, frames: 4)
+        #expect((5...10).map { hold.share(at: $0) } == [0, 0.25, 0.5, 0.75, 1, 0])
+    }
+
+    @Test func aChunkHeldWithoutTheKeyframeRenderIsRefused() throws {
+        let frames = MovingTexture.frames(count: 3, width: Self.width, height: Self.height)
+        #expect(throws: WorkerError.self) { try Self.render(frames, 0..<2, hold: HoldSpec(keyframe: 2, frames: 1)) }
+    }
+}
