@@ -26,8 +26,12 @@ public struct WorkerHello: Codable, Sendable, Equatable {
         /// worker taking only `segment` would ignore, encoding BT.709 limited: its colours would
         /// shift and its segment would not join the others.
         public static let colourSegment = "colour-segment"
+        /// A `reconet` chunk with `ReCoNetParameters.stabilize`: the worker blends each frame with
+        /// the previous output carried by the flow, which a worker without it would ignore,
+        /// rendering unsteady frames.
+        public static let stabilize = "reconet-stabilize"
         /// What this build takes.
-        public static let all = [segment, seam, orientedSegment, colourSegment]
+        public static let all = [segment, seam, orientedSegment, colourSegment, stabilize]
     }
 
     public init(name: String, threads: Int, protocolVersion: UInt16 = MessageHeader.currentVersion,
