@@ -16,7 +16,8 @@
 /// The blend is recursive (the carried frame is itself a blend), an exponential average along
 /// the motion with memory `1 / (1 - strength)` frames: strength 0.6 weighs the frame two back
 /// 0.36 and ten back 0.006. That is also how far texture is smoothed and how far a resampling's
-/// blur reaches, which is why the style loss is measured with it (docs/benchmarks.md).
+/// blur reaches, which is why its style loss is measured beside its warping error
+/// (scripts/reconet-stabilize.sh).
 ///
 /// The chain holds outputs as the 8-bit frames that were sent, so a chunk resumed from its
 /// warm-start frame (`start(input:output:)`) continues exactly as the uninterrupted one would.
