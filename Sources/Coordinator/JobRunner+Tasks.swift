@@ -24,7 +24,8 @@ extension JobRunner {
         let spec = TaskSpec(job: id, chunk: UInt32(chunk.index), renderStart: absolute(chunk.renderStart),
                             ownStart: absolute(chunk.ownStart), end: absolute(chunk.end),
                             width: source.info.width, height: source.info.height, method: request.method,
-                            gatys: request.gatys, styleCount: styles.count, styleWeights: styleWeights, frameCount: 0)
+                            gatys: request.gatys, styleCount: styles.count, styleWeights: styleWeights, frameCount: 0,
+                            reconet: request.reconet)
         var payload = workersEncode ? try clipPayload(spec, chunk: chunk)
             : try framesPayload(spec, chunk: chunk, assignment: assignment, keepAlive: keepAlive)
         if let next = model?.next(for: assignment.worker) {
@@ -151,16 +152,18 @@ extension JobRunner {
 
     /// The worker features (`WorkerHello.Feature`) chunk or seam `index`'s TASK needs, all of
     /// them; none for a plain chunk, which every worker takes. A worker that encodes segments
-    /// but not in the film's colour only gets BT.709 limited films, which it encodes as such.
+    /// but not in the film's colour only gets BT.709 limited films, which it encodes as such; a
+    /// stabilized reconet chunk goes only to a worker that stabilizes.
     func featuresNeeded(chunk index: Int) -> [String] {
         if seamPlan.seam(index: index) != nil { return [WorkerHello.Feature.seam] }
+        let stabilize = request.reconet?.stabilize != nil ? [WorkerHello.Feature.stabilize] : []
         if keyframePlan.isEnabled {
             let holds = plan.chunks.indices.contains(index) && keyframePlan.hold(for: plan.chunks[index]) != nil
             return holds ? [WorkerHello.Feature.keyframeHold] : []
         }
-        guard workersEncode else { return [] }
+        guard workersEncode else { return stabilize }
         let segment = source.info.orientation == .upright ? WorkerHello.Feature.segment : WorkerHello.Feature.orientedSegment
-        return source.info.resolvedColour == .bt709 ? [segment] : [segment, WorkerHello.Feature.colourSegment]
+        return (source.info.resolvedColour == .bt709 ? [segment] : [segment, WorkerHello.Feature.colourSegment]) + stabilize
     }
 
     /// The frames chunk, seam or keyframe task `index` renders (a chain's, with the keyframe

@@ -16,7 +16,7 @@ public struct SubmitOptions: Sendable {
     public var start = 0
     public var frames: Int?
     public var chunk = ChunkPlan.defaultChunkFrames
-    /// nil: `defaultOverlap(for: method, chunk: chunk)`.
+    /// nil: `defaultOverlap(for: method, chunk: chunk, reconet:)`.
     public var overlap: Int?
     /// `--seam-tail`: frames after each overlap the hand-over goes on into (`Stitcher`); nil
     /// is `defaultSeamTail`.
@@ -32,6 +32,12 @@ public struct SubmitOptions: Sendable {
     public var gatys = GatysParameters()
     /// `--init`: content, noise or a picture's path (nil: the warm-started chain).
     public var initialization: String?
+    /// `--stabilize`: reconet frames blended with the previous output carried by the flow.
+    public var stabilize = false
+    /// `--stabilize-strength` (with `--stabilize`; nil: `ReCoNetParameters.defaultStrength`).
+    public var stabilizeStrength: Double?
+    /// `--stabilize-flow` (with `--stabilize`; nil: `ReCoNetParameters`' default).
+    public var stabilizeFlow: GatysParameters.FlowQuality?
     public var crf = SubmitOptions.defaultCRF
     public var preset = SubmitOptions.defaultPreset
     public var lossless = false
@@ -70,7 +76,8 @@ public struct SubmitOptions: Sendable {
         if start < 0 { throw .invalidOption("--start \(start) is negative") }
         if let frames, frames < 1 { throw .invalidOption("--frames \(frames) must be at least 1") }
         if chunk < 1 { throw .invalidOption("--chunk \(chunk) must be at least 1") }
-        let overlap = self.overlap ?? Self.defaultOverlap(for: method, chunk: chunk)
+        let reconet = try reconetParameters(method: method)
+        let overlap = self.overlap ?? Self.defaultOverlap(for: method, chunk: chunk, reconet: reconet)
         if overlap < 0 || overlap >= chunk { throw .invalidOption("--overlap \(overlap) must be in 0..<\(chunk) (below --chunk)") }
         let handover = self.handover ?? Self.defaultHandover(method: method, initialization: initialization)
         if handover == .keyframe {
@@ -119,7 +126,22 @@ public struct SubmitOptions: Sendable {
                           gatys: method == .gatys ? gatys : nil, model: modelPath, height: height, start: start, frames: frames, chunk: chunk,
                           overlap: overlap, crf: crf, preset: preset, lossless: lossless, priority: priority == 0 ? nil : priority,
                           seamTail: seamTail == 0 ? nil : seamTail, seamRefine: seamRefine ? true : nil, fps: isSequence ? fps : nil,
-                          handover: keyframes ? .keyframe : nil)
+                          handover: keyframes ? .keyframe : nil, reconet: reconet)
+    }
+
+    /// The reconet settings the options ask for: nil unless `--stabilize` (reconet only), whose
+    /// companions are refused without it rather than ignored.
+    func reconetParameters(method: RenderMethod) throws(CoordinatorError) -> ReCoNetParameters? {
+        guard stabilize else {
+            if stabilizeStrength != nil { throw .invalidOption("--stabilize-strength needs --stabilize") }
+            if stabilizeFlow != nil { throw .invalidOption("--stabilize-flow needs --stabilize") }
+            return nil
+        }
+        if method != .reconet { throw .invalidOption("--stabilize is for method reconet, not \(method)") }
+        let parameters = ReCoNetParameters(stabilize: stabilizeStrength ?? ReCoNetParameters.defaultStrength,
+                                           flow: stabilizeFlow ?? ReCoNetParameters().flow)
+        do { try parameters.validate() } catch { throw .invalidOption(error.description) }
+        return parameters
     }
 
     /// A comma-separated option value (`--style-weights 1,0.5`, `--long-term 1,2,4`), each item
@@ -158,10 +180,14 @@ public struct SubmitOptions: Sendable {
     }
 
     /// Overlap when `--overlap` is not given: none for `reconet`, whose frames are independent
-    /// (its network was trained to be stable in time, so neighbouring chunks already agree);
-    /// `ChunkPlan.defaultOverlapFrames` (below the chunk size) for the others.
-    public static func defaultOverlap(for method: RenderMethod, chunk: Int) -> Int {
-        method == .reconet ? 0 : min(ChunkPlan.defaultOverlapFrames, max(0, chunk - 1))
+    /// (its network was trained to be stable in time, so neighbouring chunks already agree),
+    /// unless it is stabilized: then the frames its chain needs to settle
+    /// (`ReCoNetParameters.settlingFrames`), so that at a chunk's first own frame its chain shows
+    /// what the previous chunk's does and the stitch has two near-equal renders to hand over
+    /// between; `ChunkPlan.defaultOverlapFrames` for the others. Always below the chunk size.
+    public static func defaultOverlap(for method: RenderMethod, chunk: Int, reconet: ReCoNetParameters? = nil) -> Int {
+        let frames = method == .reconet ? reconet?.settlingFrames ?? 0 : ChunkPlan.defaultOverlapFrames
+        return min(frames, max(0, chunk - 1))
     }
 
     static func absolute(_ path: String) -> String {

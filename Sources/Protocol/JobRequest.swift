@@ -9,6 +9,9 @@ public struct JobRequest: Codable, Sendable, Equatable {
     public var method: RenderMethod
     /// The settings of a `gatys` job, and only of one (`validate()` checks).
     public var gatys: GatysParameters?
+    /// The settings of a `reconet` job (`--stabilize`); nil renders every frame on its own, and
+    /// is what requests from older tools decode to.
+    public var reconet: ReCoNetParameters?
     /// The ReCoNet model file of a `reconet` job, as the coordinator sees it.
     public var model: String?
     /// Output height in pixels (width follows the aspect ratio); nil keeps the input's.
@@ -46,8 +49,10 @@ public struct JobRequest: Codable, Sendable, Equatable {
     public init(input: String, output: String, styles: [String], styleWeights: [Double] = [], method: RenderMethod,
                 gatys: GatysParameters? = nil, model: String? = nil, height: Int? = nil, start: Int = 0, frames: Int? = nil,
                 chunk: Int, overlap: Int, crf: Int, preset: String, lossless: Bool = false, priority: Int? = nil,
-                seamTail: Int? = nil, seamRefine: Bool? = nil, fps: String? = nil, handover: Handover? = nil) {
+                seamTail: Int? = nil, seamRefine: Bool? = nil, fps: String? = nil, handover: Handover? = nil,
+                reconet: ReCoNetParameters? = nil) {
         self.handover = handover
+        self.reconet = reconet
         self.seamRefine = seamRefine
         self.fps = fps
         self.priority = priority
@@ -75,6 +80,7 @@ extension JobRequest {
     /// `SubmitOptions` has checked the same before sending.
     public func validate() throws(DecodeError) {
         try GatysParameters.check(gatys, of: method, in: "job")
+        try ReCoNetParameters.check(reconet, of: method, in: "job")
         if (method == .reconet) != (model != nil) {
             throw .badPayload(method == .reconet ? "a reconet job names no model" : "a \(method) job names a model")
         }

@@ -59,6 +59,7 @@ extension TaskSpec {
             throw .badPayload("task carries \(frameCount) input frames, its range needs \(expectedFrameCount)")
         }
         try GatysParameters.check(gatys, of: method, in: "task")
+        try ReCoNetParameters.check(reconet, of: method, in: "task")
         try model?.validate()
         if let segment {
             guard warmStartFrame == nil else { throw .badPayload("a task encoded by its worker cannot resume from a warm-start frame") }

@@ -25,6 +25,8 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     public var method: RenderMethod
     /// The settings of a `gatys` TASK, and only of one (`validate()` checks).
     public var gatys: GatysParameters?
+    /// The settings of a `reconet` TASK (`--stabilize`); nil renders every frame on its own.
+    public var reconet: ReCoNetParameters?
     public var styleCount: Int
     /// One weight per style image.
     public var styleWeights: [Double]
@@ -47,7 +49,7 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     public init(job: UInt32, chunk: UInt32, renderStart: Int, ownStart: Int, end: Int, width: Int, height: Int,
                 method: RenderMethod, gatys: GatysParameters? = nil, styleCount: Int, styleWeights: [Double],
                 frameCount: Int, warmStartFrame: Int? = nil, model: ModelReference? = nil, segment: SegmentSpec? = nil,
-                seam: SeamSpec? = nil, hold: HoldSpec? = nil) {
+                seam: SeamSpec? = nil, hold: HoldSpec? = nil, reconet: ReCoNetParameters? = nil) {
         self.job = job
         self.chunk = chunk
         self.renderStart = renderStart
@@ -57,6 +59,7 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         self.height = height
         self.method = method
         self.gatys = gatys
+        self.reconet = reconet
         self.styleCount = styleCount
         self.styleWeights = styleWeights
         self.frameCount = frameCount

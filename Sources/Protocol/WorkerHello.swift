@@ -30,8 +30,12 @@ public struct WorkerHello: Codable, Sendable, Equatable {
         /// TASK carries one input frame and one render more, which an older worker would
         /// render as a frame of its own or ignore.
         public static let keyframeHold = "keyframe-hold"
+        /// A `reconet` chunk with `ReCoNetParameters.stabilize`: the worker blends each frame with
+        /// the previous output carried by the flow, which a worker without it would ignore,
+        /// rendering unsteady frames.
+        public static let stabilize = "reconet-stabilize"
         /// What this build takes.
-        public static let all = [segment, seam, orientedSegment, colourSegment, keyframeHold]
+        public static let all = [segment, seam, orientedSegment, colourSegment, keyframeHold, stabilize]
     }
 
     public init(name: String, threads: Int, protocolVersion: UInt16 = MessageHeader.currentVersion,

@@ -81,6 +81,9 @@ extension VSTCoord {
         @Option(help: "Weight of the total-variation loss (gatys; default 0).") var tvWeight: Double?
         @Option(help: "Style images are resized to this times the output width (gatys; default \(gatysDefaults.styleScale.formatted())).") var styleScale: Double?
         @Option(help: "Keep the film's colours: luminance or histogram (gatys).") var originalColors: GatysParameters.OriginalColors?
+        @Flag(help: "Blend each frame with the previous output carried by the optical flow where the flow is trusted: steadier, two flows per frame more (reconet).") var stabilize = false
+        @Option(help: "Share of the carried previous output in a trusted pixel, \(ReCoNetParameters.strengthRange) (with --stabilize; default \(ReCoNetParameters.defaultStrength.formatted())).") var stabilizeStrength: Double?
+        @Option(help: "Optical flow that carries the previous output: fast, balanced or accurate (with --stabilize; default \(ReCoNetParameters().flow.rawValue)).") var stabilizeFlow: GatysParameters.FlowQuality?
         @Option(help: "x264 constant rate factor, 0...51.") var crf = SubmitOptions.defaultCRF
         @Option(help: "x264 preset.") var preset = SubmitOptions.defaultPreset
         @Flag(help: "Encode losslessly: FFV1 in RGB, bit-exact frames (.mkv, .mov or .avi).") var lossless = false
@@ -124,6 +127,9 @@ extension VSTCoord {
             options.gatys.tvWeight = tvWeight
             if let styleScale { options.gatys.styleScale = styleScale }
             options.gatys.originalColors = originalColors
+            options.stabilize = stabilize
+            options.stabilizeStrength = stabilizeStrength
+            options.stabilizeFlow = stabilizeFlow
             options.crf = crf
             options.preset = preset
             options.lossless = lossless
@@ -267,6 +273,7 @@ private let gatysDefaults = GatysParameters()
 
 extension GatysParameters.OriginalColors: ExpressibleByArgument {}
 extension Handover: ExpressibleByArgument {}
+extension GatysParameters.FlowQuality: ExpressibleByArgument {}
 
 /// `--disk-budget`'s bytes (`ByteCount.parse`), or a usage error.
 func parseDiskBudget(_ text: String) throws -> Int {

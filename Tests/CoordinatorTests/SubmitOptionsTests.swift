@@ -109,6 +109,43 @@ import Coordinator
         }
     }
 
+    /// `--stabilize` is reconet's: it travels as `ReCoNetParameters` with the default strength, gives
+    /// chunks an overlap its chain settles in (unless `--overlap` says otherwise), and its
+    /// companions without it, or it on another method, are usage errors.
+    @Test func stabilizeIsForReconetAndGivesChunksAnOverlapToSettleIn() throws {
+        try withFiles { film, folder in
+            var options = SubmitOptions(input: film, output: folder.appendingPathComponent("out.mkv").path)
+            options.method = "reconet"
+            options.model = film
+            let plain = try options.makeRequest()
+            #expect(plain.reconet == nil && plain.overlap == 0)
+            options.stabilize = true
+            let stabilized = try options.makeRequest()
+            #expect(stabilized.reconet == ReCoNetParameters(stabilize: ReCoNetParameters.defaultStrength))
+            #expect(stabilized.overlap == ReCoNetParameters(stabilize: ReCoNetParameters.defaultStrength).settlingFrames)
+            #expect(stabilized.overlap > 0 && stabilized.seamTail == stabilized.overlap)
+            options.stabilizeStrength = 0.3
+            options.stabilizeFlow = .balanced
+            options.overlap = 2
+            let chosen = try options.makeRequest()
+            #expect(chosen.reconet == ReCoNetParameters(stabilize: 0.3, flow: .balanced) && chosen.overlap == 2)
+            options.chunk = 3
+            options.overlap = nil
+            #expect(try options.makeRequest().overlap == 2)
+
+            func failure(_ change: (inout SubmitOptions) -> Void) -> String? {
+                var options = SubmitOptions(input: film, output: folder.appendingPathComponent("out.mkv").path)
+                (options.method, options.model) = ("reconet", film)
+                change(&options)
+                do { _ = try options.makeRequest(); return nil } catch { return error.exitCode == 2 ? error.description : "exit \(error.exitCode)" }
+            }
+            #expect(failure { $0.stabilizeStrength = 0.5 } == "--stabilize-strength needs --stabilize")
+            #expect(failure { $0.stabilizeFlow = .fast } == "--stabilize-flow needs --stabilize")
+            #expect(failure { $0.stabilize = true; $0.stabilizeStrength = 1 } == "--stabilize-strength 1.0 is outside 0.05...0.95")
+            #expect(failure { $0.stabilize = true; $0.method = "copy"; $0.model = nil } == "--stabilize is for method reconet, not copy")
+        }
+    }
+
     @Test func listOptionsReadCommaSeparatedValues() throws {
         #expect(try SubmitOptions.list("1, 2,4", option: "--long-term", of: "frame distances") { Int($0) } == [1, 2, 4])
         #expect(throws: CoordinatorError.invalidOption("--style-weights 1,x is not a list of numbers")) {

@@ -63,6 +63,30 @@ import Testing
         #expect(rendered.map(\.0) == [41, 42])
     }
 
+    /// A stabilized chunk of a panning texture: from its second frame on, frames are blended with
+    /// the previous output (not the network's own any more), and a chunk resumed from a frame it
+    /// had sent goes on exactly as the uninterrupted one did.
+    @Test func aStabilizedChunkResumedFromASentFrameGoesOnAsUninterrupted() throws {
+        let model = Self.tinyModel(), cache = ModelCache()
+        let frames = MovingTexture.frames(count: 5, width: 24, height: 20, step: 1)
+        func chunk(from first: Int, warm: RGBImage?) -> ChunkInput {
+            let spec = TaskSpec(job: 1, chunk: 0, renderStart: 40, ownStart: 40, end: 45, width: 24, height: 20,
+                                method: .reconet, styleCount: 0, styleWeights: [], frameCount: 5 - first,
+                                warmStartFrame: warm == nil ? nil : 40 + first, model: model.reference,
+                                reconet: ReCoNetParameters(stabilize: 0.6))
+            return ChunkInput(spec: spec, styles: [], frames: Array(frames[first...]), warmStart: warm, model: model.bytes)
+        }
+        let whole = try Self.render(chunk(from: 0, warm: nil), with: cache)
+        let network = try StyleModelFile(decoding: model.bytes).makeNetwork()
+        let raw = frames.map { network.stylize(packedRGB: $0.pixels, width: 24, height: 20) }
+        #expect(whole.map(\.0) == [40, 41, 42, 43, 44])
+        #expect(whole[0].1.pixels == raw[0])
+        #expect(whole[2].1.pixels != raw[2] && whole[4].1.pixels != raw[4])
+        let resumed = try Self.render(chunk(from: 2, warm: whole[2].1), with: cache)
+        #expect(resumed.map(\.0) == [43, 44])
+        #expect(resumed.map(\.1.pixels) == whole[3...].map(\.1.pixels))
+    }
+
     @Test func refusesAModelItWasNotSentOrWhoseBytesDoNotMatch() throws {
         let model = Self.tinyModel()
         #expect(throws: WorkerError.badTask("model \(model.reference.sha256) was not sent to this worker")) {
