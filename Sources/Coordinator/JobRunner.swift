@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Media
+import ProcessSupport
 import Protocol
 
 /// One job from its planned chunks to its finished output file: builds each chunk's TASK, stores
@@ -349,6 +350,9 @@ final class JobRunner {
     func chunkDone(_ chunk: Int) throws {
         try journal.recordChunkDone(chunk)
         lastRender[chunk] = nil
+        // The chunk's input payloads and renders were freed into the heap; give the pages back
+        // so the coordinator holds what is in flight, not the largest chunk's worth ever seen.
+        HeapTrim.releaseFreePages()
     }
 
     /// Stored renders on disk now.

@@ -43,13 +43,20 @@ final class ChunkJob: @unchecked Sendable {
     /// CHUNK_DONE or CHUNK_FAILED (or nothing when cancelled).
     func start(_ task: TaskPayload, renderer: any FrameRenderer) {
         if task.spec.seam != nil { name = "job \(job) seam task \(chunk)" }
+        let spec = task.spec
+        // The compressed frames are let go once decoded: a 1080p chunk's are a hundred MB or more.
+        let compressed = TaskHolder(task)
         let thread = Thread { [self] in
-            // The flow keeps up to 256 MB of scratch between calls; a worker between chunks holds none.
-            defer { DISFlow.releaseCachedMemory() }
-            let spec = task.spec, started = ContinuousClock.now
+            // The flow keeps up to 256 MB of scratch between calls, and the heap keeps freed
+            // frames; a worker between chunks holds neither.
+            defer {
+                DISFlow.releaseCachedMemory()
+                HeapTrim.releaseFreePages()
+            }
+            let started = ContinuousClock.now
             var rendered = 0
             do {
-                var input = try Self.decode(task)
+                var input = try Self.decode(compressed.take())
                 input.shouldStop = { [weak self] in self?.isStopping ?? true }
                 condition.lock()
                 pace = FramePace(started: .now)
