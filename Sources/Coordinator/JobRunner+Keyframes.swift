@@ -7,17 +7,37 @@ import Protocol
 /// chain's (its input frames from its warm start, and the next keyframe's frame and render
 /// when it holds toward it), and which of them are ready to be handed out.
 extension JobRunner {
-    /// A keyframe task: the chunk's first frame alone, rendered from its start (no warm start).
+    /// A keyframe task: the chunk's first frame. The first keyframe starts from its content; every
+    /// later one from the keyframe before it (`TaskSpec.keyframeFrom`: that keyframe's input
+    /// frame and render come with it), so still parts of the picture start where the previous
+    /// chunk's did and keyframes cost what a warm-started frame costs.
     func keyframePayload(_ keyframe: KeyframePlan.Keyframe, keepAlive: () -> Void) throws(CoordinatorError) -> TaskPayload {
+        let previous = keyframePlan.previous(of: keyframe)
         let images: [RGBImage]
-        do { images = try keyframeSource.get().frames(keyframe.range, keepAlive: keepAlive) } catch {
+        do {
+            images = try (previous.map { try keyframeSource.get().frames($0.range, keepAlive: keepAlive) } ?? [])
+                + keyframeSource.get().frames(keyframe.range, keepAlive: keepAlive)
+        } catch {
             throw .badInput(path: request.input, reason: "\(error)")
         }
-        let frame = absolute(keyframe.frame)
+        var warm: [UInt8]?
+        if let previous {
+            if let last = lastRender[previous.index], last.frame == previous.frame {
+                warm = last.payload
+            } else {
+                guard let bytes = store.read(chunk: previous.index, frame: previous.frame) else {
+                    throw .jobFailed(job: id, reason: "the render of keyframe \(previous.frame) is gone")
+                }
+                warm = bytes
+            }
+        }
+        let frame = absolute(keyframe.frame), from = previous.map { absolute($0.frame) }
         let spec = TaskSpec(job: id, chunk: UInt32(keyframe.index), renderStart: frame, ownStart: frame, end: frame + 1,
                             width: source.info.width, height: source.info.height, method: request.method,
-                            gatys: request.gatys, styleCount: styles.count, styleWeights: styleWeights, frameCount: images.count)
-        return TaskPayload(spec: spec, styles: styles, frames: images.map { FramePayload.encode(width: $0.width, height: $0.height, pixels: $0.pixels) })
+                            gatys: request.gatys, styleCount: styles.count, styleWeights: styleWeights, frameCount: images.count,
+                            warmStartFrame: from, keyframeFrom: from)
+        return TaskPayload(spec: spec, styles: styles, frames: images.map { FramePayload.encode(width: $0.width, height: $0.height, pixels: $0.pixels) },
+                           warmStart: warm)
     }
 
     /// A chain from `assignment.firstFrame`: warm-started from the final render of the frame
@@ -52,14 +72,16 @@ extension JobRunner {
     }
 
     /// Keyframe tasks and chains that the scheduler has not been given (each once per process)
-    /// and can start now, with where each starts: every keyframe at once; a chain once its own
-    /// keyframe and the one it holds toward are stored. A finished task is only marked.
+    /// and can start now, with where each starts: a keyframe once the one before it is stored (the
+    /// first at once); a chain once its own keyframe and the one it holds toward are stored. A finished task is only marked.
     func readyKeyframeTasks() -> [(index: Int, range: Range<Int>, resumeAt: Int)] {
         var ready: [(index: Int, range: Range<Int>, resumeAt: Int)] = []
         func stored(_ keyframe: KeyframePlan.Keyframe) -> Bool {
             journal.stored.contains(.init(chunk: keyframe.index, frame: keyframe.frame))
         }
         for keyframe in keyframePlan.keyframes where !keyframeTasksQueued.contains(keyframe.index) {
+            // Each keyframe starts from the one before: it waits until that one is stored.
+            if let previous = keyframePlan.previous(of: keyframe), !stored(previous) { continue }
             keyframeTasksQueued.insert(keyframe.index)
             let first = resumePoint(chunk: keyframe.index)
             if first < keyframe.range.upperBound { ready.append((keyframe.index, keyframe.range, first)) }

@@ -158,6 +158,9 @@ extension JobRunner {
         if seamPlan.seam(index: index) != nil { return [WorkerHello.Feature.seam] }
         let stabilize = request.reconet?.stabilize != nil ? [WorkerHello.Feature.stabilize] : []
         if keyframePlan.isEnabled {
+            if let keyframe = keyframePlan.keyframe(index: index) {
+                return keyframePlan.previous(of: keyframe) == nil ? [] : [WorkerHello.Feature.keyframeChain]
+            }
             let holds = plan.chunks.indices.contains(index) && keyframePlan.hold(for: plan.chunks[index]) != nil
             return holds ? [WorkerHello.Feature.keyframeHold] : []
         }

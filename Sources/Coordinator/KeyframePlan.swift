@@ -6,10 +6,16 @@ import Engine
 /// toward the next chunk's keyframe (`HoldSpec`).
 ///
 /// A keyframe task is scheduled like a chunk, under an index after the plan's chunks (as a seam
-/// task is), so that leases, retries and resumption work the same. Keyframes have no inputs
-/// but their frame and are queued at once, all in parallel; a chunk's chain is queued once its
-/// own keyframe and the next one (when it holds toward it) are stored. The plan itself has no
-/// overlap: every frame is rendered once, the keyframe frames by their keyframe tasks.
+/// task is), so that leases, retries and resumption work the same. The keyframes form a spine:
+/// the first starts from its content, each later one from the keyframe before it carried over
+/// by the flow (`TaskSpec.keyframeFrom`), so it is queued once that one is stored. Rendered in
+/// parallel from their contents, two keyframes disagreed wherever the picture was still (a wall
+/// painted twice differs by tens of levels), and the held frames had to cross that gap in a
+/// few steps; started from each other, still parts agree and only what moved differs. The
+/// spine is serial, one warm-started frame per chunk, which is cheap against the chains it
+/// unlocks. A chunk's chain is queued once its own keyframe and the next one (when it holds
+/// toward it) are stored. The plan itself has no overlap: every frame is rendered once, the
+/// keyframe frames by their keyframe tasks.
 struct KeyframePlan: Sendable {
     struct Keyframe: Sendable, Equatable {
         /// The scheduler's chunk index of the keyframe task: the plan's chunk count + the chunk's.
@@ -35,6 +41,12 @@ struct KeyframePlan: Sendable {
     func keyframe(index: Int) -> Keyframe? {
         guard let first = keyframes.first, index >= first.index, index - first.index < keyframes.count else { return nil }
         return keyframes[index - first.index]
+    }
+
+    /// The keyframe `keyframe` starts from: the one before it, nil for the first.
+    func previous(of keyframe: Keyframe) -> Keyframe? {
+        let position = keyframe.chunk.index
+        return position > 0 && position - 1 < keyframes.count ? keyframes[position - 1] : nil
     }
 
     /// The keyframe task that renders `frame`, when `frame` is a chunk's first.

@@ -52,6 +52,11 @@ public struct GatysParameters: Sendable, Equatable, Codable {
     public var stopTolerance = 0.01
     /// The iterations `stopTolerance`'s decrease is measured over (`--stop-window`).
     public var stopWindow = 5
+    /// A chain keeps an output pixel whose input changed by at most this many levels (0...255)
+    /// since it was painted (Engine's `StaticHold`): a still background stays still instead of
+    /// drifting as the chain re-optimises it; 0 turns it off (`--static-hold`). An older worker
+    /// ignores it; a TASK that leaves it out gets this default.
+    public var staticHold = 3.0
     /// Weight of the short-term temporal loss (Ruder et al.), relative to content weight 1 on the
     /// image's 0...255 scale; 0 turns it off (`--temporal-weight`).
     public var temporalWeight = 200.0
@@ -99,6 +104,7 @@ public struct GatysParameters: Sendable, Equatable, Codable {
         if !Self.stopWindowRange.contains(stopWindow) {
             throw ParameterError("--stop-window \(stopWindow) is outside \(Self.stopWindowRange)")
         }
+        if !(staticHold >= 0 && staticHold <= 255) { throw ParameterError("--static-hold must be a number of levels in [0, 255]") }
         for (name, value) in [("--content-weight", contentWeight), ("--style-weight", styleWeight), ("--tv-weight", tvWeight)] {
             if let value, !(value >= 0) || !value.isFinite { throw ParameterError("\(name) must be a number >= 0") }
         }
@@ -117,7 +123,7 @@ public struct GatysParameters: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case iterations, iterationsNext, temporalWeight, longTerm, passes, start, contentWeight, styleWeight, tvWeight,
-             styleScale, originalColors, flow, stopTolerance, stopWindow
+             styleScale, originalColors, flow, stopTolerance, stopWindow, staticHold
     }
 
     /// A key left out keeps its default, so a request written by hand (or by a script) need only
@@ -139,5 +145,6 @@ public struct GatysParameters: Sendable, Equatable, Codable {
         flow = try c.decodeIfPresent(FlowQuality.self, forKey: .flow) ?? defaults.flow
         stopTolerance = try c.decodeIfPresent(Double.self, forKey: .stopTolerance) ?? defaults.stopTolerance
         stopWindow = try c.decodeIfPresent(Int.self, forKey: .stopWindow) ?? defaults.stopWindow
+        staticHold = try c.decodeIfPresent(Double.self, forKey: .staticHold) ?? defaults.staticHold
     }
 }

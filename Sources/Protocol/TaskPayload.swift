@@ -35,8 +35,12 @@ extension TaskSpec {
     public var firstInputFrame: Int { warmStartFrame ?? renderStart }
 
     /// The number of input frames a TASK with this spec carries: `end - firstInputFrame` (and
-    /// the keyframe's after them with `hold`), or none when a clip carries them (`segment`).
-    public var expectedFrameCount: Int { segment == nil ? end - firstInputFrame + (hold == nil ? 0 : 1) : 0 }
+    /// the keyframe's after them with `hold`), or none when a clip carries them (`segment`); a
+    /// keyframe task started from the previous keyframe carries that keyframe's and its own.
+    public var expectedFrameCount: Int {
+        if keyframeFrom != nil { return 2 }
+        return segment == nil ? end - firstInputFrame + (hold == nil ? 0 : 1) : 0
+    }
 
     /// The renders a seam task carries, or the keyframe's with `hold` (none for any other task).
     public var expectedRenderCount: Int { seam?.renderCount(firstRefined: firstInputFrame + 1) ?? (hold == nil ? 0 : 1) }
@@ -52,7 +56,12 @@ extension TaskSpec {
         guard styleCount >= 0, styleWeights.count == styleCount else {
             throw .badPayload("task has \(styleCount) styles but \(styleWeights.count) weights")
         }
-        if let warm = warmStartFrame, !(renderStart..<end - 1).contains(warm) {
+        if let from = keyframeFrom {
+            guard from < renderStart, renderStart == ownStart, end == ownStart + 1, warmStartFrame == from,
+                  segment == nil, seam == nil, hold == nil else {
+                throw .badPayload("keyframe task \(renderStart)..<\(end) from keyframe \(from) (warm start \(warmStartFrame.map(String.init) ?? "none")) is malformed")
+            }
+        } else if let warm = warmStartFrame, !(renderStart..<end - 1).contains(warm) {
             throw .badPayload("task warm-start frame \(warm) outside \(renderStart)..<\(end - 1)")
         }
         guard frameCount == expectedFrameCount else {

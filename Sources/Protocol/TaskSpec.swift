@@ -8,8 +8,10 @@
 /// frames as `FramePayload`s, then a seam task's renders (`seam`) or the next keyframe's render
 /// (`hold`). With `segment`, one clip replaces the input frames.
 ///
-/// A keyframe task (`Handover.keyframe`) is a TASK of one frame, a chunk's first, with no warm
-/// start: its chunk index follows the plan's chunks (and seams), as a seam task's does.
+/// A keyframe task (`Handover.keyframe`) is a TASK of one frame, a chunk's first: its chunk index
+/// follows the plan's chunks (and seams), as a seam task's does. The first keyframe starts from
+/// its content; every later one from the keyframe before it (`keyframeFrom`), whose input frame
+/// comes first and whose render is the warm start.
 public struct TaskSpec: Codable, Sendable, Equatable {
     public var job: UInt32
     public var chunk: UInt32
@@ -45,11 +47,16 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     /// Set for a chunk of a keyframe job that has a next chunk: its last frames are held toward
     /// the next chunk's keyframe, whose input frame and render are attached (`HoldSpec`).
     public var hold: HoldSpec?
+    /// Set for a keyframe task that starts from the previous keyframe: that keyframe's absolute
+    /// frame (also `warmStartFrame`). The TASK carries two input frames, that keyframe's and
+    /// its own (`renderStart`, the one frame rendered), and that keyframe's render as the warm
+    /// start; the flow between the two carries the render over.
+    public var keyframeFrom: Int?
 
     public init(job: UInt32, chunk: UInt32, renderStart: Int, ownStart: Int, end: Int, width: Int, height: Int,
                 method: RenderMethod, gatys: GatysParameters? = nil, styleCount: Int, styleWeights: [Double],
                 frameCount: Int, warmStartFrame: Int? = nil, model: ModelReference? = nil, segment: SegmentSpec? = nil,
-                seam: SeamSpec? = nil, hold: HoldSpec? = nil, reconet: ReCoNetParameters? = nil) {
+                seam: SeamSpec? = nil, hold: HoldSpec? = nil, reconet: ReCoNetParameters? = nil, keyframeFrom: Int? = nil) {
         self.job = job
         self.chunk = chunk
         self.renderStart = renderStart
@@ -68,5 +75,6 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         self.segment = segment
         self.seam = seam
         self.hold = hold
+        self.keyframeFrom = keyframeFrom
     }
 }

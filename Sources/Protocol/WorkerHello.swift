@@ -34,8 +34,12 @@ public struct WorkerHello: Codable, Sendable, Equatable {
         /// the previous output carried by the flow, which a worker without it would ignore,
         /// rendering unsteady frames.
         public static let stabilize = "reconet-stabilize"
+        /// A keyframe task that starts from the previous keyframe (`TaskSpec.keyframeFrom`): its
+        /// TASK carries that keyframe's input frame before its own and its render as the warm
+        /// start, which an older worker would refuse as a malformed range.
+        public static let keyframeChain = "keyframe-chain"
         /// What this build takes.
-        public static let all = [segment, seam, orientedSegment, colourSegment, keyframeHold, stabilize]
+        public static let all = [segment, seam, orientedSegment, colourSegment, keyframeHold, stabilize, keyframeChain]
     }
 
     public init(name: String, threads: Int, protocolVersion: UInt16 = MessageHeader.currentVersion,

@@ -29,7 +29,11 @@ public struct ChunkInput: Sendable {
     }
 
     /// The absolute index of `frames[i]`.
-    public func frameIndex(_ i: Int) -> Int { spec.firstInputFrame + i }
+    public func frameIndex(_ i: Int) -> Int {
+        // A keyframe task from the previous keyframe: its two frames lie a chunk apart.
+        if let from = spec.keyframeFrom { return i == 0 ? from : spec.renderStart }
+        return spec.firstInputFrame + i
+    }
 
     /// The frames to render: all of them, or all but the first when that one is the warm start,
     /// and but the last when that one is the next keyframe's input (`spec.hold`).

@@ -46,25 +46,48 @@ public struct GatysChunkRenderer: FrameRenderer {
         let order = Array(chunk.framesToRender)
         // Per-frame rendering (an explicit start, nothing warm-started) has nothing to refine.
         let passes = options.warmStarts ? options.passes : 1
+        // Still pixels keep their paint along the chain, in frame order; a resumed chunk's hold
+        // starts at its warm-start frame, as the uninterrupted chain's had reached it.
+        var still = options.warmStarts ? options.staticHold : nil
+        if let warm = chunk.warmStart { still?.start(input: chunk.frames[0].planar, output: warm.planar) }
         for pass in 0..<passes {
             let forward = pass % 2 == 0, last = pass == passes - 1
             for i in forward ? order : order.reversed() {
                 if !last, chunk.shouldStop() { throw WorkerError.cancelled }
                 let step = forward ? 1 : -1
-                let (image, warm, losses) = try renderFrame(i, pass: pass, step: step, chunk: chunk, options: options,
+                var (image, warm, losses) = try renderFrame(i, pass: pass, step: step, chunk: chunk, options: options,
                                                             renderer: renderer, motions: motions, outputs: outputs,
                                                             startImage: startImage, hold: hold)
+                // On a last pass forward the held frame is also what the next frame starts from.
+                if last && forward { image = try Self.steadied(image, frame: i, chunk: chunk, still: &still, hold: hold) }
                 outputs[i] = image
                 if last {
                     observer?(chunk.frameIndex(i), warm, losses)
                     if forward { try emit(chunk.frameIndex(i), Self.shown(image, content: chunk.frames[i], options: options)) }
                 }
             }
-            // A last pass that ran backward has its frames in reverse: they are sent in order now.
+            // A last pass that ran backward has its frames in reverse: they are held and sent in order now.
             if last && !forward {
-                for i in order { try emit(chunk.frameIndex(i), Self.shown(outputs[i]!, content: chunk.frames[i], options: options)) }
+                for i in order {
+                    let image = try Self.steadied(outputs[i]!, frame: i, chunk: chunk, still: &still, hold: hold)
+                    try emit(chunk.frameIndex(i), Self.shown(image, content: chunk.frames[i], options: options))
+                }
             }
         }
+    }
+
+    /// `image` (frame `i`'s render) with its still pixels kept from the frame before (`StaticHold`).
+    /// A frame held toward the next keyframe is the keyframe hand-over's to move: it is taken
+    /// whole and the hold restarts from it, so the chain can meet the keyframe.
+    static func steadied(_ image: Tensor, frame i: Int, chunk: ChunkInput, still: inout StaticHold?,
+                         hold: KeyframeHold?) throws -> Tensor {
+        guard still != nil else { return image }
+        let input = chunk.frames[i].planar
+        if let hold, hold.spec.share(at: chunk.frameIndex(i)) > 0, i < hold.keyframeIndex {
+            still!.start(input: input, output: PlanarImage(tensor: image))
+            return image
+        }
+        return still!.next(input: input, raw: PlanarImage(tensor: image)).tensor
     }
 
     /// The chunk's settings and its renderer, with the style targets computed: styles at
@@ -140,8 +163,11 @@ public struct GatysChunkRenderer: FrameRenderer {
         }
         // A chunk's first frame gets `iterations` on the first pass, every other render
         // `iterationsNext`, warm-started or not, so that per-frame rendering with the same
-        // options spends the same effort; with a stopping rule these are caps.
-        let iterations = pass == 0 && i == 0 ? options.iterations : options.iterationsNext
+        // options spends the same effort; with a stopping rule these are caps. A keyframe
+        // started from the previous one is a chunk's first frame too: its start, carried a
+        // whole chunk, is rougher than a neighbour's, so it may use the larger cap.
+        let chunkStart = i == 0 || chunk.spec.keyframeFrom != nil
+        let iterations = pass == 0 && chunkStart ? options.iterations : options.iterationsNext
         let result: GatysRenderer.Result
         do {
             result = try renderer.render(content: content, initial: initial, iterations: iterations, stop: options.stop,

@@ -41,6 +41,10 @@ public struct GatysVideoOptions: Sendable, Equatable {
     public var stop: LossPlateau? {
         parameters.stopTolerance > 0 ? LossPlateau(tolerance: parameters.stopTolerance, window: parameters.stopWindow) : nil
     }
+    /// How a chain keeps still pixels still: nil when `--static-hold 0`.
+    public var staticHold: StaticHold? {
+        parameters.staticHold > 0 ? StaticHold(still: Float(parameters.staticHold)) : nil
+    }
     /// Every frame after a chunk's first (or its warm-start frame) continues the chain.
     public var warmStarts: Bool { parameters.warmStarts }
 }

@@ -72,6 +72,7 @@ extension VSTCoord {
         @Option(help: "Iterations of every later frame (gatys; default \(gatysDefaults.iterationsNext)).") var itersNext: Int?
         @Option(help: "Stop a frame once its loss fell by less than this share over --stop-window iterations; --iters and --iters-next are then caps, 0 spends them in full (gatys; default \(gatysDefaults.stopTolerance.formatted())).") var stopTolerance: Double?
         @Option(help: "Iterations --stop-tolerance's decrease is measured over (gatys; default \(gatysDefaults.stopWindow)).") var stopWindow: Int?
+        @Option(help: "Keep an output pixel whose input changed by at most this many levels (0-255) since it was painted, so a still background stays still; 0 turns it off (gatys; default \(gatysDefaults.staticHold.formatted())).") var staticHold: Double?
         @Option(help: "Weight of the short-term temporal loss, 0 for none (gatys; default \(gatysDefaults.temporalWeight.formatted())).") var temporalWeight: Double?
         @Option(help: "Comma-separated earlier frames each frame is held to, nearest first per pixel, e.g. 1,2,4 (gatys long-term consistency; default 1).") var longTerm: String?
         @Option(help: "Render each chunk this many times, alternately forward and backward (gatys multi-pass; default \(gatysDefaults.passes)).") var passes: Int?
@@ -116,6 +117,7 @@ extension VSTCoord {
             if let itersNext { options.gatys.iterationsNext = itersNext }
             if let stopTolerance { options.gatys.stopTolerance = stopTolerance }
             if let stopWindow { options.gatys.stopWindow = stopWindow }
+            if let staticHold { options.gatys.staticHold = staticHold }
             if let temporalWeight { options.gatys.temporalWeight = temporalWeight }
             if let longTerm {
                 options.gatys.longTerm = try SubmitOptions.list(longTerm, option: "--long-term", of: "frame distances") { Int($0) }

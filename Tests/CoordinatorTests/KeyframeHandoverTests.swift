@@ -37,21 +37,31 @@ import Testing
         let runner = fixture.runner
         #expect(runner.plan.overlapFrames == 0 && runner.chunkRanges.isEmpty)
         #expect(runner.rendersTotal == 16)   // every frame once: 4 keyframes, 4 chains of 3
-        #expect(runner.readyKeyframeTasks().map(\.index) == [4, 5, 6, 7])
+        // The spine: each keyframe starts from the one before, so it waits until that one is stored.
+        #expect(runner.readyKeyframeTasks().map(\.index) == [4])
         #expect(runner.readyKeyframeTasks().isEmpty)   // each handed out once
         try fixture.deliver(4, value: 10)
-        #expect(runner.readyKeyframeTasks().isEmpty)   // chain 0 also waits for keyframe 1, which it is held toward
+        #expect(runner.readyKeyframeTasks().map(\.index) == [5])   // chain 0 also waits for keyframe 1, which it is held toward
         try fixture.deliver(5, value: 20)
-        #expect(runner.readyKeyframeTasks().map(\.index) == [0])
+        #expect(runner.readyKeyframeTasks().map(\.index) == [6, 0])
         try fixture.deliver(6, value: 30)
+        #expect(runner.readyKeyframeTasks().map(\.index) == [7, 1])
         try fixture.deliver(7, value: 40)
-        #expect(runner.readyKeyframeTasks().map(\.range) == [5..<8, 9..<12, 13..<16])
+        #expect(runner.readyKeyframeTasks().map(\.range) == [9..<12, 13..<16])
         #expect(runner.featuresNeeded(chunk: 0) == [WorkerHello.Feature.keyframeHold])
         #expect(runner.featuresNeeded(chunk: 3).isEmpty && runner.featuresNeeded(chunk: 4).isEmpty)
+        #expect(runner.featuresNeeded(chunk: 5) == [WorkerHello.Feature.keyframeChain])
 
-        // A keyframe task: its frame alone, no warm start.
+        // The first keyframe task: its frame alone, no warm start.
+        let first = try Self.task(runner, 4, from: 0)
+        #expect(first.spec.renderStart == 0 && first.spec.end == 1 && first.frames.count == 1 && first.warmStart == nil)
+        #expect(first.spec.keyframeFrom == nil && first.spec.hold == nil)
+        // A later one: the keyframe before it (input and render), then its own frame.
         let key = try Self.task(runner, 5, from: 4)
-        #expect(key.spec.renderStart == 4 && key.spec.end == 5 && key.frames.count == 1 && key.warmStart == nil && key.spec.hold == nil)
+        #expect(key.spec.renderStart == 4 && key.spec.ownStart == 4 && key.spec.end == 5 && key.spec.hold == nil)
+        #expect(key.spec.keyframeFrom == 0 && key.spec.warmStartFrame == 0)
+        #expect(key.frames.count == 2 && key.warmStart == RunnerFixture.payload(10))
+        #expect(throws: Never.self) { try key.spec.validate() }
         // Chain 1: warm-started from keyframe 1, its frames and keyframe 2's input, held toward keyframe 2's render.
         let chain = try Self.task(runner, 1, from: 5)
         #expect(chain.spec.warmStartFrame == 4 && chain.spec.renderStart == 4 && chain.spec.ownStart == 5 && chain.spec.end == 8)
@@ -79,9 +89,13 @@ import Testing
         let fixture = try RunnerFixture(frames: 12, chunk: 4, overlap: 1, method: .gatys, handover: .keyframe)
         defer { fixture.remove() }
         let runner = fixture.runner
-        _ = runner.readyKeyframeTasks()
-        for index in [3, 4, 5] { try fixture.deliver(index, value: UInt8(10 * index)) }
-        #expect(runner.readyKeyframeTasks().map(\.index) == [0, 1, 2])
+        var chains: [Int] = []
+        for index in [3, 4, 5] {
+            chains += runner.readyKeyframeTasks().map(\.index).filter { $0 < 3 }
+            try fixture.deliver(index, value: UInt8(10 * index))
+        }
+        chains += runner.readyKeyframeTasks().map(\.index)
+        #expect(chains == [0, 1, 2])
         // Chain 1 delivers one frame, then the coordinator stops.
         _ = try runner.accept(chunk: 1, absoluteFrame: 5, payload: RunnerFixture.payload(77))
 

@@ -113,6 +113,46 @@ import Testing
         #expect(warmFlags.values.map(\.1) == [true, true])
     }
 
+    /// `--static-hold`: on a still shot every frame keeps the chunk's first render, where the
+    /// chain left alone re-optimises (and moves) every pixel of every frame.
+    @Test func aStillShotStaysStillUnderTheStaticHold() throws {
+        let still = MovingTexture.frames(count: 1, width: Self.width, height: Self.height)[0]
+        let frames = Array(repeating: still, count: 4)
+        let common = GatysParameters.with { $0.iterations = 4; $0.iterationsNext = 4; $0.stopTolerance = 0 }
+        let held = try Self.render(frames, common)
+        let free = try Self.render(frames, common.with { $0.staticHold = 0 })
+        #expect(held.count == 4 && held.allSatisfy { $0 == held[0] })
+        #expect(free[0] == held[0])
+        #expect(free.dropFirst().contains { $0 != free[0] }, "without the hold the chain should move a still pixel")
+    }
+
+    /// A keyframe started from the previous keyframe (`TaskSpec.keyframeFrom`): its two input
+    /// frames lie a chunk apart, it renders and sends only its own, warm-started from the
+    /// previous keyframe's render, whose still pixels it keeps.
+    @Test func aKeyframeStartsFromThePreviousKeyframesRender() throws {
+        let still = MovingTexture.frames(count: 1, width: Self.width, height: Self.height)[0]
+        let previousRender = MovingTexture.frames(count: 1, width: Self.width, height: Self.height, seed: 9)[0]
+        func keyframe(_ parameters: GatysParameters) -> ChunkInput {
+            let spec = TaskSpec(job: 1, chunk: 5, renderStart: 8, ownStart: 8, end: 9, width: Self.width, height: Self.height,
+                                method: .gatys, gatys: parameters, styleCount: 1, styleWeights: [1], frameCount: 2,
+                                warmStartFrame: 0, keyframeFrom: 0)
+            return ChunkInput(spec: spec, styles: [MovingTexture.stripes(width: 40, height: 40)], frames: [still, still],
+                              warmStart: previousRender)
+        }
+        let parameters = GatysParameters.with { $0.iterations = 3; $0.iterationsNext = 3; $0.stopTolerance = 0 }
+        #expect(throws: Never.self) { try keyframe(parameters).spec.validate() }
+        let warmFlags = Flags()
+        var emitted: [(Int, RGBImage)] = []
+        try GatysChunkRenderer(weights: MovingTexture.weights) { frame, warm, _ in warmFlags.append(frame, warm) }
+            .render(keyframe(parameters)) { emitted.append(($0, $1)) }
+        #expect(emitted.map(\.0) == [8])
+        #expect(warmFlags.values.map(\.1) == [true])
+        #expect(emitted.first?.1 == previousRender)
+        var free: [RGBImage] = []
+        try GatysChunkRenderer(weights: MovingTexture.weights).render(keyframe(parameters.with { $0.staticHold = 0 })) { free.append($1) }
+        #expect(free.count == 1 && free[0] != previousRender)
+    }
+
     @Test func aGatysTaskWithoutSettingsFailsTheChunkWithOneLine() throws {
         let frames = MovingTexture.frames(count: 1, width: Self.width, height: Self.height)
         var input = Self.chunk(frames: frames, parameters: GatysParameters())
