@@ -8,7 +8,8 @@
 #
 # usage: scripts/bench-handover.sh INPUT OUTDIR [extra submit options...]
 # env:   BIN (release binaries, default .build/release), HEIGHT (160), FRAMES (24), START (0),
-#        CHUNK (8), OVERLAP (3), STYLE (../shared/media/starry_night.jpg), PY (/tmp/peers/venv/bin/python)
+#        CHUNK (8), OVERLAP (3), STYLE (../shared/media/starry_night.jpg), PY (/tmp/peers/venv/bin/python),
+#        HANDOVERS ("stitch keyframe": which to run)
 set -euo pipefail
 input=$1; out=$2; shift 2
 BIN=${BIN:-.build/release}; HEIGHT=${HEIGHT:-160}; FRAMES=${FRAMES:-24}; START=${START:-0}
@@ -20,7 +21,7 @@ mkdir -p "$out"
 ffmpeg -v error -y -i "$input" -vf "select=gte(n\,$START),scale=-2:$HEIGHT,setpts=N/FRAME_RATE/TB" -frames:v "$FRAMES" \
     -an -c:v libx264 -qp 0 -pix_fmt yuv420p "$out/input.mkv"
 boundaries=$(seq -s, "$CHUNK" "$CHUNK" $((FRAMES - 1)))
-for handover in stitch keyframe; do
+for handover in ${HANDOVERS:-stitch keyframe}; do
     start=$(date +%s)
     /usr/bin/time -f "%U %S" -o "$out/$handover.time" "$BIN/vst-coord" submit "$out/input.mkv" --style "$STYLE" --frames "$FRAMES" \
         --chunk "$CHUNK" --overlap "$OVERLAP" --local-workers 2 --lossless --handover "$handover" "$@" --out "$out/$handover.mkv" > "$out/$handover.log" 2>&1

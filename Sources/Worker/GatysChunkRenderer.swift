@@ -59,7 +59,7 @@ public struct GatysChunkRenderer: FrameRenderer {
                                                             renderer: renderer, motions: motions, outputs: outputs,
                                                             startImage: startImage, hold: hold)
                 // On a last pass forward the held frame is also what the next frame starts from.
-                if last && forward { image = try Self.steadied(image, frame: i, chunk: chunk, still: &still, hold: hold) }
+                if last && forward { image = Self.steadied(image, frame: i, chunk: chunk, still: &still) }
                 outputs[i] = image
                 if last {
                     observer?(chunk.frameIndex(i), warm, losses)
@@ -69,7 +69,7 @@ public struct GatysChunkRenderer: FrameRenderer {
             // A last pass that ran backward has its frames in reverse: they are held and sent in order now.
             if last && !forward {
                 for i in order {
-                    let image = try Self.steadied(outputs[i]!, frame: i, chunk: chunk, still: &still, hold: hold)
+                    let image = Self.steadied(outputs[i]!, frame: i, chunk: chunk, still: &still)
                     try emit(chunk.frameIndex(i), Self.shown(image, content: chunk.frames[i], options: options))
                 }
             }
@@ -77,17 +77,12 @@ public struct GatysChunkRenderer: FrameRenderer {
     }
 
     /// `image` (frame `i`'s render) with its still pixels kept from the frame before (`StaticHold`).
-    /// A frame held toward the next keyframe is the keyframe hand-over's to move: it is taken
-    /// whole and the hold restarts from it, so the chain can meet the keyframe.
-    static func steadied(_ image: Tensor, frame i: Int, chunk: ChunkInput, still: inout StaticHold?,
-                         hold: KeyframeHold?) throws -> Tensor {
+    /// Frames held toward the next keyframe are held still too: that keyframe was started from
+    /// this chunk's keyframe (the spine), so its still pixels are the ones this chain kept, and
+    /// the chain meets it there without a step.
+    static func steadied(_ image: Tensor, frame i: Int, chunk: ChunkInput, still: inout StaticHold?) -> Tensor {
         guard still != nil else { return image }
-        let input = chunk.frames[i].planar
-        if let hold, hold.spec.share(at: chunk.frameIndex(i)) > 0, i < hold.keyframeIndex {
-            still!.start(input: input, output: PlanarImage(tensor: image))
-            return image
-        }
-        return still!.next(input: input, raw: PlanarImage(tensor: image)).tensor
+        return still!.next(input: chunk.frames[i].planar, raw: PlanarImage(tensor: image)).tensor
     }
 
     /// The chunk's settings and its renderer, with the style targets computed: styles at
