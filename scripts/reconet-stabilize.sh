@@ -10,6 +10,8 @@
 #    painting, over its input frame's);
 #  - frames per second of the whole submit (decode, render, flows, encode; one local worker).
 # Usage: scripts/reconet-stabilize.sh [--frames N] [--strengths 0.6,0.8] [--flow fast] [--keep DIR] [MODEL [TWIN]]
+# STYLE names the model's painting (default starry_night); TWIN "none" skips the twin, and
+# --strengths "" skips --stabilize (a new style's plain figures alone).
 # Needs the peers' venv (PY, default /tmp/peers/venv/bin/python) and VGG weights (W, default
 # /tmp/peers/vgg16_features.pth), as ../shared/peers/setup.sh makes them; BIN names a folder of
 # release binaries to use instead of building them.
@@ -32,7 +34,7 @@ W=${W:-/tmp/peers/vgg16_features.pth}
 peers=../shared/peers
 bin=${BIN:-"$(swift build -c release --show-bin-path)"}
 clip=../shared/media/tears_of_steel_excerpt_640x360.mp4
-style=../shared/media/starry_night.jpg
+style=${STYLE:-../shared/media/starry_night.jpg}
 out=${keep:-$(mktemp -d)}
 mkdir -p "$out"
 [ -n "$keep" ] || trap 'rm -rf "$out"' EXIT
@@ -72,6 +74,8 @@ for s in ${strengths//,/ }; do
     fps=$(render "$name-stabilize-$s" --model "$model" --stabilize --stabilize-strength "$s" --stabilize-flow "$flow")
     measure "$name-stabilize-$s" "$fps"
 done
-tname=$(basename "$twin" .reconet)
-fps=$(render "$tname" --model "$twin"); measure "$tname" "$fps"
+if [ "$twin" != none ]; then
+    tname=$(basename "$twin" .reconet)
+    fps=$(render "$tname" --model "$twin"); measure "$tname" "$fps"
+fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
