@@ -59,7 +59,7 @@ public struct GatysChunkRenderer: FrameRenderer {
                                                             renderer: renderer, motions: motions, outputs: outputs,
                                                             startImage: startImage, hold: hold)
                 // On a last pass forward the held frame is also what the next frame starts from.
-                if last && forward { image = Self.steadied(image, frame: i, chunk: chunk, still: &still) }
+                if last && forward { image = try Self.steadied(image, frame: i, chunk: chunk, still: &still, hold: hold, motions: motions) }
                 outputs[i] = image
                 if last {
                     observer?(chunk.frameIndex(i), warm, losses)
@@ -69,7 +69,7 @@ public struct GatysChunkRenderer: FrameRenderer {
             // A last pass that ran backward has its frames in reverse: they are held and sent in order now.
             if last && !forward {
                 for i in order {
-                    let image = Self.steadied(outputs[i]!, frame: i, chunk: chunk, still: &still)
+                    let image = try Self.steadied(outputs[i]!, frame: i, chunk: chunk, still: &still, hold: hold, motions: motions)
                     try emit(chunk.frameIndex(i), Self.shown(image, content: chunk.frames[i], options: options))
                 }
             }
@@ -77,12 +77,19 @@ public struct GatysChunkRenderer: FrameRenderer {
     }
 
     /// `image` (frame `i`'s render) with its still pixels kept from the frame before (`StaticHold`).
-    /// Frames held toward the next keyframe are held still too: that keyframe was started from
-    /// this chunk's keyframe (the spine), so its still pixels are the ones this chain kept, and
-    /// the chain meets it there without a step.
-    static func steadied(_ image: Tensor, frame i: Int, chunk: ChunkInput, still: inout StaticHold?) -> Tensor {
+    /// A frame held toward the next keyframe is then moved toward the carried keyframe by its
+    /// share, where the flow sees it: still pixels the keyframe agrees with (the spine started it
+    /// from the same values) stay put, and any the keyframe painted differently are walked to
+    /// its values over the held frames instead of jumping at the keyframe.
+    static func steadied(_ image: Tensor, frame i: Int, chunk: ChunkInput, still: inout StaticHold?,
+                         hold: KeyframeHold?, motions: ChunkMotions) throws -> Tensor {
         guard still != nil else { return image }
-        return still!.next(input: chunk.frames[i].planar, raw: PlanarImage(tensor: image)).tensor
+        var out = still!.next(input: chunk.frames[i].planar, raw: PlanarImage(tensor: image)).tensor
+        if let pull = try hold?.pull(at: i, chunk: chunk, motions: motions) {
+            out = blend(out, toward: pull.target, mask: pull.mask, share: 1)
+            still!.replaceLast(with: PlanarImage(tensor: out))
+        }
+        return out
     }
 
     /// The chunk's settings and its renderer, with the style targets computed: styles at

@@ -70,6 +70,13 @@ public struct StaticHold: Sendable {
         return out
     }
 
+    /// Replaces the output kept for the last frame, when it was changed after `next` (a
+    /// hand-over pulling it toward another render): later frames hold what was sent.
+    public mutating func replaceLast(with output: PlanarImage) {
+        guard let held, held.width == output.width, held.height == output.height else { return }
+        self.held = output
+    }
+
     /// 1 (keep the previous output) up to `still`, 0 (take the new render) from `moving`.
     func holdWeights(difference: [Float]) -> [Float] {
         difference.map { min(1, max(0, (moving - $0) / (moving - still))) }

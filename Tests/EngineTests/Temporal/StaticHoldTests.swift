@@ -65,6 +65,16 @@ import Testing
         #expect(repaintedAt == 2)
     }
 
+    @Test func anOutputReplacedAfterTheFactIsWhatLaterFramesHold() {
+        let scene = Self.image { x, y, _ in Float(x + y) }
+        var hold = StaticHold()
+        _ = hold.next(input: scene, raw: Self.render(0))
+        _ = hold.next(input: scene, raw: Self.render(1))
+        let pulled = Self.render(7)
+        hold.replaceLast(with: pulled)
+        #expect(hold.next(input: scene, raw: Self.render(2)) == pulled)
+    }
+
     @Test func theWeightFallsLinearlyFromStillToMoving() {
         // One pixel, no neighbourhood: hold weight 1 at d <= 3, 0 at d >= 9, 0.5 at d = 6.
         func held(_ d: Float) -> Float {
