@@ -34,8 +34,21 @@ public struct LBFGS: Sendable {
         self.historySize = historySize
     }
 
+    /// The curvature pairs (s, y) one minimisation ends with, to start the next from. A chain of
+    /// video frames minimises nearly the same function frame after frame; started without pairs,
+    /// each frame's first iterations are steepest-descent steps sized from scratch, and starting
+    /// from the previous frame's pairs skips that (Nocedal & Wright's warm start of the inverse
+    /// Hessian approximation). Pairs of another length are dropped.
+    public final class Memory: @unchecked Sendable {
+        var s: [[Float]] = [], y: [[Float]] = [], rho: [Double] = []
+        public init() {}
+        /// Pairs held (at most the history size).
+        public var count: Int { s.count }
+    }
+
     /// Minimises `objective` from `x` (updated in place) for at most `iterations` iterations.
-    public func minimize(_ x: inout [Float], iterations: Int, objective: Objective,
+    /// With `memory`, it starts from the pairs there and leaves its own last pairs in it.
+    public func minimize(_ x: inout [Float], iterations: Int, objective: Objective, memory: Memory? = nil,
                          progress: OptimizerProgress = { _, _ in true }) -> OptimizationResult {
         let n = x.count
         bounds?.clamp(&x)
@@ -44,6 +57,10 @@ public struct LBFGS: Sendable {
         var result = OptimizationResult(iterations: 0, evaluations: 1, initialLoss: f, finalLoss: f)
         var projected = [Float](repeating: 0, count: n)
         var sHistory: [[Float]] = [], yHistory: [[Float]] = [], rhoHistory: [Double] = []
+        if let memory, memory.s.first?.count == n {
+            (sHistory, yHistory, rhoHistory) = (memory.s.suffix(historySize), memory.y.suffix(historySize), memory.rho.suffix(historySize))
+        }
+        defer { if let memory { (memory.s, memory.y, memory.rho) = (sHistory, yHistory, rhoHistory) } }
         var trial = [Float](repeating: 0, count: n)
         var gTrial = [Float](repeating: 0, count: n)
         var d = [Float](repeating: 0, count: n)

@@ -47,6 +47,43 @@ import Testing
         #expect(zip(losses, losses.dropFirst()).allSatisfy { $1 <= $0 })
     }
 
+    /// A chain of nearby problems (the same curvature, a moved minimum, as one video frame after
+    /// another): started from the previous minimisation's pairs, the second reaches the same loss
+    /// in fewer iterations than from none; an empty memory changes nothing, and pairs of another
+    /// length are dropped.
+    @Test func lbfgsMemoryCarriesCurvatureToTheNextProblem() {
+        let n = 40
+        let d = (0..<n).map { 1 + 999 * Float($0) / Float(n - 1) }
+        func problem(_ shift: Float) -> Objective {
+            { x, g in
+                var s = 0.0
+                for i in 0..<x.count { let e = x[i] - shift * Float(i % 3); s += 0.5 * Double(d[i] * e * e); g[i] = d[i] * e }
+                return s
+            }
+        }
+        func iterationsToReach(_ target: Double, memory: LBFGS.Memory?) -> Int {
+            var x = [Float](repeating: 1, count: n)
+            var reached = 0
+            _ = LBFGS(historySize: 8).minimize(&x, iterations: 300, objective: problem(1.1), memory: memory) { i, f in
+                if f <= target { reached = i; return false }
+                return true
+            }
+            return reached
+        }
+        let memory = LBFGS.Memory()
+        var x = [Float](repeating: 1, count: n)
+        _ = LBFGS(historySize: 8).minimize(&x, iterations: 60, objective: problem(1), memory: memory)
+        #expect(memory.count == 8)
+        let cold = iterationsToReach(1e-6, memory: nil), warm = iterationsToReach(1e-6, memory: memory)
+        #expect(cold > 0 && warm > 0 && warm < cold, "with the pairs \(warm) iterations, without \(cold)")
+        // An empty memory is no memory; a memory of another length is ignored.
+        #expect(iterationsToReach(1e-6, memory: LBFGS.Memory()) == cold)
+        let other = LBFGS.Memory()
+        var short = [Float](repeating: 1, count: 5)
+        _ = LBFGS(historySize: 8).minimize(&short, iterations: 10, objective: problem(1), memory: other)
+        #expect(other.count > 0 && iterationsToReach(1e-6, memory: other) == cold)
+    }
+
     @Test func lbfgsStopsWhenProgressSaysSo() {
         let (f, _) = Self.quadratic(dimension: 5)
         var x = [Float](repeating: 0, count: 5)
