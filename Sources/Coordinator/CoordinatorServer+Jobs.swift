@@ -35,7 +35,8 @@ extension CoordinatorServer {
                      + "; colour \(runner.source.info.resolvedColour)"
                      + (runner.workersEncode ? "; workers encode their own segments" : "")
                      + (runner.seamPlan.seams.isEmpty ? "" : "; \(runner.seamPlan.seams.count) seam tasks")
-                     + (runner.keyframePlan.isEnabled ? "; \(runner.keyframePlan.keyframes.count) keyframe tasks, \(runner.keyframePlan.holdFrames) frames held" : ""))
+                     + (runner.keyframePlan.isEnabled ? "; \(runner.keyframePlan.keyframes.count) keyframe tasks, \(runner.keyframePlan.holdFrames) frames held" : "")
+                     + (request.method == .gatys ? runner.request.model.map { "; chunks start from \($0)'s render" } ?? "" : ""))
         return id
     }
 

@@ -11,7 +11,7 @@ extension JobRunner {
     /// later one from the keyframe before it (`TaskSpec.keyframeFrom`: that keyframe's input
     /// frame and render come with it), so still parts of the picture start where the previous
     /// chunk's did and keyframes cost what a warm-started frame costs.
-    func keyframePayload(_ keyframe: KeyframePlan.Keyframe, keepAlive: () -> Void) throws(CoordinatorError) -> TaskPayload {
+    func keyframePayload(_ keyframe: KeyframePlan.Keyframe, worker: WorkerID, keepAlive: () -> Void) throws(CoordinatorError) -> TaskPayload {
         let previous = keyframePlan.previous(of: keyframe)
         let images: [RGBImage]
         do {
@@ -36,8 +36,14 @@ extension JobRunner {
                             width: source.info.width, height: source.info.height, method: request.method,
                             gatys: request.gatys, styleCount: styles.count, styleWeights: styleWeights, frameCount: images.count,
                             warmStartFrame: from, keyframeFrom: from)
-        return TaskPayload(spec: spec, styles: styles, frames: images.map { FramePayload.encode(width: $0.width, height: $0.height, pixels: $0.pixels) },
-                           warmStart: warm)
+        var payload = TaskPayload(spec: spec, styles: styles, frames: images.map { FramePayload.encode(width: $0.width, height: $0.height, pixels: $0.pixels) },
+                                  warmStart: warm)
+        // The first keyframe starts from the job's model when it has one; the others from the spine.
+        if previous == nil, let next = model?.next(for: worker) {
+            payload.spec.model = next.reference
+            payload.model = next.bytes
+        }
+        return payload
     }
 
     /// A chain from `assignment.firstFrame`: warm-started from the final render of the frame

@@ -15,7 +15,8 @@ extension JobRunner {
             return (.task(try seamPayload(seam, assignment: assignment, keepAlive: keepAlive)), nil)
         }
         if let keyframe = keyframePlan.keyframe(index: assignment.chunk.chunk) {
-            return (.task(try keyframePayload(keyframe, keepAlive: keepAlive)), nil)
+            let payload = try keyframePayload(keyframe, worker: assignment.worker, keepAlive: keepAlive)
+            return (.task(payload), payload.model == nil ? nil : payload.spec.model)
         }
         let chunk = plan.chunks[assignment.chunk.chunk]
         if keyframePlan.isEnabled {

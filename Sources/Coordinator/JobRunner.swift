@@ -120,6 +120,13 @@ final class JobRunner {
         self.id = id
         self.priority = priority
         self.clock = clock
+        // A chained gatys job of one style starts its chunks from a model of that style when the
+        // coordinator has one (`GatysParameters.startModel`); the request stored below names it.
+        var request = request
+        if request.method == .gatys, request.model == nil, let gatys = request.gatys, gatys.start == nil, gatys.startModel,
+           request.styles.count == 1, let found = StyleModelFinder.model(for: request.styles[0], in: ModelStore.directory()) {
+            request.model = found
+        }
         self.request = request
         self.directory = directory
         self.durable = durable
@@ -158,6 +165,8 @@ final class JobRunner {
                 throw .invalidOption("method reconet needs frames of at least \(ReCoNet.minimumSide) pixels a side, the job's are \(source.info.width)x\(source.info.height)")
             }
             guard let path = request.model else { throw .invalidOption("method reconet needs --model FILE.reconet") }
+            model = try JobModel(path: path)
+        } else if let path = request.model {
             model = try JobModel(path: path)
         }
         do {

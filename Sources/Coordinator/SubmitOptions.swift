@@ -67,7 +67,12 @@ public struct SubmitOptions: Sendable {
         if method == .reconet && model == nil {
             throw .invalidOption("method reconet needs --model FILE.reconet (vst train makes one; models/starry.reconet is in the repository)")
         }
-        if method != .reconet && model != nil { throw .invalidOption("--model is for method reconet, not \(method)") }
+        // gatys: --model FILE starts each chunk from that network's render, --model none from the content.
+        let noStartModel = method == .gatys && model == "none"
+        if model != nil && !(method == .reconet || method == .gatys) { throw .invalidOption("--model is for methods reconet and gatys, not \(method)") }
+        if method == .gatys && model != nil && !noStartModel && initialization != nil {
+            throw .invalidOption("--model starts a gatys chain's chunks; --init renders frame by frame: give one of them")
+        }
         if !styleWeights.isEmpty && styleWeights.count != styles.count {
             throw .invalidOption("--style-weights has \(styleWeights.count) values for \(styles.count) --style images")
         }
@@ -79,7 +84,8 @@ public struct SubmitOptions: Sendable {
         let reconet = try reconetParameters(method: method)
         let overlap = self.overlap ?? Self.defaultOverlap(for: method, chunk: chunk, reconet: reconet)
         if overlap < 0 || overlap >= chunk { throw .invalidOption("--overlap \(overlap) must be in 0..<\(chunk) (below --chunk)") }
-        let handover = self.handover ?? Self.defaultHandover(method: method, initialization: initialization)
+        let handover = self.handover ?? Self.defaultHandover(method: method, initialization: initialization,
+                                                             seamOptions: seamTail != nil || seamRefine == true)
         if handover == .keyframe {
             if method != .gatys { throw .invalidOption("--handover keyframe is for method gatys") }
             if seamTail != nil || seamRefine == true { throw .invalidOption("--seam-tail and --seam-refine are for --handover stitch") }
@@ -91,6 +97,7 @@ public struct SubmitOptions: Sendable {
         if seamRefine == true && (method != .gatys || overlap == 0) { throw .invalidOption("--seam-refine is for method gatys with an overlap") }
         let seamRefine = !keyframes && self.seamRefine ?? Self.defaultSeamRefine(method: method, overlap: overlap, initialization: initialization)
         var gatys = self.gatys
+        if noStartModel { gatys.startModel = false }
         gatys.longTerm = Array(Set(gatys.longTerm)).sorted()
         if let initialization {
             switch initialization {
@@ -111,7 +118,7 @@ public struct SubmitOptions: Sendable {
         let styles = self.styles.map(Self.absolute)
         for style in styles { try Self.requireReadable(style) }
         var modelPath: String?
-        if let model {
+        if let model, !noStartModel {
             modelPath = Self.absolute(model)
             try Self.requireReadable(modelPath!)
         }
@@ -173,10 +180,13 @@ public struct SubmitOptions: Sendable {
         method == .gatys && overlap > 0 && initialization == nil
     }
 
-    /// Hand-over when `--handover` is not given: the stitch and its seam tasks, as before the
-    /// keyframe hand-over existed, for every method.
-    public static func defaultHandover(method: RenderMethod, initialization: String?) -> Handover {
-        .stitch
+    /// Hand-over when `--handover` is not given: the keyframe spine for a chained gatys job, which
+    /// renders every frame once (no overlap frames twice, no seam task) and keeps still pixels
+    /// still across chunks (docs/benchmarks.md, "A chunk's first frame from a ReCoNet render, and
+    /// L-BFGS's memory": 0.2x the CPU of 75e898b's job); the stitch otherwise: per-frame
+    /// rendering (`--init`), other methods, and a job that asks for a seam option.
+    public static func defaultHandover(method: RenderMethod, initialization: String?, seamOptions: Bool = false) -> Handover {
+        method == .gatys && initialization == nil && !seamOptions ? .keyframe : .stitch
     }
 
     /// Overlap when `--overlap` is not given: none for `reconet`, whose frames are independent

@@ -44,12 +44,12 @@ public struct GatysParameters: Sendable, Equatable, Codable {
     public var iterationsNext = 50
     /// A frame stops once its loss fell by less than this share over the last `stopWindow`
     /// iterations (Ruder et al.'s relative-decrease rule); 0 spends the full counts
-    /// (`--stop-tolerance`). The default, 1 % over 5 iterations, is set from issue 20's
-    /// measurement that a warm-started frame's loss falls only 4 % from its 5th to its 50th
-    /// iteration (docs/benchmarks.md, "Gatys iterations where they help"). An older worker
-    /// ignores it and spends the full counts; a TASK from an older coordinator, which leaves it
-    /// out, gets this default.
-    public var stopTolerance = 0.01
+    /// (`--stop-tolerance`). The default, 3 % over 5 iterations, is the cheapest of the rules
+    /// measured on issue 20's job whose warping error and style loss held (docs/benchmarks.md,
+    /// "A chunk's first frame from a ReCoNet render, and L-BFGS's memory"); 1 % was the first
+    /// default ("Gatys iterations where they help"). An older worker ignores it and spends the
+    /// full counts; a TASK from an older coordinator, which leaves it out, gets this default.
+    public var stopTolerance = 0.03
     /// The iterations `stopTolerance`'s decrease is measured over (`--stop-window`).
     public var stopWindow = 5
     /// A chain keeps an output pixel whose input changed by at most this many levels (0...255)
@@ -82,6 +82,15 @@ public struct GatysParameters: Sendable, Equatable, Codable {
     public var originalColors: OriginalColors?
     /// The flow between consecutive frames that carries each render to the next.
     public var flow = FlowQuality.fast
+    /// True: a chunk's first frame starts from a ReCoNet render of the job's style when the job
+    /// has such a model (`--model FILE`, or one of the coordinator's models trained on the same
+    /// style picture); false: from the content (`--model none`).
+    public var startModel = true
+    /// True: each frame of a chain starts L-BFGS from the curvature pairs the frame before ended
+    /// with (`LBFGS.Memory`) instead of from none (`--carry-history`, `--no-carry-history`).
+    /// With them a frame ends lower for the same stopping rule, which lets the rule be looser
+    /// (docs/benchmarks.md, "A chunk's first frame from a ReCoNet render, and L-BFGS's memory").
+    public var carryHistory = true
 
     public init() {}
 
@@ -123,7 +132,7 @@ public struct GatysParameters: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case iterations, iterationsNext, temporalWeight, longTerm, passes, start, contentWeight, styleWeight, tvWeight,
-             styleScale, originalColors, flow, stopTolerance, stopWindow, staticHold
+             styleScale, originalColors, flow, stopTolerance, stopWindow, staticHold, startModel, carryHistory
     }
 
     /// A key left out keeps its default, so a request written by hand (or by a script) need only
@@ -146,5 +155,7 @@ public struct GatysParameters: Sendable, Equatable, Codable {
         stopTolerance = try c.decodeIfPresent(Double.self, forKey: .stopTolerance) ?? defaults.stopTolerance
         stopWindow = try c.decodeIfPresent(Int.self, forKey: .stopWindow) ?? defaults.stopWindow
         staticHold = try c.decodeIfPresent(Double.self, forKey: .staticHold) ?? defaults.staticHold
+        startModel = try c.decodeIfPresent(Bool.self, forKey: .startModel) ?? defaults.startModel
+        carryHistory = try c.decodeIfPresent(Bool.self, forKey: .carryHistory) ?? defaults.carryHistory
     }
 }

@@ -12,7 +12,8 @@ public struct JobRequest: Codable, Sendable, Equatable {
     /// The settings of a `reconet` job (`--stabilize`); nil renders every frame on its own, and
     /// is what requests from older tools decode to.
     public var reconet: ReCoNetParameters?
-    /// The ReCoNet model file of a `reconet` job, as the coordinator sees it.
+    /// The ReCoNet model file of a `reconet` job, or the one whose renders start a `gatys` job's
+    /// chunks (`GatysParameters.startModel`), as the coordinator sees it.
     public var model: String?
     /// Output height in pixels (width follows the aspect ratio); nil keeps the input's.
     public var height: Int?
@@ -81,8 +82,10 @@ extension JobRequest {
     public func validate() throws(DecodeError) {
         try GatysParameters.check(gatys, of: method, in: "job")
         try ReCoNetParameters.check(reconet, of: method, in: "job")
-        if (method == .reconet) != (model != nil) {
-            throw .badPayload(method == .reconet ? "a reconet job names no model" : "a \(method) job names a model")
+        // A gatys job's model starts its chunks (a chained render's first frames) and nothing else.
+        if method == .reconet && model == nil { throw .badPayload("a reconet job names no model") }
+        if model != nil && !(method == .reconet || method == .gatys && gatys?.start == nil && gatys?.startModel == true) {
+            throw .badPayload("a \(method) job names a model" + (method == .gatys ? " but renders no chain or refuses one" : ""))
         }
         if handover == .keyframe && (method != .gatys || seamRefine == true || seamTail != nil) {
             throw .badPayload("the keyframe hand-over is for method gatys, without seam tasks or a seam tail")

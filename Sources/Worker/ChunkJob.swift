@@ -58,6 +58,7 @@ final class ChunkJob: @unchecked Sendable {
             do {
                 var input = try Self.decode(compressed.take())
                 input.shouldStop = { [weak self] in self?.isStopping ?? true }
+                input.report = { [weak self] line in self?.ship(.info, "\(self?.name ?? ""): \(line)") }
                 condition.lock()
                 pace = FramePace(started: .now)
                 condition.unlock()

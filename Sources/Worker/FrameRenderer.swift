@@ -19,6 +19,9 @@ public struct ChunkInput: Sendable {
     /// long between two `emit`s (a multi-pass render's earlier passes) asks it and throws
     /// `WorkerError.cancelled`.
     public var shouldStop: @Sendable () -> Bool = { false }
+    /// A line about the render's progress (a Gatys frame's iterations), for the worker's log and
+    /// the coordinator's: an optimised frame takes long enough that users want to see each.
+    public var report: @Sendable (String) -> Void = { _ in }
 
     public init(spec: TaskSpec, styles: [RGBImage], frames: [RGBImage], warmStart: RGBImage? = nil, model: [UInt8]? = nil) {
         self.spec = spec

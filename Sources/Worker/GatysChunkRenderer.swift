@@ -23,8 +23,14 @@ public struct GatysChunkRenderer: FrameRenderer {
     /// Called after every frame with its absolute index and the loss terms, for tests and logs.
     let observer: (@Sendable (_ frame: Int, _ warmStarted: Bool, _ losses: GatysRenderer.Losses) -> Void)?
 
-    public init(weights: VGGWeights? = nil, observer: (@Sendable (Int, Bool, GatysRenderer.Losses) -> Void)? = nil) {
+    /// The worker's ReCoNet models: a TASK naming one (`spec.model`) starts its chunk from that
+    /// network's render of the first frame instead of from the content.
+    let models: ModelCache
+
+    public init(weights: VGGWeights? = nil, models: ModelCache = ModelCache(),
+                observer: (@Sendable (Int, Bool, GatysRenderer.Losses) -> Void)? = nil) {
         self.weights = weights
+        self.models = models
         self.observer = observer
     }
 
@@ -33,7 +39,15 @@ public struct GatysChunkRenderer: FrameRenderer {
         if chunk.spec.seam != nil { return try GatysSeamRenderer(weights: weights).render(chunk, emit: emit) }
         let (options, renderer) = try Self.prepare(chunk, weights: weights)
         let (width, height) = (first.width, first.height)
-        let startImage = try Self.startImage(options.start, width: width, height: height)
+        // Bytes that came with this TASK are kept even when this chunk does not start from them:
+        // the coordinator counts this worker as holding the model from now on.
+        if let bytes = chunk.model, let reference = chunk.spec.model { try models.insert(bytes, as: reference) }
+        var startImage = try Self.startImage(options.start, width: width, height: height)
+        if options.warmStarts, chunk.warmStart == nil, let network = try startModel(chunk) {
+            // Only the chunk's first frame is not warm-started in a chain: the network's render
+            // of it starts the chain (docs/benchmarks.md, "A chunk's first frame from a ReCoNet render").
+            startImage = network
+        }
         let motions = ChunkMotions(frames: chunk.frames.map(\.planar), flow: DISFlow(preset: options.flowPreset),
                                    absoluteIndex: chunk.frameIndex)
         let hold = try KeyframeHold(chunk)
@@ -46,6 +60,8 @@ public struct GatysChunkRenderer: FrameRenderer {
         let order = Array(chunk.framesToRender)
         // Per-frame rendering (an explicit start, nothing warm-started) has nothing to refine.
         let passes = options.warmStarts ? options.passes : 1
+        // L-BFGS's curvature pairs, passed from frame to frame along the chain when asked.
+        let memory = options.carryHistory ? LBFGS.Memory() : nil
         // Still pixels keep their paint along the chain, in frame order; a resumed chunk's hold
         // starts at its warm-start frame, as the uninterrupted chain's had reached it.
         var still = options.warmStarts ? options.staticHold : nil
@@ -57,7 +73,7 @@ public struct GatysChunkRenderer: FrameRenderer {
                 let step = forward ? 1 : -1
                 var (image, warm, losses) = try renderFrame(i, pass: pass, step: step, chunk: chunk, options: options,
                                                             renderer: renderer, motions: motions, outputs: outputs,
-                                                            startImage: startImage, hold: hold)
+                                                            startImage: startImage, hold: hold, memory: memory)
                 // On a last pass forward the held frame is also what the next frame starts from.
                 if last && forward { image = try Self.steadied(image, frame: i, chunk: chunk, still: &still, hold: hold, motions: motions) }
                 outputs[i] = image
@@ -74,6 +90,15 @@ public struct GatysChunkRenderer: FrameRenderer {
                 }
             }
         }
+    }
+
+    /// The render of the chunk's first frame by the TASK's model, or nil when it names none or
+    /// the frame is smaller than the network takes.
+    private func startModel(_ chunk: ChunkInput) throws -> Tensor? {
+        guard let reference = chunk.spec.model, let first = chunk.frames.first,
+              min(first.width, first.height) >= ReCoNet.minimumSide else { return nil }
+        let pixels = try models.withNetwork(reference.sha256) { $0.stylize(packedRGB: first.pixels, width: first.width, height: first.height) }
+        return RGBImage(width: first.width, height: first.height, pixels: pixels).tensor
     }
 
     /// `image` (frame `i`'s render) with its still pixels kept from the frame before (`StaticHold`).
@@ -120,7 +145,7 @@ public struct GatysChunkRenderer: FrameRenderer {
     /// held toward the next keyframe, from that keyframe (`hold`), then the optimiser.
     private func renderFrame(_ i: Int, pass: Int, step: Int, chunk: ChunkInput, options: GatysVideoOptions,
                              renderer: GatysRenderer, motions: ChunkMotions, outputs: [Tensor?],
-                             startImage: Tensor?, hold: KeyframeHold?) throws -> (Tensor, warm: Bool, GatysRenderer.Losses) {
+                             startImage: Tensor?, hold: KeyframeHold?, memory: LBFGS.Memory?) throws -> (Tensor, warm: Bool, GatysRenderer.Losses) {
         let content = chunk.frames[i].tensor
         // The neighbours this frame is held to: J's distances taken in the pass's direction,
         // nearest first, where an output exists (inside the chunk, or the warm-start frame).
@@ -173,10 +198,12 @@ public struct GatysChunkRenderer: FrameRenderer {
         let result: GatysRenderer.Result
         do {
             result = try renderer.render(content: content, initial: initial, iterations: iterations, stop: options.stop,
-                                         extraLoss: extraLoss)
+                                         extraLoss: extraLoss, memory: memory)
         } catch {
             throw WorkerError.badTask("\(error)")
         }
+        let stopped = result.iterations < iterations ? "stopped" : "cap"
+        chunk.report("frame \(chunk.frameIndex(i))\(pass > 0 ? " pass \(pass + 1)" : ""): \(result.iterations) iterations (\(stopped) \(iterations)), loss \(String(format: "%.4g", result.final.total))")
         return (result.image, nearest, result.final)
     }
 

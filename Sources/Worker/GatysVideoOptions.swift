@@ -45,6 +45,8 @@ public struct GatysVideoOptions: Sendable, Equatable {
     public var staticHold: StaticHold? {
         parameters.staticHold > 0 ? StaticHold(still: Float(parameters.staticHold)) : nil
     }
+    /// A chain's frames pass L-BFGS's curvature pairs on (`--carry-history`).
+    public var carryHistory: Bool { parameters.carryHistory && parameters.warmStarts }
     /// Every frame after a chunk's first (or its warm-start frame) continues the chain.
     public var warmStarts: Bool { parameters.warmStarts }
 }

@@ -7,7 +7,7 @@ public enum RendererFactory {
     public static func renderer(for method: RenderMethod, models: ModelCache = ModelCache()) -> any FrameRenderer {
         switch method {
         case .copy: CopyRenderer()
-        case .gatys: GatysChunkRenderer()
+        case .gatys: GatysChunkRenderer(models: models)
         case .reconet: ReCoNetChunkRenderer(models: models)
         case .sleep(let ms): SleepRenderer(milliseconds: ms)
         }

@@ -59,13 +59,13 @@ extension VSTCoord {
         @Option(help: "Style image (repeatable).") var style: [String] = []
         @Option(help: "Comma-separated weight per style image (default: equal).") var styleWeights: String?
         @Option(help: "gatys, reconet, copy or sleep:MS (copy after MS per frame, for tests).") var method = "gatys"
-        @Option(help: "ReCoNet model file (method reconet).") var model: String?
+        @Option(help: "ReCoNet model file: what method reconet renders with; with gatys, what starts each chunk's first frame (default: a model in the models folder trained on a style picture of the same name, for a single --style; none: the content).") var model: String?
         @Option(help: "Output height in pixels (width keeps the aspect ratio; default: the input's).") var height: Int?
         @Option(help: "First input frame to render.") var start = 0
         @Option(help: "Number of frames to render (default: to the end).") var frames: Int?
         @Option(help: "Frames per chunk.") var chunk = ChunkPlan.defaultChunkFrames
         @Option(help: "Frames each chunk also renders before its own, for stitching; with --handover keyframe, the chunk's last frames held toward the next keyframe (default 4; 0 for reconet).") var overlap: Int?
-        @Option(help: "How chains hand over between chunks: stitch (overlaps stitched, seam tasks) or keyframe (each chunk's first frame rendered first, chains start from it and end held toward the next) (gatys; default stitch).") var handover: Handover?
+        @Option(help: "How chains hand over between chunks: stitch (overlaps stitched, seam tasks) or keyframe (each chunk's first frame rendered first, chains start from it and end held toward the next) (gatys; default keyframe for a chained gatys job, stitch with --init or a seam option).") var handover: Handover?
         @Option(help: "Frames after each overlap the stitch goes on carrying the earlier chunk's look into (default: the overlap, at most chunk - overlap).") var seamTail: Int?
         @Flag(inversion: .prefixedNo, help: "Re-optimise each boundary's overlap and tail frames in a seam task on any free worker, from their stitch, held to both neighbours (gatys; default: on, off with --init or no overlap).") var seamRefine: Bool?
         @Option(help: "Optimiser iterations of a chunk's first frame (gatys; default \(gatysDefaults.iterations)).") var iters: Int?
@@ -73,6 +73,7 @@ extension VSTCoord {
         @Option(help: "Stop a frame once its loss fell by less than this share over --stop-window iterations; --iters and --iters-next are then caps, 0 spends them in full (gatys; default \(gatysDefaults.stopTolerance.formatted())).") var stopTolerance: Double?
         @Option(help: "Iterations --stop-tolerance's decrease is measured over (gatys; default \(gatysDefaults.stopWindow)).") var stopWindow: Int?
         @Option(help: "Keep an output pixel whose input changed by at most this many levels (0-255) since it was painted, so a still background stays still; 0 turns it off (gatys; default \(gatysDefaults.staticHold.formatted())).") var staticHold: Double?
+        @Flag(inversion: .prefixedNo, help: "Start each chained frame's L-BFGS from the curvature the frame before ended with (gatys; default \(gatysDefaults.carryHistory ? "on" : "off")).") var carryHistory: Bool?
         @Option(help: "Weight of the short-term temporal loss, 0 for none (gatys; default \(gatysDefaults.temporalWeight.formatted())).") var temporalWeight: Double?
         @Option(help: "Comma-separated earlier frames each frame is held to, nearest first per pixel, e.g. 1,2,4 (gatys long-term consistency; default 1).") var longTerm: String?
         @Option(help: "Render each chunk this many times, alternately forward and backward (gatys multi-pass; default \(gatysDefaults.passes)).") var passes: Int?
@@ -118,6 +119,7 @@ extension VSTCoord {
             if let stopTolerance { options.gatys.stopTolerance = stopTolerance }
             if let stopWindow { options.gatys.stopWindow = stopWindow }
             if let staticHold { options.gatys.staticHold = staticHold }
+            if let carryHistory { options.gatys.carryHistory = carryHistory }
             if let temporalWeight { options.gatys.temporalWeight = temporalWeight }
             if let longTerm {
                 options.gatys.longTerm = try SubmitOptions.list(longTerm, option: "--long-term", of: "frame distances") { Int($0) }

@@ -143,6 +143,7 @@ struct TrainCommand: ParsableCommand {
                         "videoPairs": "\(pairs.count)", "style": URL(fileURLWithPath: style).lastPathComponent,
                         "styleSize": "\(styleSize)", "seed": "\(seed)", "temporal": noTemporal ? "no" : "yes"]
         if let dataFolder { settings["data"] = dataFolder }
+        if let hash = try? ModelStore.sha256(ofFile: style) { settings[StyleModelFile.styleSHA256Key] = hash }
         var session = TrainingSession(trainer: trainer, data: .init(photos: photos, pairs: pairs), size: size, steps: steps,
                                       checkpointEvery: checkpointEvery, checkpointPath: checkpointPath, modelPath: out,
                                       styleName: styleName, settings: settings, seed: seed &+ 0x5EED)

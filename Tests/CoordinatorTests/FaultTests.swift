@@ -268,7 +268,7 @@ extension FaultTests {
         _ = try Tools.ffmpeg(["-v", "error", "-f", "lavfi", "-i", "testsrc=size=32x32", "-frames:v", "1", style])
         let output = folder.appendingPathComponent("g.mkv").path
         let farm = try Farm(folder: folder, workers: 1)
-        let submitted = try farm.client(["submit", input, "--style", style, "--chunk", "\(frames)", "--overlap", "2",
+        let submitted = try farm.client(["submit", input, "--style", style, "--chunk", "\(frames)", "--overlap", "2", "--handover", "stitch",
                                          "--iters", "3", "--iters-next", "2", "--detach", "--out", output])
         #expect(submitted.stdout == "1\n", "\(submitted.stderr)")
         Self.waitForRenders(farm, 3)

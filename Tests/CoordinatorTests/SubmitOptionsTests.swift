@@ -45,6 +45,7 @@ import Coordinator
             options.seamTail = 0
             #expect(try options.makeRequest().seamTail == nil)
             options.seamTail = nil
+            options.handover = .stitch
             options.chunk = 6
             #expect(try options.makeRequest().seamTail == 2 && SubmitOptions.defaultSeamTail(overlap: 0, chunk: 6) == 0)
         }
@@ -88,8 +89,12 @@ import Coordinator
         try withFiles { film, folder in
             var options = SubmitOptions(input: film, output: folder.appendingPathComponent("out.mkv").path)
             options.styles = [film]
+            // The default hand-over of a chained gatys job is the keyframe spine, which has no seams.
+            let keyframes = try options.makeRequest()
+            #expect(keyframes.handover == .keyframe && keyframes.seamRefine == nil && keyframes.seamTail == nil)
+            options.handover = .stitch
             let defaults = try options.makeRequest()
-            #expect(defaults.seamRefine == true && defaults.method == .gatys)
+            #expect(defaults.seamRefine == true && defaults.method == .gatys && defaults.handover == nil)
             options.seamRefine = false
             #expect(try options.makeRequest().seamRefine == nil)
             options.seamRefine = nil
@@ -143,6 +148,36 @@ import Coordinator
             #expect(failure { $0.stabilizeFlow = .fast } == "--stabilize-flow needs --stabilize")
             #expect(failure { $0.stabilize = true; $0.stabilizeStrength = 1 } == "--stabilize-strength 1.0 is outside 0.05...0.95")
             #expect(failure { $0.stabilize = true; $0.method = "copy"; $0.model = nil } == "--stabilize is for method reconet, not copy")
+        }
+    }
+
+    /// With gatys, `--model FILE` names the network whose render starts each chunk, `--model none`
+    /// turns the coordinator's own choice off, and a model beside `--init` (no chain) is refused.
+    @Test func aGatysModelStartsChunksAndNoneRefusesOne() throws {
+        try withFiles { film, folder in
+            var options = SubmitOptions(input: film, output: folder.appendingPathComponent("out.mkv").path)
+            (options.method, options.styles) = ("gatys", [film])
+            let plain = try options.makeRequest()
+            #expect(plain.model == nil && plain.gatys?.startModel == true)
+            options.model = film
+            let named = try options.makeRequest()
+            #expect(named.model == film && named.gatys?.startModel == true)
+            #expect(throws: Never.self) { try named.validate() }
+            options.model = "none"
+            let none = try options.makeRequest()
+            #expect(none.model == nil && none.gatys?.startModel == false)
+            options.model = film
+            options.initialization = "content"
+            #expect(throws: CoordinatorError.invalidOption("--model starts a gatys chain's chunks; --init renders frame by frame: give one of them")) {
+                try options.makeRequest()
+            }
+            options = SubmitOptions(input: film, output: folder.appendingPathComponent("out.mkv").path)
+            (options.method, options.model) = ("copy", film)
+            #expect(throws: CoordinatorError.invalidOption("--model is for methods reconet and gatys, not copy")) { try options.makeRequest() }
+            // The wire check refuses a model on a job that renders no chain.
+            var perFrame = named
+            perFrame.gatys?.start = .content
+            #expect(throws: DecodeError.self) { try perFrame.validate() }
         }
     }
 

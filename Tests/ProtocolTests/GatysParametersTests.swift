@@ -14,7 +14,8 @@ import Protocol
         #expect(defaults.iterations == 100 && defaults.iterationsNext == 50 && defaults.temporalWeight == 200)
         #expect(defaults.longTerm == [1] && defaults.passes == 1 && defaults.start == nil && defaults.warmStarts)
         #expect(defaults.styleScale == 1 && defaults.originalColors == nil && defaults.flow == .fast)
-        #expect(defaults.stopTolerance == 0.01 && defaults.stopWindow == 5)
+        #expect(defaults.stopTolerance == 0.03 && defaults.stopWindow == 5)
+        #expect(defaults.startModel && defaults.carryHistory)
     }
 
     @Test func everyOutOfRangeValueIsRefusedNamingItsOption() {

@@ -23,6 +23,9 @@ import Foundation
 public struct StyleModelFile: Sendable, Equatable {
     public static let magic: [UInt8] = Array("VSTSTYLE".utf8)
     public static let version: UInt32 = 1
+    /// The `training` key under which `vst train` records its style picture's SHA-256, so that a
+    /// coordinator can tell which of its models belongs to a job's style (lower-case hex).
+    public static let styleSHA256Key = "styleSHA256"
 
     /// What the JSON block holds besides the tensor table.
     public struct Metadata: Sendable, Equatable, Codable {

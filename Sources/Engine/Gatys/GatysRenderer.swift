@@ -104,8 +104,10 @@ public final class GatysRenderer {
     ///   - iterations: optimiser iterations (an L-BFGS iteration may evaluate more than once); the
     ///     most it runs when `stop` is given.
     ///   - stop: stops the render once the total loss has stopped moving (nil: run `iterations`).
+    ///   - memory: L-BFGS's curvature pairs to start from, left holding this render's (a video
+    ///     chain's frames pass them on); ignored by Adam.
     public func render(content: Tensor, initial: Tensor? = nil, iterations: Int, stop: LossPlateau? = nil,
-                       extraLoss: ExtraLoss? = nil, progress: Progress? = nil) throws(GatysError) -> Result {
+                       extraLoss: ExtraLoss? = nil, memory: LBFGS.Memory? = nil, progress: Progress? = nil) throws(GatysError) -> Result {
         guard content.shape.count == 4, content.shape[0] == 1, content.shape[1] == 3 else {
             throw .badImageShape(content.shape)
         }
@@ -150,7 +152,7 @@ public final class GatysRenderer {
         case .lbfgs(let history):
             var lbfgs = LBFGS(historySize: history)
             lbfgs.bounds = bounds
-            result = lbfgs.minimize(&x, iterations: iterations, objective: wrapped, progress: report)
+            result = lbfgs.minimize(&x, iterations: iterations, objective: wrapped, memory: memory, progress: report)
         case .adam(let rate):
             var adam = Adam(learningRate: rate)
             adam.bounds = bounds

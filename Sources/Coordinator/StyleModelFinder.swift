@@ -1,0 +1,31 @@
+import Engine
+import Foundation
+
+/// The ReCoNet model, among the coordinator's, that was trained on a job's style picture: a Gatys
+/// chain whose chunks start from its render instead of from the content starts about twenty
+/// iterations ahead (docs/benchmarks.md, "A chunk's first frame from a ReCoNet render").
+///
+/// A model trained since this search existed records its style picture's SHA-256, and only a file
+/// with those bytes matches it; an older one records the picture's file name alone, which must
+/// then be the same. A wrong match costs iterations, never the style: the optimisation still
+/// runs against the job's own picture from whatever start it is given.
+enum StyleModelFinder {
+    /// The `.reconet` file in `folder` made for `style` (first by name when several are), or nil.
+    static func model(for style: String, in folder: String) -> String? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return nil }
+        let styleName = (style as NSString).lastPathComponent
+        var styleHash: String?
+        for name in names.sorted() where name.hasSuffix(".reconet") {
+            let path = (folder as NSString).appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: path),
+                  let training = try? StyleModelFile(decoding: [UInt8](data)).metadata.training else { continue }
+            if let recorded = training[StyleModelFile.styleSHA256Key] {
+                if styleHash == nil { styleHash = (try? ModelStore.sha256(ofFile: style)) ?? "" }
+                if recorded == styleHash { return path }
+            } else if training["style"] == styleName {
+                return path
+            }
+        }
+        return nil
+    }
+}
