@@ -21,6 +21,7 @@
 #   --style FILE     painting (default ../shared/media/starry_night.jpg)
 #   --timeout S      limit of each submit in seconds (default 3600)
 #   --rerun-old      run the old build again instead of reusing its cached result
+#   --keep DIR       keep the new build's styled film, submit log (each frame's iterations) and figures in DIR
 # Options after -- go to the NEW build's submit only (for the quality-vs-CPU curve); leave them
 # out for the issue's comparison, where both builds run one command line.
 # The old commit is built (release) in a git worktree under $VST_BENCH_CACHE (default
@@ -31,7 +32,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 old=75e898b; old_bin=; new_bin=; height=160; clip=../shared/media/tears_of_steel_excerpt_640x360.mp4
-from=100; frames=16; chunk=8; overlap=2; style=../shared/media/starry_night.jpg; limit=3600; rerun_old=0
+from=100; frames=16; chunk=8; overlap=2; style=../shared/media/starry_night.jpg; limit=3600; rerun_old=0; keep=
 while [ $# -gt 0 ]; do
     case $1 in
         --old) old=$2; shift 2 ;;
@@ -46,6 +47,7 @@ while [ $# -gt 0 ]; do
         --style) style=$2; shift 2 ;;
         --timeout) limit=$2; shift 2 ;;
         --rerun-old) rerun_old=1; shift ;;
+        --keep) keep=$2; shift 2 ;;
         --) shift; break ;;
         *) echo "error: unknown option $1 (see the comment at the top of $0)" >&2; exit 2 ;;
     esac
@@ -126,6 +128,7 @@ else
 fi
 run new "$new_bin" "$work/new" "${new_only[@]}"
 measure "$work/new"
+if [ -n "$keep" ]; then mkdir -p "$keep" && cp "$work/new/styled.mkv" "$work/new/submit.log" "$work/new/cpu.txt" "$work/new/quality.txt" "$keep/"; fi
 
 read -r ou os _ <"$old_dir/cpu.txt"; read -r nu ns _ <"$work/new/cpu.txt"
 read -r ow ol <"$old_dir/quality.txt"; read -r nw nl <"$work/new/quality.txt"
