@@ -39,10 +39,7 @@ extension JobRunner {
         var payload = TaskPayload(spec: spec, styles: styles, frames: images.map { FramePayload.encode(width: $0.width, height: $0.height, pixels: $0.pixels) },
                                   warmStart: warm)
         // The first keyframe starts from the job's model when it has one; the others from the spine.
-        if previous == nil, let next = model?.next(for: worker) {
-            payload.spec.model = next.reference
-            payload.model = next.bytes
-        }
+        if previous == nil { attachModel(to: &payload, for: worker) }
         return payload
     }
 

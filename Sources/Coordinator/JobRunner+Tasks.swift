@@ -29,11 +29,15 @@ extension JobRunner {
                             reconet: request.reconet)
         var payload = workersEncode ? try clipPayload(spec, chunk: chunk)
             : try framesPayload(spec, chunk: chunk, assignment: assignment, keepAlive: keepAlive)
-        if let next = model?.next(for: assignment.worker) {
-            payload.spec.model = next.reference
-            payload.model = next.bytes
-        }
+        attachModel(to: &payload, for: assignment.worker)
         return (.task(payload), payload.model == nil ? nil : payload.spec.model)
+    }
+
+    /// Names the job's model in `payload`, with its bytes when `worker` has not been sent them.
+    func attachModel(to payload: inout TaskPayload, for worker: WorkerID) {
+        guard let next = model?.next(for: worker) else { return }
+        payload.spec.model = next.reference
+        payload.model = next.bytes
     }
 
     /// A TASK for a worker that encodes the chunk: the film's own packets for it as a clip, and
