@@ -91,6 +91,11 @@ public struct GatysParameters: Sendable, Equatable, Codable {
     /// With them a frame ends lower for the same stopping rule, which lets the rule be looser
     /// (docs/benchmarks.md, "A chunk's first frame from a ReCoNet render, and L-BFGS's memory").
     public var carryHistory = true
+    /// Iterations of a half-size render that starts a chunk's first frame, whose enlarged result
+    /// the full-size render then starts from (`CoarseToFine`, `--coarse-iters`); 0 renders at full
+    /// size only. A frame started from a carried keyframe is not rendered coarse-to-fine. An
+    /// older worker ignores it; a TASK that leaves it out gets this default.
+    public var coarseIterations = 0
 
     public init() {}
 
@@ -107,6 +112,9 @@ public struct GatysParameters: Sendable, Equatable, Codable {
         if longTerm.isEmpty || !longTerm.allSatisfy(Self.longTermRange.contains) || longTerm.first != 1 || longTerm != longTerm.sorted()
             || Set(longTerm).count != longTerm.count {
             throw ParameterError("--long-term must list frame distances in \(Self.longTermRange) including 1, e.g. 1,2,4")
+        }
+        if coarseIterations != 0 && !Self.iterationRange.contains(coarseIterations) {
+            throw ParameterError("--coarse-iters \(coarseIterations) is outside \(Self.iterationRange) (or 0: off)")
         }
         if !Self.passRange.contains(passes) { throw ParameterError("--passes \(passes) is outside \(Self.passRange)") }
         if !(stopTolerance >= 0 && stopTolerance < 1) { throw ParameterError("--stop-tolerance must be a number in [0, 1)") }
@@ -132,7 +140,7 @@ public struct GatysParameters: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case iterations, iterationsNext, temporalWeight, longTerm, passes, start, contentWeight, styleWeight, tvWeight,
-             styleScale, originalColors, flow, stopTolerance, stopWindow, staticHold, startModel, carryHistory
+             styleScale, originalColors, flow, stopTolerance, stopWindow, staticHold, startModel, carryHistory, coarseIterations
     }
 
     /// A key left out keeps its default, so a request written by hand (or by a script) need only
@@ -157,5 +165,6 @@ public struct GatysParameters: Sendable, Equatable, Codable {
         staticHold = try c.decodeIfPresent(Double.self, forKey: .staticHold) ?? defaults.staticHold
         startModel = try c.decodeIfPresent(Bool.self, forKey: .startModel) ?? defaults.startModel
         carryHistory = try c.decodeIfPresent(Bool.self, forKey: .carryHistory) ?? defaults.carryHistory
+        coarseIterations = try c.decodeIfPresent(Int.self, forKey: .coarseIterations) ?? defaults.coarseIterations
     }
 }

@@ -38,6 +38,7 @@ public struct GatysChunkRenderer: FrameRenderer {
         guard let first = chunk.frames.first else { return }
         if chunk.spec.seam != nil { return try GatysSeamRenderer(weights: weights).render(chunk, emit: emit) }
         let (options, renderer) = try Self.prepare(chunk, weights: weights)
+        let coarseToFine = try Self.coarseToFine(chunk, options: options, weights: weights, fine: renderer)
         let (width, height) = (first.width, first.height)
         // Bytes that came with this TASK are kept even when this chunk does not start from them:
         // the coordinator counts this worker as holding the model from now on.
@@ -73,7 +74,8 @@ public struct GatysChunkRenderer: FrameRenderer {
                 let step = forward ? 1 : -1
                 var (image, warm, losses) = try renderFrame(i, pass: pass, step: step, chunk: chunk, options: options,
                                                             renderer: renderer, motions: motions, outputs: outputs,
-                                                            startImage: startImage, hold: hold, memory: memory)
+                                                            startImage: startImage, hold: hold, memory: memory,
+                                                            coarseToFine: pass == 0 ? coarseToFine : nil)
                 // On a last pass forward the held frame is also what the next frame starts from.
                 if last && forward { image = try Self.steadied(image, frame: i, chunk: chunk, still: &still, hold: hold, motions: motions) }
                 outputs[i] = image
@@ -123,21 +125,33 @@ public struct GatysChunkRenderer: FrameRenderer {
     static func prepare(_ chunk: ChunkInput, weights: VGGWeights?) throws -> (GatysVideoOptions, GatysRenderer) {
         guard let parameters = chunk.spec.gatys else { throw WorkerError.badTask("a gatys task carries no settings") }
         let options = GatysVideoOptions(parameters)
+        return (options, try renderer(chunk, options: options, weights: weights, frameWidth: chunk.frames[0].width))
+    }
+
+    /// A renderer for the chunk's frames at `frameWidth`: the styles at `styleScale` times that width.
+    static func renderer(_ chunk: ChunkInput, options: GatysVideoOptions, weights: VGGWeights?, frameWidth: Int) throws -> GatysRenderer {
         guard !chunk.styles.isEmpty else { throw WorkerError.badTask("method gatys needs at least one style image") }
         let vgg = try weights ?? Self.defaultWeights()
         let first = chunk.frames[0]
-        let styleWidth = max(16, Int((Double(first.width) * options.styleScale).rounded()))
+        let styleWidth = max(16, Int((Double(frameWidth) * options.styleScale).rounded()))
         var styles = chunk.styles.map { GatysStill.resized($0.tensor, toWidth: styleWidth) }
         if options.originalColors == .histogram {
             styles = styles.map { ColorTransfer.matchingColorStatistics(of: $0, to: first.tensor) }
         }
         let blend = chunk.spec.styleWeights.count == styles.count ? chunk.spec.styleWeights : Array(repeating: 1, count: styles.count)
         do {
-            return (options, try GatysRenderer(weights: vgg, options: options.gatys,
-                                               styles: zip(styles, blend).map { .init(image: $0, weight: $1) }))
+            return try GatysRenderer(weights: vgg, options: options.gatys, styles: zip(styles, blend).map { .init(image: $0, weight: $1) })
         } catch {
             throw WorkerError.badTask("\(error)")
         }
+    }
+
+    /// The half-size level for the chunk's first frame (`--coarse-iters`), or nil when it is off.
+    static func coarseToFine(_ chunk: ChunkInput, options: GatysVideoOptions, weights: VGGWeights?, fine: GatysRenderer) throws -> CoarseToFine? {
+        guard options.coarseIterations > 0, let first = chunk.frames.first else { return nil }
+        let size = CoarseToFine.coarseSize(width: first.width, height: first.height, minimumSide: fine.minimumSide)
+        let coarse = try renderer(chunk, options: options, weights: weights, frameWidth: size.width)
+        return CoarseToFine(coarse: coarse, fine: fine, coarseIterations: options.coarseIterations)
     }
 
     /// One frame of one pass: its start and temporal losses from the frames already rendered in
@@ -145,7 +159,8 @@ public struct GatysChunkRenderer: FrameRenderer {
     /// held toward the next keyframe, from that keyframe (`hold`), then the optimiser.
     private func renderFrame(_ i: Int, pass: Int, step: Int, chunk: ChunkInput, options: GatysVideoOptions,
                              renderer: GatysRenderer, motions: ChunkMotions, outputs: [Tensor?],
-                             startImage: Tensor?, hold: KeyframeHold?, memory: LBFGS.Memory?) throws -> (Tensor, warm: Bool, GatysRenderer.Losses) {
+                             startImage: Tensor?, hold: KeyframeHold?, memory: LBFGS.Memory?,
+                             coarseToFine: CoarseToFine?) throws -> (Tensor, warm: Bool, GatysRenderer.Losses) {
         let content = chunk.frames[i].tensor
         // The neighbours this frame is held to: J's distances taken in the pass's direction,
         // nearest first, where an output exists (inside the chunk, or the warm-start frame).
@@ -180,7 +195,8 @@ public struct GatysChunkRenderer: FrameRenderer {
             initial = pass == 0 ? (startImage ?? content) : outputs[i]!
         }
         var losses = zip(carried, masks).map { TemporalLoss(target: $0.0.image, mask: $0.1, weight: options.temporalWeight) }
-        if let pull = try hold?.pull(at: i, chunk: chunk, motions: motions) {
+        let pull = try hold?.pull(at: i, chunk: chunk, motions: motions)
+        if let pull {
             initial = Self.blend(initial, toward: pull.target, mask: pull.mask, share: 1)
             losses.append(TemporalLoss(target: pull.target, mask: pull.mask, weight: KeyframeHold.temporalBoost * options.temporalWeight))
         }
@@ -195,10 +211,20 @@ public struct GatysChunkRenderer: FrameRenderer {
         // whole chunk, is rougher than a neighbour's, so it may use the larger cap.
         let chunkStart = i == 0 || chunk.spec.keyframeFrom != nil
         let iterations = pass == 0 && chunkStart ? options.iterations : options.iterationsNext
+        // Coarse-to-fine only where the frame starts afresh: not a carried neighbour or keyframe,
+        // whose start already holds the picture the coarse level would look for.
+        let coarse = !nearest && pull == nil ? coarseToFine : nil
         let result: GatysRenderer.Result
         do {
-            result = try renderer.render(content: content, initial: initial, iterations: iterations, stop: options.stop,
-                                         extraLoss: extraLoss, memory: memory)
+            if let coarse {
+                let levels = try coarse.render(content: content, initial: initial, iterations: iterations, stop: options.stop,
+                                               extraLoss: extraLoss, memory: memory)
+                chunk.report("frame \(chunk.frameIndex(i)): \(levels.coarse.iterations) iterations at half size (cap \(coarse.coarseIterations))")
+                result = levels.fine
+            } else {
+                result = try renderer.render(content: content, initial: initial, iterations: iterations, stop: options.stop,
+                                             extraLoss: extraLoss, memory: memory)
+            }
         } catch {
             throw WorkerError.badTask("\(error)")
         }

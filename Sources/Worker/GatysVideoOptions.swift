@@ -30,6 +30,8 @@ public struct GatysVideoOptions: Sendable, Equatable {
     public var iterations: Int { parameters.iterations }
     /// Iterations of every later frame.
     public var iterationsNext: Int { parameters.iterationsNext }
+    /// Half-size iterations before a chunk's first frame's full-size render; 0: none.
+    public var coarseIterations: Int { parameters.coarseIterations }
     public var temporalWeight: Double { parameters.temporalWeight }
     /// Ascending and holding 1 (`GatysParameters.validate()` checks).
     public var longTerm: [Int] { parameters.longTerm }

@@ -70,6 +70,7 @@ extension VSTCoord {
         @Flag(inversion: .prefixedNo, help: "Re-optimise each boundary's overlap and tail frames in a seam task on any free worker, from their stitch, held to both neighbours (gatys; default: on, off with --init or no overlap).") var seamRefine: Bool?
         @Option(help: "Optimiser iterations of a chunk's first frame (gatys; default \(gatysDefaults.iterations)).") var iters: Int?
         @Option(help: "Iterations of every later frame (gatys; default \(gatysDefaults.iterationsNext)).") var itersNext: Int?
+        @Option(help: "Render a chunk's first frame at half size for this many iterations first, then at full size from that render enlarged; 0: full size only (gatys; default \(gatysDefaults.coarseIterations)).") var coarseIters: Int?
         @Option(help: "Stop a frame once its loss fell by less than this share over --stop-window iterations; --iters and --iters-next are then caps, 0 spends them in full (gatys; default \(gatysDefaults.stopTolerance.formatted())).") var stopTolerance: Double?
         @Option(help: "Iterations --stop-tolerance's decrease is measured over (gatys; default \(gatysDefaults.stopWindow)).") var stopWindow: Int?
         @Option(help: "Keep an output pixel whose input changed by at most this many levels (0-255) since it was painted, so a still background stays still; 0 turns it off (gatys; default \(gatysDefaults.staticHold.formatted())).") var staticHold: Double?
@@ -116,6 +117,7 @@ extension VSTCoord {
             options.handover = handover
             if let iters { options.gatys.iterations = iters }
             if let itersNext { options.gatys.iterationsNext = itersNext }
+            if let coarseIters { options.gatys.coarseIterations = coarseIters }
             if let stopTolerance { options.gatys.stopTolerance = stopTolerance }
             if let stopWindow { options.gatys.stopWindow = stopWindow }
             if let staticHold { options.gatys.staticHold = staticHold }

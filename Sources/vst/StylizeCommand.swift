@@ -28,6 +28,8 @@ struct StylizeCommand: ParsableCommand {
     var size = 512
     @Option(help: "Optimiser iterations.")
     var iters = 150
+    @Option(help: "Iterations at half size first; the full-size render then starts from their result enlarged (0: full size only).")
+    var coarseIters = 0
     @Option(help: "Stop once the loss fell by less than this share over --stop-window iterations (--iters is then a cap); 0 runs --iters in full.")
     var stopTolerance = 0.0
     @Option(help: "Iterations --stop-tolerance's decrease is measured over.")
@@ -81,6 +83,7 @@ struct StylizeCommand: ParsableCommand {
             }
         }
         guard stopTolerance >= 0, stopTolerance < 1 else { Self.failWithOneLine("--stop-tolerance must be a number in [0, 1)", status: 2) }
+        guard coarseIters >= 0 else { Self.failWithOneLine("--coarse-iters must be 0 or more", status: 2) }
         guard stopWindow > 0 else { Self.failWithOneLine("--stop-window must be positive", status: 2) }
         guard history > 0, learningRate > 0, styleScale > 0, printEvery > 0 else {
             Self.failWithOneLine("--history, --learning-rate, --style-scale and --print-every must be positive", status: 2)
@@ -104,6 +107,7 @@ struct StylizeCommand: ParsableCommand {
         still.width = size
         still.styleScale = styleScale
         still.iterations = iters
+        still.coarseIterations = coarseIters
         if stopTolerance > 0 { still.stop = LossPlateau(tolerance: stopTolerance, window: stopWindow) }
         still.originalColors = originalColors.flatMap(ColorTransfer.Mode.init(rawValue:))
         switch self.`init` {

@@ -15,13 +15,14 @@ import Protocol
         #expect(defaults.longTerm == [1] && defaults.passes == 1 && defaults.start == nil && defaults.warmStarts)
         #expect(defaults.styleScale == 1 && defaults.originalColors == nil && defaults.flow == .fast)
         #expect(defaults.stopTolerance == 0.03 && defaults.stopWindow == 5)
-        #expect(defaults.startModel && defaults.carryHistory)
+        #expect(defaults.startModel && defaults.carryHistory && defaults.coarseIterations == 0)
     }
 
     @Test func everyOutOfRangeValueIsRefusedNamingItsOption() {
         let cases: [(String, (inout GatysParameters) -> Void)] = [
             ("--iters 0 is outside 1...100000", { $0.iterations = 0 }),
             ("--iters-next 100001 is outside 1...100000", { $0.iterationsNext = 100_001 }),
+            ("--coarse-iters -1 is outside 1...100000 (or 0: off)", { $0.coarseIterations = -1 }),
             ("--temporal-weight must be a number >= 0", { $0.temporalWeight = -1 }),
             ("--temporal-weight must be a number >= 0", { $0.temporalWeight = .infinity }),
             ("--long-term must list frame distances in 1...1000 including 1, e.g. 1,2,4", { $0.longTerm = [2, 4] }),

@@ -76,6 +76,25 @@ import Testing
         #expect(try chain(attach: false) == withModel)
     }
 
+    /// `--coarse-iters`: the chunk's first frame (and only it) is rendered at half size first, and
+    /// its full-size render starts from that render enlarged, so it differs from a plain start;
+    /// the chain after it goes on as before.
+    @Test func coarseToFineRendersOnlyTheChunksFirstFrameAtHalfSizeFirst() throws {
+        let frames = MovingTexture.frames(count: 3, width: Self.width, height: Self.height)
+        let common = GatysParameters.with { $0.iterations = 4; $0.iterationsNext = 3; $0.styleWeight = 1e-2; $0.stopTolerance = 0 }
+        let lines = LockedLines()
+        var input = Self.chunk(frames: frames, parameters: common.with { $0.coarseIterations = 5 })
+        input.report = { lines.append($0) }
+        var coarse: [RGBImage] = []
+        try GatysChunkRenderer(weights: MovingTexture.weights).render(input) { coarse.append($1) }
+        let plain = try Self.render(frames, common)
+        #expect(coarse.count == 3)
+        #expect(coarse[0] != plain[0])
+        let halfSize = lines.all.filter { $0.contains("at half size") }
+        #expect(halfSize == ["frame 0: 5 iterations at half size (cap 5)"], "\(lines.all)")
+        #expect(lines.all.contains { $0.hasPrefix("frame 2: 3 iterations") })
+    }
+
     /// Ruder et al.'s long-term loss: a bar passes over a still background, 16 pixels a frame, so
     /// what it hid at frame t-1 the frame before it showed. With J = {1, 2} those pixels are held
     /// to frame t-2's render; with the short-term loss alone nothing holds them. Measured where
@@ -224,4 +243,12 @@ final class Flags: @unchecked Sendable {
     private var list: [(Int, Bool)] = []
     func append(_ frame: Int, _ warm: Bool) { lock.lock(); list.append((frame, warm)); lock.unlock() }
     var values: [(Int, Bool)] { lock.lock(); defer { lock.unlock() }; return list }
+}
+
+/// Lines a renderer reports, gathered across threads.
+final class LockedLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.lock(); lines.append(line); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
 }

@@ -21,6 +21,9 @@ public struct GatysStill {
     public var initial: Initial = .content
     public var originalColors: ColorTransfer.Mode?
     public var iterations: Int = 150
+    /// Iterations at half size before the full-size render, which starts from their result
+    /// enlarged (`CoarseToFine`); 0 renders at full size only.
+    public var coarseIterations: Int = 0
     /// Stops the render before `iterations` once the loss has stopped moving; nil runs them all.
     public var stop: LossPlateau?
     public var options = GatysOptions()
@@ -42,24 +45,37 @@ public struct GatysStill {
         if let b = styleBlendWeights, b.count != styles.count { throw .blendWeightCount(styles: styles.count, weights: b.count) }
         guard styleScale > 0, styleScale.isFinite else { throw .badStyleScale(styleScale) }
         let c = width.map { Self.resized(content, toWidth: $0) } ?? content
-        let styleWidth = max(16, Int((Double(c.shape[3]) * styleScale).rounded()))
-        var styleImages = styles.map { Self.resized($0, toWidth: styleWidth) }
-        if originalColors == .histogram {
-            styleImages = styleImages.map { ColorTransfer.matchingColorStatistics(of: $0, to: c) }
-        }
-        let blend = styleBlendWeights ?? [Double](repeating: 1, count: styles.count)
-        let renderer = try GatysRenderer(weights: weights, options: options,
-                                         styles: zip(styleImages, blend).map { .init(image: $0, weight: $1) })
+        let renderer = try self.renderer(weights: weights, content: c, frameWidth: c.shape[3])
         let start: Tensor
         switch initial {
         case .content: start = c
         case .noise(let seed): start = GatysImage.noise(width: c.shape[3], height: c.shape[2], seed: seed)
         case .image(let t): start = GatysImage.resized(t, width: c.shape[3], height: c.shape[2])
         }
-        var result = try renderer.render(content: c, initial: start, iterations: iterations, stop: stop, progress: progress)
+        var result: GatysRenderer.Result
+        if coarseIterations > 0 {
+            let small = CoarseToFine.coarseSize(width: c.shape[3], height: c.shape[2], minimumSide: renderer.minimumSide)
+            let coarse = try self.renderer(weights: weights, content: c, frameWidth: small.width)
+            result = try CoarseToFine(coarse: coarse, fine: renderer, coarseIterations: coarseIterations)
+                .render(content: c, initial: start, iterations: iterations, stop: stop, progress: progress).fine
+        } else {
+            result = try renderer.render(content: c, initial: start, iterations: iterations, stop: stop, progress: progress)
+        }
         if originalColors == .luminance {
             result.image = ColorTransfer.luminanceOnly(styled: result.image, content: c)
         }
         return result
+    }
+
+    /// A renderer for pictures `frameWidth` wide: the styles at `styleScale` times that width,
+    /// recoloured toward `content` when asked.
+    private func renderer(weights: VGGWeights, content c: Tensor, frameWidth: Int) throws(GatysError) -> GatysRenderer {
+        let styleWidth = max(16, Int((Double(frameWidth) * styleScale).rounded()))
+        var styleImages = styles.map { Self.resized($0, toWidth: styleWidth) }
+        if originalColors == .histogram {
+            styleImages = styleImages.map { ColorTransfer.matchingColorStatistics(of: $0, to: c) }
+        }
+        let blend = styleBlendWeights ?? [Double](repeating: 1, count: styles.count)
+        return try GatysRenderer(weights: weights, options: options, styles: zip(styleImages, blend).map { .init(image: $0, weight: $1) })
     }
 }
