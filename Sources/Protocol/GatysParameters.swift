@@ -93,9 +93,11 @@ public struct GatysParameters: Sendable, Equatable, Codable {
     public var carryHistory = true
     /// Iterations of a half-size render that starts a chunk's first frame, whose enlarged result
     /// the full-size render then starts from (`CoarseToFine`, `--coarse-iters`); 0 renders at full
-    /// size only. A frame started from a carried keyframe is not rendered coarse-to-fine. An
-    /// older worker ignores it; a TASK that leaves it out gets this default.
-    public var coarseIterations = 0
+    /// size only. A frame started from a carried keyframe is not rendered coarse-to-fine. The
+    /// default, 30 (under the stopping rule, a cap), bought the style back on issue 20's job for
+    /// no CPU (docs/benchmarks.md, "Coarse-to-fine"). An older worker ignores it; a TASK that
+    /// leaves it out gets this default.
+    public var coarseIterations = 30
 
     public init() {}
 

@@ -15,7 +15,7 @@ import Protocol
         #expect(defaults.longTerm == [1] && defaults.passes == 1 && defaults.start == nil && defaults.warmStarts)
         #expect(defaults.styleScale == 1 && defaults.originalColors == nil && defaults.flow == .fast)
         #expect(defaults.stopTolerance == 0.03 && defaults.stopWindow == 5)
-        #expect(defaults.startModel && defaults.carryHistory && defaults.coarseIterations == 0)
+        #expect(defaults.startModel && defaults.carryHistory && defaults.coarseIterations == 30)
     }
 
     @Test func everyOutOfRangeValueIsRefusedNamingItsOption() {

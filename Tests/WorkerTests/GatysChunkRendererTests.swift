@@ -87,7 +87,7 @@ import Testing
         input.report = { lines.append($0) }
         var coarse: [RGBImage] = []
         try GatysChunkRenderer(weights: MovingTexture.weights).render(input) { coarse.append($1) }
-        let plain = try Self.render(frames, common)
+        let plain = try Self.render(frames, common.with { $0.coarseIterations = 0 })
         #expect(coarse.count == 3)
         #expect(coarse[0] != plain[0])
         let halfSize = lines.all.filter { $0.contains("at half size") }
