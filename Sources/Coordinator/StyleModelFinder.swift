@@ -17,8 +17,8 @@ enum StyleModelFinder {
         var styleHash: String?
         for name in names.sorted() where name.hasSuffix(".reconet") {
             let path = (folder as NSString).appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: path),
-                  let training = try? StyleModelFile(decoding: [UInt8](data)).metadata.training else { continue }
+            // The head alone: the job loads (and verifies) only the model chosen.
+            guard let training = try? StyleModelFile.metadata(ofFile: path).training else { continue }
             if let recorded = training[StyleModelFile.styleSHA256Key] {
                 if styleHash == nil { styleHash = (try? ModelStore.sha256(ofFile: style)) ?? "" }
                 if recorded == styleHash { return path }

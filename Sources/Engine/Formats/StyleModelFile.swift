@@ -123,27 +123,14 @@ public struct StyleModelFile: Sendable, Equatable {
 
     /// Parses and verifies a model's bytes.
     public init(decoding bytes: [UInt8]) throws(StyleModelFileError) {
-        let fixed = Self.magic.count + 8
-        guard bytes.count >= fixed + 32 else { throw .truncated(bytes: bytes.count) }
-        guard Array(bytes[0..<Self.magic.count]) == Self.magic else { throw .notAModel }
-        func u32(_ at: Int) -> Int { (0..<4).reduce(0) { $0 | Int(bytes[at + $1]) << (8 * $1) } }
-        let version = u32(Self.magic.count)
-        guard version == Int(Self.version) else { throw .unsupportedVersion(version) }
+        guard bytes.count >= Self.fixedHead + 32 else { throw .truncated(bytes: bytes.count) }
         // A file cut short inside its metadata says so; any other damage fails the checksum.
-        let jsonLength = u32(Self.magic.count + 4)
-        guard fixed + jsonLength <= bytes.count - 32 else { throw .truncated(bytes: bytes.count) }
+        let json = try Self.jsonRange(bytes, fileSize: bytes.count)
         guard SHA256.hash(bytes[..<(bytes.count - 32)]) == Array(bytes[(bytes.count - 32)...]) else {
             throw .checksumMismatch
         }
-        struct Header: Decodable {
-            var metadata: Metadata
-            var tensors: [Entry]
-        }
-        let header: Header
-        do { header = try JSONDecoder().decode(Header.self, from: Data(bytes[fixed..<(fixed + jsonLength)])) } catch {
-            throw .badMetadata("metadata is not valid JSON for this version")
-        }
-        var position = fixed + jsonLength
+        let header = try Self.header(bytes[json])
+        var position = json.upperBound
         var tensors: [(name: String, value: Tensor)] = []
         for e in header.tensors {
             guard e.shape.allSatisfy({ $0 >= 0 && $0 < 1 << 24 }) else { throw .badMetadata("tensor \(e.name) has shape \(e.shape)") }
@@ -163,6 +150,57 @@ public struct StyleModelFile: Sendable, Equatable {
         }
         guard position == bytes.count - 32 else { throw .badMetadata("\(bytes.count - 32 - position) bytes after the last tensor") }
         self.init(metadata: header.metadata, tensors: tensors)
+    }
+
+    /// Magic, version and the metadata block's length: the bytes before the JSON.
+    static let fixedHead = magic.count + 8
+
+    /// The JSON block of a model file.
+    private struct Header: Decodable {
+        var metadata: Metadata
+        var tensors: [Entry]
+    }
+
+    /// Where the JSON block of a file `fileSize` bytes long lies, from its first bytes (`bytes`:
+    /// the whole file or at least its fixed head), after checking the magic and the version.
+    private static func jsonRange(_ bytes: [UInt8], fileSize: Int) throws(StyleModelFileError) -> Range<Int> {
+        guard bytes.count >= fixedHead else { throw .truncated(bytes: fileSize) }
+        guard Array(bytes[0..<magic.count]) == magic else { throw .notAModel }
+        func u32(_ at: Int) -> Int { (0..<4).reduce(0) { $0 | Int(bytes[at + $1]) << (8 * $1) } }
+        let version = u32(magic.count)
+        guard version == Int(Self.version) else { throw .unsupportedVersion(version) }
+        let jsonLength = u32(magic.count + 4)
+        guard fixedHead + jsonLength <= fileSize - 32 else { throw .truncated(bytes: fileSize) }
+        return fixedHead..<(fixedHead + jsonLength)
+    }
+
+    private static func header(_ json: ArraySlice<UInt8>) throws(StyleModelFileError) -> Header {
+        do { return try JSONDecoder().decode(Header.self, from: Data(json)) } catch {
+            throw .badMetadata("metadata is not valid JSON for this version")
+        }
+    }
+
+    /// The metadata of the model at `path`, read from the file's head alone: for choosing among
+    /// models (a coordinator looking for a style's model reads kilobytes, not each 12 MB file).
+    /// Nothing is verified beyond the head; loading the model chosen (`read(path:)`) checks it whole.
+    public static func metadata(ofFile path: String) throws(StyleModelFileError) -> Metadata {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw FileManager.default.fileExists(atPath: path) ? .unreadable(path: path) : .missing(path: path)
+        }
+        defer { try? handle.close() }
+        do {
+            let size = Int(try handle.seekToEnd())
+            try handle.seek(toOffset: 0)
+            let fixed = [UInt8](try handle.read(upToCount: fixedHead) ?? Data())
+            let range = try jsonRange(fixed, fileSize: size)
+            let json = [UInt8](try handle.read(upToCount: range.count) ?? Data())
+            guard json.count == range.count else { throw StyleModelFileError.truncated(bytes: size) }
+            return try header(json[...]).metadata
+        } catch let error as StyleModelFileError {
+            throw .inFile(path: path, error)
+        } catch {
+            throw .unreadable(path: path)
+        }
     }
 
     /// Reads and verifies the model at `path`.

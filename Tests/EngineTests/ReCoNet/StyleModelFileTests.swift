@@ -33,6 +33,32 @@ import Testing
         #expect(throws: StyleModelFileError.missing(path: path + "x")) { try StyleModelFile.read(path: path + "x") }
     }
 
+    /// The head alone gives the metadata a full decode gives; a file that is not a model, or is
+    /// cut inside its head, is refused naming the file. The payload is not read, so damage there
+    /// is for `read(path:)` to find.
+    @Test func metadataComesFromTheHeadAlone() throws {
+        let (_, file) = model()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vst-model-head-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bytes = file.encoded()
+        let path = dir.appendingPathComponent("m.reconet").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(try StyleModelFile.metadata(ofFile: path) == file.metadata)
+
+        var flipped = bytes
+        flipped[bytes.count - 40] ^= 0x10
+        try Data(flipped).write(to: URL(fileURLWithPath: path))
+        #expect(try StyleModelFile.metadata(ofFile: path) == file.metadata)
+        #expect(throws: StyleModelFileError.inFile(path: path, .checksumMismatch)) { try StyleModelFile.read(path: path) }
+
+        try Data(bytes.prefix(40)).write(to: URL(fileURLWithPath: path))
+        #expect(throws: StyleModelFileError.inFile(path: path, .truncated(bytes: 40))) { try StyleModelFile.metadata(ofFile: path) }
+        try Data("not a model at all".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: StyleModelFileError.inFile(path: path, .notAModel)) { try StyleModelFile.metadata(ofFile: path) }
+        #expect(throws: StyleModelFileError.missing(path: path + "x")) { try StyleModelFile.metadata(ofFile: path + "x") }
+    }
+
     @Test func refusesDamage() {
         let bytes = model().1.encoded()
         var flipped = bytes
