@@ -66,6 +66,15 @@ public struct GatysChunkRenderer: FrameRenderer {
         // Still pixels keep their paint along the chain, in frame order; a resumed chunk's hold
         // starts at its warm-start frame, as the uninterrupted chain's had reached it.
         var still = options.warmStarts ? options.staticHold : nil
+        // A held frame's pull (the keyframe carried back onto it) serves its render and its
+        // steadying, on every pass: computed once.
+        var pulls: [Int: KeyframeHold.Pull] = [:]
+        func pull(_ i: Int) throws -> KeyframeHold.Pull? {
+            if let known = pulls[i] { return known }
+            let found = try hold?.pull(at: i, chunk: chunk, motions: motions)
+            pulls[i] = found
+            return found
+        }
         if let warm = chunk.warmStart { still?.start(input: chunk.frames[0].planar, output: warm.planar) }
         for pass in 0..<passes {
             let forward = pass % 2 == 0, last = pass == passes - 1
@@ -74,10 +83,10 @@ public struct GatysChunkRenderer: FrameRenderer {
                 let step = forward ? 1 : -1
                 var (image, warm, losses) = try renderFrame(i, pass: pass, step: step, chunk: chunk, options: options,
                                                             renderer: renderer, motions: motions, outputs: outputs,
-                                                            startImage: startImage, hold: hold, memory: memory,
+                                                            startImage: startImage, pull: try pull(i), memory: memory,
                                                             coarseToFine: pass == 0 ? coarseToFine : nil)
                 // On a last pass forward the held frame is also what the next frame starts from.
-                if last && forward { image = try Self.steadied(image, frame: i, chunk: chunk, still: &still, hold: hold, motions: motions) }
+                if last && forward { image = Self.steadied(image, frame: i, chunk: chunk, still: &still, pull: try pull(i)) }
                 outputs[i] = image
                 if last {
                     observer?(chunk.frameIndex(i), warm, losses)
@@ -87,7 +96,7 @@ public struct GatysChunkRenderer: FrameRenderer {
             // A last pass that ran backward has its frames in reverse: they are held and sent in order now.
             if last && !forward {
                 for i in order {
-                    let image = try Self.steadied(outputs[i]!, frame: i, chunk: chunk, still: &still, hold: hold, motions: motions)
+                    let image = Self.steadied(outputs[i]!, frame: i, chunk: chunk, still: &still, pull: try pull(i))
                     try emit(chunk.frameIndex(i), Self.shown(image, content: chunk.frames[i], options: options))
                 }
             }
@@ -109,10 +118,10 @@ public struct GatysChunkRenderer: FrameRenderer {
     /// from the same values) stay put, and any the keyframe painted differently are walked to
     /// its values over the held frames instead of jumping at the keyframe.
     static func steadied(_ image: Tensor, frame i: Int, chunk: ChunkInput, still: inout StaticHold?,
-                         hold: KeyframeHold?, motions: ChunkMotions) throws -> Tensor {
+                         pull: KeyframeHold.Pull?) -> Tensor {
         guard still != nil else { return image }
         var out = still!.next(input: chunk.frames[i].planar, raw: PlanarImage(tensor: image)).tensor
-        if let pull = try hold?.pull(at: i, chunk: chunk, motions: motions) {
+        if let pull {
             out = blend(out, toward: pull.target, mask: pull.mask, share: 1)
             still!.replaceLast(with: PlanarImage(tensor: out))
         }
@@ -156,10 +165,10 @@ public struct GatysChunkRenderer: FrameRenderer {
 
     /// One frame of one pass: its start and temporal losses from the frames already rendered in
     /// the pass's direction (`step` +1: those before it; -1: those after it) and, for a frame
-    /// held toward the next keyframe, from that keyframe (`hold`), then the optimiser.
+    /// held toward the next keyframe, from that keyframe (`pull`), then the optimiser.
     private func renderFrame(_ i: Int, pass: Int, step: Int, chunk: ChunkInput, options: GatysVideoOptions,
                              renderer: GatysRenderer, motions: ChunkMotions, outputs: [Tensor?],
-                             startImage: Tensor?, hold: KeyframeHold?, memory: LBFGS.Memory?,
+                             startImage: Tensor?, pull: KeyframeHold.Pull?, memory: LBFGS.Memory?,
                              coarseToFine: CoarseToFine?) throws -> (Tensor, warm: Bool, GatysRenderer.Losses) {
         let content = chunk.frames[i].tensor
         // The neighbours this frame is held to: J's distances taken in the pass's direction,
@@ -195,7 +204,6 @@ public struct GatysChunkRenderer: FrameRenderer {
             initial = pass == 0 ? (startImage ?? content) : outputs[i]!
         }
         var losses = zip(carried, masks).map { TemporalLoss(target: $0.0.image, mask: $0.1, weight: options.temporalWeight) }
-        let pull = try hold?.pull(at: i, chunk: chunk, motions: motions)
         if let pull {
             initial = Self.blend(initial, toward: pull.target, mask: pull.mask, share: 1)
             losses.append(TemporalLoss(target: pull.target, mask: pull.mask, weight: KeyframeHold.temporalBoost * options.temporalWeight))

@@ -33,9 +33,12 @@ struct KeyframeHold {
         keyframeIndex = chunk.frames.count - 1
     }
 
+    /// The keyframe carried onto a held frame, and how hard each pixel is pulled to it.
+    typealias Pull = (target: Tensor, mask: [Float])
+
     /// The pull on chunk-relative frame `i`: the carried keyframe and a per-pixel mask (the
     /// flow's reliability times the frame's share); nil for a frame not held.
-    func pull(at i: Int, chunk: ChunkInput, motions: ChunkMotions) throws(WorkerError) -> (target: Tensor, mask: [Float])? {
+    func pull(at i: Int, chunk: ChunkInput, motions: ChunkMotions) throws(WorkerError) -> Pull? {
         let share = spec.share(at: chunk.frameIndex(i))
         guard share > 0, i < keyframeIndex else { return nil }
         let motion = try motions.motion(from: keyframeIndex, to: i)
