@@ -157,7 +157,8 @@ public struct GatysChunkRenderer: FrameRenderer {
 
     /// The half-size level for the chunk's first frame (`--coarse-iters`), or nil when it is off.
     static func coarseToFine(_ chunk: ChunkInput, options: GatysVideoOptions, weights: VGGWeights?, fine: GatysRenderer) throws -> CoarseToFine? {
-        guard options.coarseIterations > 0, let first = chunk.frames.first else { return nil }
+        // A resumed or keyframe-started chunk (warm start) has no frame that starts afresh.
+        guard options.coarseIterations > 0, chunk.warmStart == nil, let first = chunk.frames.first else { return nil }
         let size = CoarseToFine.coarseSize(width: first.width, height: first.height, minimumSide: fine.minimumSide)
         let coarse = try renderer(chunk, options: options, weights: weights, frameWidth: size.width)
         return CoarseToFine(coarse: coarse, fine: fine, coarseIterations: options.coarseIterations)
@@ -219,9 +220,10 @@ public struct GatysChunkRenderer: FrameRenderer {
         // whole chunk, is rougher than a neighbour's, so it may use the larger cap.
         let chunkStart = i == 0 || chunk.spec.keyframeFrom != nil
         let iterations = pass == 0 && chunkStart ? options.iterations : options.iterationsNext
-        // Coarse-to-fine only where the frame starts afresh: not a carried neighbour or keyframe,
-        // whose start already holds the picture the coarse level would look for.
-        let coarse = !nearest && pull == nil ? coarseToFine : nil
+        // Coarse-to-fine only for a chunk's first frame that starts afresh: not a carried
+        // neighbour or keyframe, whose start already holds the picture the coarse level would look
+        // for, and not the later frames of per-frame rendering (`--init`), which keep their count.
+        let coarse = chunkStart && !nearest && pull == nil ? coarseToFine : nil
         let result: GatysRenderer.Result
         do {
             if let coarse {

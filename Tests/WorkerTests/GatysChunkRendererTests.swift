@@ -93,6 +93,13 @@ import Testing
         let halfSize = lines.all.filter { $0.contains("at half size") }
         #expect(halfSize == ["frame 0: 5 iterations at half size (cap 5)"], "\(lines.all)")
         #expect(lines.all.contains { $0.hasPrefix("frame 2: 3 iterations") })
+
+        // Per-frame rendering (`--init`): its later frames keep their own count, at full size.
+        let perFrame = LockedLines()
+        var independent = Self.chunk(frames: frames, parameters: common.with { $0.coarseIterations = 5; $0.start = .content })
+        independent.report = { perFrame.append($0) }
+        try GatysChunkRenderer(weights: MovingTexture.weights).render(independent) { _, _ in }
+        #expect(perFrame.all.filter { $0.contains("at half size") } == ["frame 0: 5 iterations at half size (cap 5)"], "\(perFrame.all)")
     }
 
     /// Ruder et al.'s long-term loss: a bar passes over a still background, 16 pixels a frame, so
