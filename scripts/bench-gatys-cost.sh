@@ -103,15 +103,21 @@ run() {
     running=
 }
 
+# frame_ratio DIR K: styleloss.py's ratio for frame K of DIR/styled.mkv against the same input frame.
+frame_ratio() {
+    local dir=$1 k=$2
+    ffmpeg -v error -y -i "$dir/styled.mkv" -vf "select=eq(n\,$k)" -frames:v 1 "$work/out-$k.png"
+    ffmpeg -v error -y -i "$excerpt" -vf "select=eq(n\,$k)" -frames:v 1 "$work/in-$k.png"
+    "$PY" ../shared/peers/styleloss.py "$W" "$work/in-$k.png" "$style" "$work/out-$k.png" \
+        | "$PY" -c "import json,sys; print(json.load(sys.stdin)['ratio'])"
+}
+
 # measure DIR: warperr mean and the summed style loss ratio of the probe frames, into DIR/quality.txt.
 measure() {
-    local dir=$1 warp loss=0 k
+    local dir=$1 warp loss=0 k r
     warp=$("$PY" ../shared/peers/warperr.py "$excerpt" "$dir/styled.mkv" | "$PY" -c "import json,sys; print(json.load(sys.stdin)['mean'])")
     for k in "${probe[@]}"; do
-        ffmpeg -v error -y -i "$dir/styled.mkv" -vf "select=eq(n\,$k)" -frames:v 1 "$work/out-$k.png"
-        ffmpeg -v error -y -i "$excerpt" -vf "select=eq(n\,$k)" -frames:v 1 "$work/in-$k.png"
-        r=$("$PY" ../shared/peers/styleloss.py "$W" "$work/in-$k.png" "$style" "$work/out-$k.png" \
-            | "$PY" -c "import json,sys; print(json.load(sys.stdin)['ratio'])")
+        r=$(frame_ratio "$dir" "$k")
         loss=$("$PY" -c "print($loss + $r)")
     done
     echo "$warp $loss" >"$dir/quality.txt"
@@ -123,10 +129,7 @@ style_all() {
     local dir=$1 sum=0 k r
     [ -s "$dir/style-all.txt" ] && return
     for k in $(seq 0 $((frames - 1))); do
-        ffmpeg -v error -y -i "$dir/styled.mkv" -vf "select=eq(n\,$k)" -frames:v 1 "$work/out-$k.png"
-        ffmpeg -v error -y -i "$excerpt" -vf "select=eq(n\,$k)" -frames:v 1 "$work/in-$k.png"
-        r=$("$PY" ../shared/peers/styleloss.py "$W" "$work/in-$k.png" "$style" "$work/out-$k.png" \
-            | "$PY" -c "import json,sys; print(json.load(sys.stdin)['ratio'])")
+        r=$(frame_ratio "$dir" "$k")
         sum=$("$PY" -c "print($sum + $r)")
     done
     "$PY" -c "print($sum / $frames)" >"$dir/style-all.txt"
