@@ -140,10 +140,10 @@ final class JobRunner {
             throw .invalidOption("--start \(request.start) is past the last frame (the film has \(source.info.frameCount))")
         }
         let count = min(available, request.frames ?? available)
-        // The keyframe hand-over renders no frame twice: its `overlap` is the frames held (`HoldSpec`).
+        // The keyframe hand-over renders no frame twice: its `overlap` sets the frames held (`HoldSpec`).
         let keyframes = request.handover == .keyframe && request.method == .gatys
         plan = ChunkPlan(frameCount: count, chunkFrames: request.chunk, overlapFrames: keyframes ? 0 : request.overlap)
-        keyframePlan = KeyframePlan(plan: plan, holdFrames: request.overlap, enabled: keyframes)
+        keyframePlan = KeyframePlan(plan: plan, holdFrames: KeyframePlan.heldFrames(overlap: request.overlap), enabled: keyframes)
         seamPlan = SeamPlan(plan: plan, tail: request.seamTail ?? 0, enabled: request.seamRefine == true && request.method == .gatys)
         do { outputSequence = try ImageSequencePattern.parse(request.output) } catch { throw .invalidOption("--out \(error)") }
         // An image sequence has no timestamps (`framePTS` is empty), and workers encode films only.

@@ -66,15 +66,9 @@ public struct GatysChunkRenderer: FrameRenderer {
         // Still pixels keep their paint along the chain, in frame order; a resumed chunk's hold
         // starts at its warm-start frame, as the uninterrupted chain's had reached it.
         var still = options.warmStarts ? options.staticHold : nil
-        // A held frame's pull (the keyframe carried back onto it) serves its render and its
-        // steadying, on every pass: computed once.
-        var pulls: [Int: KeyframeHold.Pull] = [:]
-        func pull(_ i: Int) throws -> KeyframeHold.Pull? {
-            if let known = pulls[i] { return known }
-            let found = try hold?.pull(at: i, chunk: chunk, motions: motions)
-            pulls[i] = found
-            return found
-        }
+        // The held frames' pulls (the keyframe carried back onto each) serve their renders and
+        // their steadying, on every pass: computed once.
+        let pulls = try hold?.pulls(chunk: chunk, motions: motions) ?? [:]
         if let warm = chunk.warmStart { still?.start(input: chunk.frames[0].planar, output: warm.planar) }
         for pass in 0..<passes {
             let forward = pass % 2 == 0, last = pass == passes - 1
@@ -83,10 +77,10 @@ public struct GatysChunkRenderer: FrameRenderer {
                 let step = forward ? 1 : -1
                 var (image, warm, losses) = try renderFrame(i, pass: pass, step: step, chunk: chunk, options: options,
                                                             renderer: renderer, motions: motions, outputs: outputs,
-                                                            startImage: startImage, pull: try pull(i), memory: memory,
+                                                            startImage: startImage, pull: pulls[i], memory: memory,
                                                             coarseToFine: pass == 0 ? coarseToFine : nil)
                 // On a last pass forward the held frame is also what the next frame starts from.
-                if last && forward { image = Self.steadied(image, frame: i, chunk: chunk, still: &still, pull: try pull(i)) }
+                if last && forward { image = Self.steadied(image, frame: i, chunk: chunk, still: &still, pull: pulls[i]) }
                 outputs[i] = image
                 if last {
                     observer?(chunk.frameIndex(i), warm, losses)
@@ -96,7 +90,7 @@ public struct GatysChunkRenderer: FrameRenderer {
             // A last pass that ran backward has its frames in reverse: they are held and sent in order now.
             if last && !forward {
                 for i in order {
-                    let image = Self.steadied(outputs[i]!, frame: i, chunk: chunk, still: &still, pull: try pull(i))
+                    let image = Self.steadied(outputs[i]!, frame: i, chunk: chunk, still: &still, pull: pulls[i])
                     try emit(chunk.frameIndex(i), Self.shown(image, content: chunk.frames[i], options: options))
                 }
             }
@@ -113,17 +107,17 @@ public struct GatysChunkRenderer: FrameRenderer {
     }
 
     /// `image` (frame `i`'s render) with its still pixels kept from the frame before (`StaticHold`).
-    /// A frame held toward the next keyframe is then moved toward the carried keyframe by its
-    /// share, where the flow sees it: still pixels the keyframe agrees with (the spine started it
-    /// from the same values) stay put, and any the keyframe painted differently are walked to
-    /// its values over the held frames instead of jumping at the keyframe.
+    /// A frame held toward the next keyframe is then faded its share of the way toward the
+    /// carried keyframe (`KeyframeHold.faded`): still pixels the keyframe agrees with (the spine
+    /// started it from the same values) stay put, and any the keyframe painted differently are
+    /// walked to its values over the held frames instead of jumping at the keyframe.
     static func steadied(_ image: Tensor, frame i: Int, chunk: ChunkInput, still: inout StaticHold?,
                          pull: KeyframeHold.Pull?) -> Tensor {
-        guard still != nil else { return image }
-        var out = still!.next(input: chunk.frames[i].planar, raw: PlanarImage(tensor: image)).tensor
+        var out = image
+        if still != nil { out = still!.next(input: chunk.frames[i].planar, raw: PlanarImage(tensor: image)).tensor }
         if let pull {
-            out = blend(out, toward: pull.target, mask: pull.mask, share: 1)
-            still!.replaceLast(with: PlanarImage(tensor: out))
+            out = KeyframeHold.faded(out, toward: pull)
+            still?.replaceLast(with: PlanarImage(tensor: out))
         }
         return out
     }
@@ -206,8 +200,9 @@ public struct GatysChunkRenderer: FrameRenderer {
         }
         var losses = zip(carried, masks).map { TemporalLoss(target: $0.0.image, mask: $0.1, weight: options.temporalWeight) }
         if let pull {
-            initial = Self.blend(initial, toward: pull.target, mask: pull.mask, share: 1)
-            losses.append(TemporalLoss(target: pull.target, mask: pull.mask, weight: KeyframeHold.temporalBoost * options.temporalWeight))
+            initial = KeyframeHold.faded(initial, toward: pull)
+            let mask = [Float](repeating: pull.share, count: content.shape[2] * content.shape[3])
+            losses.append(TemporalLoss(target: pull.target, mask: mask, weight: KeyframeHold.temporalBoost * options.temporalWeight))
         }
         var extraLoss: GatysRenderer.ExtraLoss?
         if options.temporalWeight > 0 && !losses.isEmpty {

@@ -65,7 +65,7 @@ import Testing
         // Chain 1: warm-started from keyframe 1, its frames and keyframe 2's input, held toward keyframe 2's render.
         let chain = try Self.task(runner, 1, from: 5)
         #expect(chain.spec.warmStartFrame == 4 && chain.spec.renderStart == 4 && chain.spec.ownStart == 5 && chain.spec.end == 8)
-        #expect(chain.spec.hold == HoldSpec(keyframe: 8, frames: 2))
+        #expect(chain.spec.hold == HoldSpec(keyframe: 8, frames: 3))
         #expect(chain.frames.count == 5)   // 4 (warm start) ... 8 (the keyframe held toward)
         #expect(chain.warmStart == RunnerFixture.payload(20) && chain.renders == [RunnerFixture.payload(30)])
         // The last chain holds toward nothing.
@@ -107,6 +107,6 @@ import Testing
         #expect(ready.map(\.index) == [0, 1, 2] && ready.map(\.resumeAt) == [1, 6, 9])
         let resumed = try Self.task(again, 1, from: 6)
         #expect(resumed.spec.warmStartFrame == 5 && resumed.warmStart == RunnerFixture.payload(77))
-        #expect(resumed.spec.hold == HoldSpec(keyframe: 8, frames: 1) && resumed.renders == [RunnerFixture.payload(50)])
+        #expect(resumed.spec.hold == HoldSpec(keyframe: 8, frames: 3) && resumed.renders == [RunnerFixture.payload(50)])
     }
 }

@@ -72,6 +72,42 @@ import Testing
         #expect(steps[2] < steps[0], "held frames' distances \(steps)")
     }
 
+    static func heldInput(_ frames: [RGBImage], keyframe: RGBImage, held: Int) throws -> ChunkInput {
+        let spec = TaskSpec(job: 1, chunk: 0, renderStart: 0, ownStart: 0, end: 6, width: width, height: height, method: .gatys,
+                            gatys: parameters, styleCount: 1, styleWeights: [1], frameCount: 7, hold: HoldSpec(keyframe: 6, frames: held))
+        try spec.validate()
+        var input = ChunkInput(spec: spec, styles: [MovingTexture.stripes(width: 40, height: 40)], frames: Array(frames[0...6]))
+        input.renders = [keyframe]
+        return input
+    }
+
+    @Test func theKeyframeIsCarriedBackOneFrameAtATimeAlongTheChainsFlowsAndPullsEveryPixel() throws {
+        let frames = MovingTexture.frames(count: 7, width: Self.width, height: Self.height)
+        let keyframe = MovingTexture.stripes(width: Self.width, height: Self.height)
+        let input = try Self.heldInput(frames, keyframe: keyframe, held: 3)
+        let motions = ChunkMotions(frames: input.frames.map(\.planar), flow: DISFlow(preset: .fast), absoluteIndex: { $0 })
+        let pulls = try #require(try KeyframeHold(input)).pulls(chunk: input, motions: motions)
+        #expect(pulls.keys.sorted() == [3, 4, 5])
+        #expect([3, 4, 5].map { pulls[$0]!.share } == [Float(1) / 3, Float(2) / 3, 1])
+        var expected = keyframe.planar
+        for i in [5, 4, 3] {
+            expected = Warp.backward(expected, by: try motions.motion(from: i, to: i + 1).forward)
+            #expect(pulls[i]!.target.scalars == expected.data, "frame \(i)'s target is not frame \(i + 1)'s carried back")
+        }
+    }
+
+    @Test func aHeldFrameIsFadedTowardItsPullWithoutAStaticHoldToo() throws {
+        let frames = MovingTexture.frames(count: 7, width: Self.width, height: Self.height)
+        let keyframe = MovingTexture.stripes(width: Self.width, height: Self.height)
+        let input = try Self.heldInput(frames, keyframe: keyframe, held: 1)
+        let render = frames[5].tensor
+        let pull: KeyframeHold.Pull = (keyframe.tensor, 1)
+        var noHold: StaticHold? = nil
+        let out = GatysChunkRenderer.steadied(render, frame: 5, chunk: input, still: &noHold, pull: pull)
+        #expect(zip(out.scalars, keyframe.tensor.scalars).allSatisfy { abs($0 - $1) < 1e-3 }, "share 1 must give the carried keyframe")
+        #expect(GatysChunkRenderer.steadied(render, frame: 5, chunk: input, still: &noHold, pull: nil).scalars == render.scalars)
+    }
+
     @Test func shareRisesEvenlyToOneAtTheFrameBeforeTheKeyframe() {
         let hold = HoldSpec(keyframe: 10, frames: 4)
         #expect((5...10).map { hold.share(at: $0) } == [0, 0.25, 0.5, 0.75, 1, 0])
