@@ -31,13 +31,15 @@ struct KeyframePlan: Sendable {
     /// Frames at the end of each chunk held toward the next keyframe (`heldFrames(overlap:)`).
     let holdFrames: Int
 
-    /// The frames held for `submit --overlap N`: 3N (each chain's frames at most). The hand-over
+    /// The frames held for `submit --overlap N`: 2N (each chain's frames at most). The hand-over
     /// renders nothing twice, so its overlap is where the chains meet instead. Spread over more
-    /// frames, each step toward the keyframe is smaller and its warping error falls with the
-    /// square of the step count; on issue 20's job (chunk 8, overlap 2) holding 6 frames instead
-    /// of 2 cut the largest hand-over step's error from 2.9x the chains' own to 1.8x at the same
-    /// style loss (docs/benchmarks.md, "The keyframe hold").
-    static func heldFrames(overlap: Int) -> Int { 3 * overlap }
+    /// frames, each step toward the keyframe is smaller; but a held frame is part keyframe
+    /// carried (and blurred) by the flow, so it holds less of the painting's texture. On issue
+    /// 20's job (chunk 8, overlap 2) holding 4 frames instead of 2 cut the largest hand-over
+    /// step's warping error from 2.95x the chains' own to 2.4x and the film's style loss from
+    /// 1.089x the old build's to 1.060x; 6 frames gave 1.8x and 1.094x at 160 px, and 1.44x
+    /// with 1.40x the style loss at 360 (docs/benchmarks.md, "The keyframe hold").
+    static func heldFrames(overlap: Int) -> Int { 2 * overlap }
 
     var isEnabled: Bool { !keyframes.isEmpty }
 

@@ -25,7 +25,7 @@ public struct SubmitOptions: Sendable {
     /// frames (gatys); nil is `defaultSeamRefine`.
     public var seamRefine: Bool?
     /// `--handover`: how chains hand over between chunks (`Handover`); nil is `defaultHandover`.
-    /// With `keyframe`, 3 x `overlap` frames are held toward the next keyframe (`KeyframePlan.heldFrames`).
+    /// With `keyframe`, 2 x `overlap` frames are held toward the next keyframe (`KeyframePlan.heldFrames`).
     public var handover: Handover?
     /// The gatys method's settings (`GatysParameters` holds each default and range); `--init`
     /// is kept apart as typed, since a picture's path is resolved and checked here.

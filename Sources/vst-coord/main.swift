@@ -64,7 +64,7 @@ extension VSTCoord {
         @Option(help: "First input frame to render.") var start = 0
         @Option(help: "Number of frames to render (default: to the end).") var frames: Int?
         @Option(help: "Frames per chunk.") var chunk = ChunkPlan.defaultChunkFrames
-        @Option(help: "Frames each chunk also renders before its own, for stitching; with --handover keyframe, three times as many of the chunk's last frames are held toward the next keyframe (default 4; 0 for reconet).") var overlap: Int?
+        @Option(help: "Frames each chunk also renders before its own, for stitching; with --handover keyframe, twice as many of the chunk's last frames are held toward the next keyframe (default 4; 0 for reconet).") var overlap: Int?
         @Option(help: "How chains hand over between chunks: stitch (overlaps stitched, seam tasks) or keyframe (each chunk's first frame rendered first, chains start from it and end held toward the next) (gatys; default keyframe for a chained gatys job, stitch with --init or a seam option).") var handover: Handover?
         @Option(help: "Frames after each overlap the stitch goes on carrying the earlier chunk's look into (default: the overlap, at most chunk - overlap).") var seamTail: Int?
         @Flag(inversion: .prefixedNo, help: "Re-optimise each boundary's overlap and tail frames in a seam task on any free worker, from their stitch, held to both neighbours (gatys; default: on, off with --init or no overlap).") var seamRefine: Bool?

@@ -107,6 +107,6 @@ import Testing
         #expect(ready.map(\.index) == [0, 1, 2] && ready.map(\.resumeAt) == [1, 6, 9])
         let resumed = try Self.task(again, 1, from: 6)
         #expect(resumed.spec.warmStartFrame == 5 && resumed.warmStart == RunnerFixture.payload(77))
-        #expect(resumed.spec.hold == HoldSpec(keyframe: 8, frames: 3) && resumed.renders == [RunnerFixture.payload(50)])
+        #expect(resumed.spec.hold == HoldSpec(keyframe: 8, frames: 2) && resumed.renders == [RunnerFixture.payload(50)])
     }
 }
