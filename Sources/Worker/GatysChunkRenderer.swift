@@ -135,15 +135,10 @@ public struct GatysChunkRenderer: FrameRenderer {
     static func renderer(_ chunk: ChunkInput, options: GatysVideoOptions, weights: VGGWeights?, frameWidth: Int) throws -> GatysRenderer {
         guard !chunk.styles.isEmpty else { throw WorkerError.badTask("method gatys needs at least one style image") }
         let vgg = try weights ?? Self.defaultWeights()
-        let first = chunk.frames[0]
-        let styleWidth = max(16, Int((Double(frameWidth) * options.styleScale).rounded()))
-        var styles = chunk.styles.map { GatysStill.resized($0.tensor, toWidth: styleWidth) }
-        if options.originalColors == .histogram {
-            styles = styles.map { ColorTransfer.matchingColorStatistics(of: $0, to: first.tensor) }
-        }
-        let blend = chunk.spec.styleWeights.count == styles.count ? chunk.spec.styleWeights : Array(repeating: 1, count: styles.count)
         do {
-            return try GatysRenderer(weights: vgg, options: options.gatys, styles: zip(styles, blend).map { .init(image: $0, weight: $1) })
+            return try GatysStill.renderer(weights: vgg, options: options.gatys, styles: chunk.styles.map(\.tensor),
+                                           blendWeights: chunk.spec.styleWeights, frameWidth: frameWidth, styleScale: options.styleScale,
+                                           recolourToward: options.originalColors == .histogram ? chunk.frames[0].tensor : nil)
         } catch {
             throw WorkerError.badTask("\(error)")
         }

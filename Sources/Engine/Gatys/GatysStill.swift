@@ -70,12 +70,20 @@ public struct GatysStill {
     /// A renderer for pictures `frameWidth` wide: the styles at `styleScale` times that width,
     /// recoloured toward `content` when asked.
     private func renderer(weights: VGGWeights, content c: Tensor, frameWidth: Int) throws(GatysError) -> GatysRenderer {
+        try Self.renderer(weights: weights, options: options, styles: styles, blendWeights: styleBlendWeights,
+                          frameWidth: frameWidth, styleScale: styleScale, recolourToward: originalColors == .histogram ? c : nil)
+    }
+
+    /// A renderer for pictures `frameWidth` wide, the one recipe `vst stylize` and the farm's
+    /// workers share: each style at `styleScale` times that width (at least 16 pixels), recoloured
+    /// to `recolourToward`'s colour statistics when given, weighted by `blendWeights` (nil or a
+    /// count that does not match: all 1).
+    public static func renderer(weights: VGGWeights, options: GatysOptions, styles: [Tensor], blendWeights: [Double]?,
+                                frameWidth: Int, styleScale: Double, recolourToward target: Tensor?) throws(GatysError) -> GatysRenderer {
         let styleWidth = max(16, Int((Double(frameWidth) * styleScale).rounded()))
-        var styleImages = styles.map { Self.resized($0, toWidth: styleWidth) }
-        if originalColors == .histogram {
-            styleImages = styleImages.map { ColorTransfer.matchingColorStatistics(of: $0, to: c) }
-        }
-        let blend = styleBlendWeights ?? [Double](repeating: 1, count: styles.count)
+        var styleImages = styles.map { resized($0, toWidth: styleWidth) }
+        if let target { styleImages = styleImages.map { ColorTransfer.matchingColorStatistics(of: $0, to: target) } }
+        let blend = blendWeights?.count == styles.count ? blendWeights! : [Double](repeating: 1, count: styles.count)
         return try GatysRenderer(weights: weights, options: options, styles: zip(styleImages, blend).map { .init(image: $0, weight: $1) })
     }
 }
