@@ -1,5 +1,3 @@
-import Foundation
-
 /// A cross-fade between two stylised renders of one frame that keeps their texture's contrast.
 ///
 /// Why: the keyframe hand-over walks a chain's last frames toward the next chunk's keyframe. A
@@ -25,9 +23,9 @@ public enum TextureCrossFade {
         precondition(a.shape == b.shape && a.shape.count == 4 && a.shape[0] == 1, "cross-fade: shapes differ")
         let channels = a.shape[1], plane = a.shape[2] * a.shape[3]
         precondition(weight.count == plane, "cross-fade: one weight per pixel")
-        let h = a.shape[2], w = a.shape[3]
-        let pa = PlanarImage(width: w, height: h, channels: channels, data: a.scalars)
-        let pb = PlanarImage(width: w, height: h, channels: channels, data: b.scalars)
+        let height = a.shape[2], width = a.shape[3]
+        let pa = PlanarImage(width: width, height: height, channels: channels, data: a.scalars)
+        let pb = PlanarImage(width: width, height: height, channels: channels, data: b.scalars)
         let la = pa.gaussianBlurred(sigma: sigma), lb = pb.gaussianBlurred(sigma: sigma)
         var out = a
         out.withUnsafeMutableBufferPointer { o in
