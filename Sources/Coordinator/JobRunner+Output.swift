@@ -15,11 +15,19 @@ extension JobRunner {
         } else {
             let writer = try VideoWriter(path: segmentPath(chunk), width: source.info.width, height: source.info.height,
                                          frameRate: source.info.frameRate, timeBase: source.info.timeBase,
-                                         options: EncoderOptions(crf: request.crf, preset: request.preset, lossless: request.lossless),
+                                         options: EncoderOptions(crf: request.crf, preset: request.preset, lossless: request.lossless,
+                                                                 edges: segmentEdges(chunk)),
                                          colour: source.info.resolvedColour)
             sink = FilmSegmentSink(path: segmentPath(chunk), writer: writer, durable: durable)
         }
         segment = (chunk, sink)
         return sink
+    }
+
+    /// The frames of chunk `chunk`'s segment that meet the segments before and after it.
+    func segmentEdges(_ chunk: Int) -> SegmentEdges {
+        let own = plan.chunks[chunk]
+        return SegmentEdges(frames: own.end - own.ownStart, isFirst: chunk == 0, isLast: chunk == plan.chunks.count - 1,
+                            gain: request.joinGain ?? SegmentEdges.defaultGain)
     }
 }

@@ -54,7 +54,9 @@ extension JobRunner {
                                    crf: request.crf, preset: request.preset, lossless: request.lossless,
                                    container: (segmentPath(chunk.index) as NSString).pathExtension, clipBytes: clip.bytes.count,
                                    rotation: clip.orientation.rotation, mirrored: clip.orientation.mirrored,
-                                   colour: ColourTags(source.info.resolvedColour))
+                                   colour: ColourTags(source.info.resolvedColour),
+                                   meetsPrevious: chunk.index > 0, meetsNext: chunk.index < plan.chunks.count - 1,
+                                   joinGain: request.joinGain ?? SegmentEdges.defaultGain)
         return TaskPayload(spec: spec, styles: styles, frames: [], clip: clip.bytes)
     }
 

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Media
 import Protocol
 
 /// The options of `vst-coord submit` as the user typed them, checked and turned into the
@@ -41,6 +42,9 @@ public struct SubmitOptions: Sendable {
     public var crf = SubmitOptions.defaultCRF
     public var preset = SubmitOptions.defaultPreset
     public var lossless = false
+    /// `--join-gain`: quantiser steps finer at the frames where chunks' segments meet (nil:
+    /// Media's `SegmentEdges.defaultGain`).
+    public var joinGain: Int?
     /// Queue priority on a shared coordinator: higher gets workers first.
     public var priority = 0
     /// `--fps`: the frame rate of an image-sequence input (required for one, refused for a
@@ -50,6 +54,9 @@ public struct SubmitOptions: Sendable {
     /// x264's CRF 18: visually lossless on film; the copy test measures >= 40 dB PSNR with it.
     public static let defaultCRF = 18
     public static let defaultPreset = "medium"
+    /// `--join-gain`'s default and range (Media's `SegmentEdges`), for the help text.
+    public static let defaultJoinGain = SegmentEdges.defaultGain
+    public static let joinGains = SegmentEdges.gains
     public static let presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"]
 
     public init(input: String, output: String) {
@@ -111,6 +118,9 @@ public struct SubmitOptions: Sendable {
         }
         do { try gatys.validate() } catch { throw .invalidOption(error.description) }
         if !(0...51).contains(crf) { throw .invalidOption("--crf \(crf) is outside 0...51") }
+        if let joinGain, !SegmentEdges.gains.contains(joinGain) {
+            throw .invalidOption("--join-gain \(joinGain) is outside \(SegmentEdges.gains)")
+        }
         if !Self.presets.contains(preset) { throw .invalidOption("--preset \(preset) is not one of \(Self.presets.joined(separator: ", "))") }
 
         let input = Self.absolute(self.input), output = Self.absolute(self.output)
@@ -133,7 +143,7 @@ public struct SubmitOptions: Sendable {
                           gatys: method == .gatys ? gatys : nil, model: modelPath, height: height, start: start, frames: frames, chunk: chunk,
                           overlap: overlap, crf: crf, preset: preset, lossless: lossless, priority: priority == 0 ? nil : priority,
                           seamTail: seamTail == 0 ? nil : seamTail, seamRefine: seamRefine ? true : nil, fps: isSequence ? fps : nil,
-                          handover: keyframes ? .keyframe : nil, reconet: reconet)
+                          handover: keyframes ? .keyframe : nil, reconet: reconet, joinGain: joinGain)
     }
 
     /// The reconet settings the options ask for: nil unless `--stabilize` (reconet only), whose

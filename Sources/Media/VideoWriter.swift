@@ -187,7 +187,8 @@ public final class VideoWriter {
         guard presets.contains(options.preset) else {
             throw MediaError.invalidArgument("x264 preset \(options.preset) (use one of \(presets.joined(separator: ", ")))")
         }
-        return CodecChoice(codec: "libx264", pixelFormat: AV_PIX_FMT_YUV420P,
-                           options: ["crf": "\(options.crf)", "preset": options.preset])
+        var x264 = ["crf": "\(options.crf)", "preset": options.preset]
+        if let zones = options.edges.x264Zones(crf: options.crf) { x264["x264-params"] = "zones=\(zones)" }
+        return CodecChoice(codec: "libx264", pixelFormat: AV_PIX_FMT_YUV420P, options: x264)
     }
 }

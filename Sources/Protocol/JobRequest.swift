@@ -46,13 +46,17 @@ public struct JobRequest: Codable, Sendable, Equatable {
     /// How chains hand over between chunks (`submit --handover`); nil is `stitch`, so that
     /// older requests decode and run as they did.
     public var handover: Handover?
+    /// Quantiser steps finer at the frames where two chunks' segments meet (`submit --join-gain`,
+    /// Media's `SegmentEdges`); nil is the default, so that older requests decode.
+    public var joinGain: Int?
 
     public init(input: String, output: String, styles: [String], styleWeights: [Double] = [], method: RenderMethod,
                 gatys: GatysParameters? = nil, model: String? = nil, height: Int? = nil, start: Int = 0, frames: Int? = nil,
                 chunk: Int, overlap: Int, crf: Int, preset: String, lossless: Bool = false, priority: Int? = nil,
                 seamTail: Int? = nil, seamRefine: Bool? = nil, fps: String? = nil, handover: Handover? = nil,
-                reconet: ReCoNetParameters? = nil) {
+                reconet: ReCoNetParameters? = nil, joinGain: Int? = nil) {
         self.handover = handover
+        self.joinGain = joinGain
         self.reconet = reconet
         self.seamRefine = seamRefine
         self.fps = fps
@@ -90,5 +94,6 @@ extension JobRequest {
         if handover == .keyframe && (method != .gatys || seamRefine == true || seamTail != nil) {
             throw .badPayload("the keyframe hand-over is for method gatys, without seam tasks or a seam tail")
         }
+        if let joinGain, !(0...63).contains(joinGain) { throw .badPayload("job join gain \(joinGain) outside 0...63") }
     }
 }

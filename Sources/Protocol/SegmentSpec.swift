@@ -35,6 +35,13 @@ public struct SegmentSpec: Codable, Sendable, Equatable {
     /// coordinator from before it did) means BT.709 limited range, what such a coordinator's
     /// own segments carried.
     public var colour: ColourTags?
+    /// Whether the segment's first frame follows another segment in the film, and whether
+    /// another follows its last: those frames are encoded finer (Media's `SegmentEdges`), so
+    /// the join shows no compression step. nil (a coordinator from before it did) means no.
+    public var meetsPrevious: Bool?
+    public var meetsNext: Bool?
+    /// How many quantiser steps finer those frames are (the job's `--join-gain`); nil is Media's default.
+    public var joinGain: Int?
 
     /// Larger than any chunk's clip of a real film (a 4K GOP of a few seconds), small enough
     /// that a hostile TASK cannot make a worker allocate without bound.
@@ -42,7 +49,8 @@ public struct SegmentSpec: Codable, Sendable, Equatable {
 
     public init(scaleHeight: Int?, clipPTS: [Int64], outputPTS: [Int64], timeBase: [Int32], frameRate: [Int32],
                 crf: Int, preset: String, lossless: Bool, container: String, clipBytes: Int,
-                rotation: Int? = nil, mirrored: Bool? = nil, colour: ColourTags? = nil) {
+                rotation: Int? = nil, mirrored: Bool? = nil, colour: ColourTags? = nil,
+                meetsPrevious: Bool? = nil, meetsNext: Bool? = nil, joinGain: Int? = nil) {
         self.scaleHeight = scaleHeight
         self.clipPTS = clipPTS
         self.outputPTS = outputPTS
@@ -56,6 +64,9 @@ public struct SegmentSpec: Codable, Sendable, Equatable {
         self.rotation = rotation
         self.mirrored = mirrored
         self.colour = colour
+        self.meetsPrevious = meetsPrevious
+        self.meetsNext = meetsNext
+        self.joinGain = joinGain
     }
 
     /// Checks what a TASK with `frames` frames to render needs of it.
@@ -77,6 +88,7 @@ public struct SegmentSpec: Codable, Sendable, Equatable {
             throw .badPayload("task segment rotation \(rotation) is not 0, 90, 180 or 270 degrees")
         }
         try colour?.validate()
+        if let joinGain, !(0...63).contains(joinGain) { throw .badPayload("task segment join gain \(joinGain) outside 0...63") }
         guard (0...63).contains(crf), !preset.isEmpty, preset.count <= 20 else {
             throw .badPayload("task segment crf \(crf) or preset \(preset.prefix(40)) is out of range")
         }

@@ -17,7 +17,10 @@ final class ChunkSegmentWriter {
         writer = try VideoWriter(path: file.path, width: width, height: height,
                                  frameRate: Rational(segment.frameRate[0], segment.frameRate[1]),
                                  timeBase: Rational(segment.timeBase[0], segment.timeBase[1]),
-                                 options: EncoderOptions(crf: segment.crf, preset: segment.preset, lossless: segment.lossless),
+                                 options: EncoderOptions(crf: segment.crf, preset: segment.preset, lossless: segment.lossless,
+                                                         edges: SegmentEdges(first: segment.meetsPrevious == true,
+                                                                             last: segment.meetsNext == true && !pts.isEmpty ? pts.count - 1 : nil,
+                                                                             gain: segment.joinGain ?? SegmentEdges.defaultGain)),
                                  colour: segment.colour.map(ColourDescription.init) ?? .bt709)
     }
 

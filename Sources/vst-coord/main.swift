@@ -90,6 +90,7 @@ extension VSTCoord {
         @Option(help: "x264 constant rate factor, 0...51.") var crf = SubmitOptions.defaultCRF
         @Option(help: "x264 preset.") var preset = SubmitOptions.defaultPreset
         @Flag(help: "Encode losslessly: FFV1 in RGB, bit-exact frames (.mkv, .mov or .avi).") var lossless = false
+        @Option(help: "Encode the frames where two chunks' segments meet this many quantiser steps finer, so joins show no compression step; 0 turns it off (x264; \(SubmitOptions.joinGains), default \(SubmitOptions.defaultJoinGain)).") var joinGain: Int?
         @Option(help: "Queue priority on a shared coordinator: higher gets workers first (default 0).") var priority = 0
         @Option(help: "Local worker processes without --coordinator (default: one per two cores).") var localWorkers: Int?
         @Option(help: "Compute threads per local worker (default: all cores).") var workerThreads: Int?
@@ -139,6 +140,7 @@ extension VSTCoord {
             options.crf = crf
             options.preset = preset
             options.lossless = lossless
+            options.joinGain = joinGain
             options.priority = priority
             options.fps = fps
             if let localWorkers, localWorkers < 1 { throw CoordinatorError.invalidOption("--local-workers must be at least 1") }

@@ -181,6 +181,20 @@ import Coordinator
         }
     }
 
+    @Test func joinGainGoesIntoTheRequestWithinItsRange() throws {
+        try withFiles { film, folder in
+            var options = SubmitOptions(input: film, output: folder.appendingPathComponent("out.mkv").path)
+            options.method = "copy"
+            let plain = try options.makeRequest()
+            #expect(plain.joinGain == nil)     // the default: Media's SegmentEdges.defaultGain
+            options.joinGain = 0
+            let off = try options.makeRequest()
+            #expect(off.joinGain == 0)
+            options.joinGain = 13
+            #expect(throws: CoordinatorError.invalidOption("--join-gain 13 is outside 0...12")) { try options.makeRequest() }
+        }
+    }
+
     @Test func listOptionsReadCommaSeparatedValues() throws {
         #expect(try SubmitOptions.list("1, 2,4", option: "--long-term", of: "frame distances") { Int($0) } == [1, 2, 4])
         #expect(throws: CoordinatorError.invalidOption("--style-weights 1,x is not a list of numbers")) {

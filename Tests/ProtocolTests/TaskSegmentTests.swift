@@ -8,7 +8,7 @@ import Protocol
         var rng = SplitMix64(seed: 11)
         let segment = SegmentSpec(scaleHeight: 72, clipPTS: [0, 40, 80, 120], outputPTS: [0, 1024, 2048, 3072], timeBase: [1, 25600],
                                   frameRate: [25, 1], crf: 18, preset: "medium", lossless: false, container: "mkv", clipBytes: clipBytes,
-                                  colour: ColourTags(primaries: 5, transfer: 6, matrix: 5, fullRange: false))
+                                  colour: ColourTags(primaries: 5, transfer: 6, matrix: 5, fullRange: false), meetsPrevious: true, meetsNext: false)
         let spec = TaskSpec(job: 8, chunk: 1, renderStart: 10, ownStart: 10, end: 14, width: 128, height: 72, method: .reconet,
                             styleCount: 1, styleWeights: [1], frameCount: 0,
                             model: model ? ModelReference(sha256: String(repeating: "ab", count: 32), byteCount: 16, attached: true) : nil,
