@@ -5,10 +5,16 @@
 /// away: half-way, two uncorrelated textures keep about 0.7 of their contrast, and the Gram
 /// style loss of the held frames rose by a third (docs/benchmarks.md). Here only the coarse
 /// picture (a Gaussian blur, where both renders follow the same content) is mixed linearly;
-/// the detail around it is mixed with weights divided by `sqrt((1 - w)^2 + w^2)`, which keeps
-/// the variance of a mix of two uncorrelated textures of equal contrast where it was (the
-/// histogram-preserving blend of Heitz and Neyret 2018, used here along time). At w = 0 and 1
-/// the result is `a` and `b` exactly, and it moves continuously in between, so a ramp of
+/// the detail around it is mixed linearly and then scaled back to the contrast the two renders
+/// have there: by `sqrt(((1 - w) va + w vb) / vm)`, with va, vb and vm the local variances (the
+/// same Gaussian over the squared detail) of `a`'s, `b`'s and the mix's detail. For two
+/// uncorrelated textures of equal contrast that is `1 / sqrt((1 - w)^2 + w^2)`, the
+/// histogram-preserving blend of Heitz and Neyret 2018 used here along time, which bounds it;
+/// where the two renders share their detail (a still background both painted alike) it is 1
+/// and the fade is a plain mix. A fixed `1 / sqrt((1 - w)^2 + w^2)` sharpened such shared
+/// detail by up to 1.41x half-way, and a chain that starts each held frame from the one before
+/// compounded it: still pixels of vtest.avi stepped 3.7 levels (docs/benchmarks.md). At w = 0
+/// and 1 the result is `a` and `b` exactly, and it moves continuously in between, so a ramp of
 /// weights over the held frames still spreads the change over them.
 public enum TextureCrossFade {
     /// The blur that splits the coarse picture from its detail, for a frame `width` pixels wide:
@@ -27,17 +33,39 @@ public enum TextureCrossFade {
         let pa = PlanarImage(width: width, height: height, channels: channels, data: a.scalars)
         let pb = PlanarImage(width: width, height: height, channels: channels, data: b.scalars)
         let la = pa.gaussianBlurred(sigma: sigma), lb = pb.gaussianBlurred(sigma: sigma)
+        let n = channels * plane
+        var da = [Float](repeating: 0, count: n), db = da, mix = da, coarse = da
+        for c in 0..<channels {
+            for p in 0..<plane {
+                let w = min(max(weight[p], 0), 1), k = c * plane + p
+                coarse[k] = (1 - w) * la.data[k] + w * lb.data[k]
+                da[k] = pa.data[k] - la.data[k]
+                db[k] = pb.data[k] - lb.data[k]
+                mix[k] = (1 - w) * da[k] + w * db[k]
+            }
+        }
+        func localVariance(_ x: [Float]) -> [Float] {
+            PlanarImage(width: width, height: height, channels: channels, data: x.map { $0 * $0 }).gaussianBlurred(sigma: sigma).data
+        }
+        let va = localVariance(da), vb = localVariance(db), vm = localVariance(mix)
         var out = a
         out.withUnsafeMutableBufferPointer { o in
             for c in 0..<channels {
                 for p in 0..<plane {
                     let w = min(max(weight[p], 0), 1), k = c * plane + p
-                    let coarse = (1 - w) * la.data[k] + w * lb.data[k]
-                    let detail = (1 - w) * (pa.data[k] - la.data[k]) + w * (pb.data[k] - lb.data[k])
-                    o[k] = coarse + detail / ((1 - w) * (1 - w) + w * w).squareRoot()
+                    o[k] = coarse[k] + mix[k] * contrastGain(w: w, va: va[k], vb: vb[k], vm: vm[k])
                 }
             }
         }
         return out
+    }
+
+    /// The scale that brings the mixed detail (local variance `vm`) back to the renders' contrast
+    /// at weight `w` (`va`, `vb`): between 1 (shared detail) and `1 / sqrt((1 - w)^2 + w^2)`
+    /// (uncorrelated detail).
+    public static func contrastGain(w: Float, va: Float, vb: Float, vm: Float) -> Float {
+        let most = 1 / ((1 - w) * (1 - w) + w * w).squareRoot()
+        guard vm > 0 else { return 1 }
+        return min(max(((1 - w) * va + w * vb) / vm, 1).squareRoot(), most)
     }
 }

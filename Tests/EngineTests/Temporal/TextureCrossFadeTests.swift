@@ -41,11 +41,16 @@ import Testing
         let out = TextureCrossFade.fade(a, toward: b, weight: weight, sigma: sigma).scalars
         let la = Self.blurred(a.scalars, sigma: sigma), lb = Self.blurred(b.scalars, sigma: sigma)
         let plane = Self.height * Self.width
+        let da = (0..<out.count).map { a.scalars[$0] - la[$0] }, db = (0..<out.count).map { b.scalars[$0] - lb[$0] }
+        let mix = (0..<out.count).map { (1 - weight[$0 % plane]) * da[$0] + weight[$0 % plane] * db[$0] }
+        let va = Self.blurred(da.map { $0 * $0 }, sigma: sigma), vb = Self.blurred(db.map { $0 * $0 }, sigma: sigma)
+        let vm = Self.blurred(mix.map { $0 * $0 }, sigma: sigma)
         for k in 0..<out.count {
             let w = weight[k % plane]
-            let expected = (1 - w) * la[k] + w * lb[k]
-                + ((1 - w) * (a.scalars[k] - la[k]) + w * (b.scalars[k] - lb[k])) / ((1 - w) * (1 - w) + w * w).squareRoot()
-            #expect(abs(out[k] - expected) < 1e-3, "element \(k): \(out[k]) against \(expected)")
+            let most = 1 / ((1 - w) * (1 - w) + w * w).squareRoot()
+            let gain = vm[k] > 0 ? min(max(((1 - w) * va[k] + w * vb[k]) / vm[k], 1).squareRoot(), most) : 1
+            let expected = (1 - w) * la[k] + w * lb[k] + mix[k] * gain
+            #expect(abs(out[k] - expected) < 1e-2, "element \(k): \(out[k]) against \(expected)")
         }
     }
 
@@ -58,6 +63,24 @@ import Testing
             #expect(abs(start[k] - a.scalars[k]) < 1e-3)
             #expect(abs(end[k] - b.scalars[k]) < 1e-3)
         }
+    }
+
+    /// A still background both renders painted alike: whatever the weight, the fade changes no
+    /// detail (a fixed 1/sqrt((1 - w)^2 + w^2) sharpened it by up to 1.41x half-way).
+    @Test func sharedDetailIsMixedPlainlyNotSharpened() {
+        let a = Self.noise(seed: 8, scale: 100)
+        // b: a's very detail over another coarse picture (a's plus a smooth ramp).
+        let b = Tensor(shape: a.shape, scalars: a.scalars.enumerated().map { $0.element + Float($0.offset % Self.width) })
+        let plane = Self.height * Self.width
+        for w: Float in [0.25, 0.5, 0.75] {
+            let out = TextureCrossFade.fade(a, toward: b, weight: Array(repeating: w, count: plane), sigma: 2).scalars
+            let plain = zip(a.scalars, b.scalars).map { (1 - w) * $0 + w * $1 }
+            let worst = zip(out, plain).map { abs($0 - $1) }.max()!
+            #expect(worst < 0.05, "weight \(w): \(worst) from the plain mix")
+        }
+        #expect(TextureCrossFade.contrastGain(w: 0.5, va: 4, vb: 4, vm: 4) == 1)
+        #expect(abs(TextureCrossFade.contrastGain(w: 0.5, va: 4, vb: 4, vm: 2) - Float(2).squareRoot()) < 1e-6)
+        #expect(abs(TextureCrossFade.contrastGain(w: 0.5, va: 4, vb: 4, vm: 0.5) - Float(2).squareRoot()) < 1e-6)   // at most the uncorrelated gain
     }
 
     @Test func halfWayTheDetailKeepsItsContrastWhereAPlainMixHalvesItsVariance() {
