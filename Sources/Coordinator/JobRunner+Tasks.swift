@@ -49,14 +49,15 @@ extension JobRunner {
         }
         var spec = spec
         let (timeBase, rate) = (source.info.timeBase, source.info.frameRate)
+        // The same edges the coordinator's own segment of this chunk would have (`segmentEdges`).
+        let edges = segmentEdges(chunk.index)
         spec.segment = SegmentSpec(scaleHeight: request.height, clipPTS: clip.pts, outputPTS: chunk.renderRange.map { source.pts(of: $0) },
                                    timeBase: [timeBase.numerator, timeBase.denominator], frameRate: [rate.numerator, rate.denominator],
                                    crf: request.crf, preset: request.preset, lossless: request.lossless,
                                    container: (segmentPath(chunk.index) as NSString).pathExtension, clipBytes: clip.bytes.count,
                                    rotation: clip.orientation.rotation, mirrored: clip.orientation.mirrored,
                                    colour: ColourTags(source.info.resolvedColour),
-                                   meetsPrevious: chunk.index > 0, meetsNext: chunk.index < plan.chunks.count - 1,
-                                   joinGain: request.joinGain ?? SegmentEdges.defaultGain)
+                                   meetsPrevious: edges.first, meetsNext: edges.last != nil, joinGain: edges.gain)
         return TaskPayload(spec: spec, styles: styles, frames: [], clip: clip.bytes)
     }
 

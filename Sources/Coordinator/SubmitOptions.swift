@@ -118,8 +118,8 @@ public struct SubmitOptions: Sendable {
         }
         do { try gatys.validate() } catch { throw .invalidOption(error.description) }
         if !(0...51).contains(crf) { throw .invalidOption("--crf \(crf) is outside 0...51") }
-        if let joinGain, !SegmentEdges.gains.contains(joinGain) {
-            throw .invalidOption("--join-gain \(joinGain) is outside \(SegmentEdges.gains)")
+        if let joinGain, !Self.joinGains.contains(joinGain) {
+            throw .invalidOption("--join-gain \(joinGain) is outside \(Self.joinGains)")
         }
         if !Self.presets.contains(preset) { throw .invalidOption("--preset \(preset) is not one of \(Self.presets.joined(separator: ", "))") }
 
