@@ -6,7 +6,8 @@ import Foundation
 /// The package is built for haswell (AVX2/FMA), the floor of every machine in the farm. Where the
 /// CPU also has AVX-512 (Intel Xeon, AMD Zen 4) and the OS saves its registers, the Winograd
 /// transforms and the direct convolution run CKernels' sixteen-lane versions instead of the Swift
-/// loops; OpenBLAS picks its own kernels at run time and is not affected.
+/// loops. The matrix products follow only where OpenBLAS has no AVX2 kernels for the CPU
+/// (`GEMM.productPath`); elsewhere OpenBLAS's own run-time choice is faster.
 ///
 /// `VST_KERNELS=avx2` in the environment forces the floor path on any CPU (benchmarks compare
 /// the two paths this way, and it is the switch to pull if an AVX-512 kernel is ever suspect).

@@ -146,4 +146,15 @@ import Testing
         #expect(KernelPath.choose(environment: "avx512", cpuHasAVX512: false) == .avx2)
         #expect(KernelPath.choose(environment: nil, cpuHasAVX512: false) == .avx2)
     }
+
+    /// CKernels' products replace OpenBLAS's only where OpenBLAS fell back to pre-AVX2 kernels.
+    @Test func ownProductsOnlyWhereOpenBLASFellBack() {
+        #expect(GEMM.choose(kernels: .avx512, openBLASCore: "Prescott") == .avx512)
+        #expect(GEMM.choose(kernels: .avx512, openBLASCore: "Sandybridge") == .avx512)
+        #expect(GEMM.choose(kernels: .avx512, openBLASCore: "unknown") == .avx512)
+        for core in ["Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids"] {
+            #expect(GEMM.choose(kernels: .avx512, openBLASCore: core) == .avx2, "\(core)")
+        }
+        #expect(GEMM.choose(kernels: .avx2, openBLASCore: "Prescott") == .avx2)
+    }
 }
