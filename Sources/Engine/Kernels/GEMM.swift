@@ -27,14 +27,26 @@ public enum GEMM {
     /// C = alpha * op(A) * op(B) + beta * C, with op(A) of shape m x k and op(B) of shape k x n.
     /// `lda`, `ldb`, `ldc` are the row strides of the matrices as stored (before transposition).
     /// `path` picks the kernels (tests run both): `.avx512` is CKernels', `.avx2` OpenBLAS's.
+    /// `parallel` splits C across `Parallel`'s workers; a caller already inside a parallel loop
+    /// passes false.
     public static func multiply(
         transposeA: Bool = false, transposeB: Bool = false,
         m: Int, n: Int, k: Int,
         alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int,
-        path: KernelPath = GEMM.productPath
+        path: KernelPath = GEMM.productPath, parallel: Bool = true
     ) {
+        _ = GEMM.openBLASOnOneThread
+        let split = parallel && Parallel.threadCount > 1
+        if path == .avx512 && !transposeA && m > 0 && n > 0 && !split {
+            if !transposeB {
+                ckernels_sgemm_nn_avx512(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, 0, n)
+            } else {
+                ckernels_sgemm_nt_avx512(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, 0, m)
+            }
+            return
+        }
         if path == .avx512 && !transposeA && m > 0 && n > 0 {
             // Split C across Engine's threads: column panels of 32 for A B, row blocks of 4 for A B^T.
             if !transposeB {
@@ -50,16 +62,74 @@ public enum GEMM {
             }
             return
         }
-        cblas_sgemm(CblasRowMajor,
-                    transposeA ? CblasTrans : CblasNoTrans,
-                    transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        let (opA, opB) = (transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans)
+        guard split && m > 0 && n > 0 && m * n * max(1, k) >= GEMM.minimumSplitWork else {
+            cblas_sgemm(CblasRowMajor, opA, opB, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            return
+        }
+        // Each worker multiplies its own panel of C: columns where C is wide (the packed A is
+        // shared work repeated, the larger B is not), rows where it is tall.
+        if n >= m {
+            let panels = (n + 63) / 64
+            Parallel.forEachChunk(panels, elementsPerItem: Parallel.minimumElementsPerTask) { range in
+                let j0 = range.lowerBound * 64, j1 = min(n, range.upperBound * 64)
+                cblas_sgemm(CblasRowMajor, opA, opB, Int32(m), Int32(j1 - j0), Int32(k), alpha, a, Int32(lda),
+                            transposeB ? b + j0 * ldb : b + j0, Int32(ldb), beta, c + j0, Int32(ldc))
+            }
+        } else {
+            let blocks = (m + 15) / 16
+            Parallel.forEachChunk(blocks, elementsPerItem: Parallel.minimumElementsPerTask) { range in
+                let i0 = range.lowerBound * 16, i1 = min(m, range.upperBound * 16)
+                cblas_sgemm(CblasRowMajor, opA, opB, Int32(i1 - i0), Int32(n), Int32(k), alpha,
+                            transposeA ? a + i0 : a + i0 * lda, Int32(lda), b, Int32(ldb), beta, c + i0 * ldc, Int32(ldc))
+            }
+        }
     }
 
-    /// Sets how many threads OpenBLAS may use for one multiplication.
-    public static func setThreadCount(_ threads: Int) {
-        openblas_set_num_threads(Int32(max(1, threads)))
+    /// C (n x n) = alpha A A^T for A of n x k (row stride `lda`): a Gram matrix. OpenBLAS's ssyrk
+    /// computes one triangle, half a general product's work, and the other is mirrored; `slices`
+    /// stretches of k (by default one per worker, when the product is large) run side by side and
+    /// are summed. On the `.avx512` product path (CKernels) it is their A B^T product instead.
+    public static func gram(n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                            c: UnsafeMutablePointer<Float>, ldc: Int,
+                            path: KernelPath = GEMM.productPath, slices: Int? = nil) {
+        _ = GEMM.openBLASOnOneThread
+        guard n > 0 else { return }
+        if path == .avx512 {
+            multiply(transposeB: true, m: n, n: n, k: k, alpha: alpha, a: a, lda: lda, b: a, ldb: lda, c: c, ldc: ldc, path: path)
+            return
+        }
+        let parts = max(1, min(k, slices ?? (n * n * k >= minimumSplitWork ? min(Parallel.threadCount, k / 256) : 1)))
+        // Slice 0 writes C itself; the others write scratch triangles that are added to it.
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: (parts - 1) * n * n)
+        defer { scratch.deallocate() }
+        Parallel.forEachChunk(parts, elementsPerItem: Parallel.minimumElementsPerTask) { range in
+            for part in range {
+                let k0 = k * part / parts, k1 = k * (part + 1) / parts
+                let (out, ldo) = part == 0 ? (c, ldc) : (scratch + (part - 1) * n * n, n)
+                cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(k1 - k0), alpha,
+                            a + k0, Int32(lda), 0, out, Int32(ldo))
+            }
+        }
+        for i in 0..<n {
+            for j in i..<n {
+                var value = c[i * ldc + j]
+                for part in 1..<parts { value += scratch[(part - 1) * n * n + i * n + j] }
+                c[i * ldc + j] = value
+                c[j * ldc + i] = value
+            }
+        }
     }
+
+    /// Products smaller than this (m n k) run on the calling thread: splitting costs more.
+    static let minimumSplitWork = 1 << 20
+
+    /// OpenBLAS runs on the calling thread only; Engine splits the work across `Parallel`'s workers
+    /// itself (panels of one product, or Winograd's 36 products side by side). OpenBLAS's own pool
+    /// spun in sched_yield between products while Engine's loops waited for the cores: on a Zen 4
+    /// a Gatys iteration at 512x288 spent 20 % of its samples in the scheduler, and this cut its
+    /// time by 13 % (docs/benchmarks.md). Concurrent calls are safe on a one-thread OpenBLAS.
+    static let openBLASOnOneThread: Void = openblas_set_num_threads(1)
 
     /// The kernel set OpenBLAS chose for this CPU (e.g. "SkylakeX", "Haswell", "Prescott").
     public static var openBLASCore: String {

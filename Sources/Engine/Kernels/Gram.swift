@@ -5,9 +5,7 @@ public enum Gram {
     /// Writes the channels x channels Gram matrix of `features` into `gram`.
     public static func compute(_ features: UnsafePointer<Float>, channels: Int, pixels: Int,
                                into gram: UnsafeMutablePointer<Float>) {
-        GEMM.multiply(transposeB: true, m: channels, n: channels, k: pixels,
-                      alpha: 1 / Float(pixels), a: features, lda: pixels,
-                      b: features, ldb: pixels, c: gram, ldc: channels)
+        GEMM.gram(n: channels, k: pixels, alpha: 1 / Float(pixels), a: features, lda: pixels, c: gram, ldc: channels)
     }
 
     public static func compute(_ features: [Float], channels: Int, pixels: Int) -> [Float] {

@@ -3,16 +3,15 @@ import Foundation
 
 /// Splits Engine's own loops (im2col, col2im, elementwise, pooling) across cores.
 ///
-/// OpenBLAS has its own threads (`GEMM.setThreadCount`); these loops run between GEMM calls, so
-/// they use the same number of workers without competing with it.
+/// The matrix products split their work across the same workers (`GEMM.multiply`); OpenBLAS
+/// itself runs on one thread, so nothing else competes for the cores.
 public enum Parallel {
     /// Workers used by Engine's own loops; 1 runs everything on the calling thread.
     nonisolated(unsafe) public static var threadCount: Int = defaultThreadCount()
 
-    /// Sets the threads of both pools: OpenBLAS's (every GEMM) and Engine's own loops. A worker
-    /// given `--threads N` calls this once before rendering.
+    /// Sets how many workers Engine's loops and matrix products use. A worker given `--threads N`
+    /// calls this once before rendering.
     public static func setThreads(_ threads: Int) {
-        GEMM.setThreadCount(threads)
         threadCount = max(1, threads)
     }
 

@@ -124,11 +124,14 @@ struct Winograd {
                                             firstTileRow: ty0, tileRows: rows, tilesWide: tilesWide,
                                             phases: phases, phaseRows: phaseRows, into: v, pointStride: vStride,
                                             path: path)
-                // 3. M[xi] = U[xi] V[xi], with whichever products win on this CPU (`GEMM.productPath`).
+                // 3. M[xi] = U[xi] V[xi], with whichever products win on this CPU (`GEMM.productPath`);
+                // the 36 are independent, so each worker takes whole ones (no split, no join per product).
                 let products: KernelPath = path == .avx512 ? GEMM.productPath : .avx2
-                for xi in 0..<Winograd.points {
-                    GEMM.multiply(m: cout, n: n, k: cin, a: up.baseAddress! + xi * cout * cin, lda: cin,
-                                  b: v + xi * vStride, ldb: n, c: m + xi * mStride, ldc: n, path: products)
+                Parallel.forEachChunk(Winograd.points, elementsPerItem: cout * n * cin) { range in
+                    for xi in range {
+                        GEMM.multiply(m: cout, n: n, k: cin, a: up.baseAddress! + xi * cout * cin, lda: cin,
+                                      b: v + xi * vStride, ldb: n, c: m + xi * mStride, ldc: n, path: products, parallel: false)
+                    }
                 }
                 // 4. Y = A^T M A (+ bias), written where it falls inside the image.
                 Parallel.forEachChunk(cout, elementsPerItem: n * 36) { range in

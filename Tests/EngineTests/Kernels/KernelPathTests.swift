@@ -89,9 +89,19 @@ import Testing
     }
 
     struct GEMMCase: CustomStringConvertible, Sendable {
-        var m: Int, n: Int, k: Int, transposeB: Bool, beta: Float
-        var description: String { "\(m)x\(n)x\(k) transposeB \(transposeB) beta \(beta)" }
+        var m: Int, n: Int, k: Int, transposeB: Bool, beta: Float, transposeA = false
+        var description: String { "\(m)x\(n)x\(k) transposeA \(transposeA) transposeB \(transposeB) beta \(beta)" }
     }
+
+    // Large enough (m n k >= GEMM.minimumSplitWork) that the product is split across workers:
+    // wide ones by column panels, tall ones by row blocks, with partial last panels and blocks.
+    static let splitCases: [GEMMCase] = [
+        GEMMCase(m: 37, n: 301, k: 100, transposeB: false, beta: 0),
+        GEMMCase(m: 37, n: 301, k: 100, transposeB: true, beta: 0.5),
+        GEMMCase(m: 301, n: 37, k: 100, transposeB: false, beta: 1),
+        GEMMCase(m: 301, n: 37, k: 100, transposeB: true, beta: 0, transposeA: true),
+        GEMMCase(m: 45, n: 290, k: 90, transposeB: false, beta: 0, transposeA: true),
+    ]
 
     // Row blocks of 12, 4 and 1, column panels of 32 with masked tails, depths past one 256 block.
     static let gemmCases: [GEMMCase] = [
@@ -105,22 +115,25 @@ import Testing
 
     /// C = alpha op(A) op(B) + beta C on strided matrices (leading dimensions past the used width),
     /// against a Double loop; C starts random, and a beta of 0 must ignore it even if it is NaN.
-    func gemm(_ c: GEMMCase, path: KernelPath) -> (fast: Tensor, naive: Tensor) {
+    func gemm(_ c: GEMMCase, path: KernelPath, parallel: Bool = true) -> (fast: Tensor, naive: Tensor) {
         var rng = SplitMix64(seed: 83)
-        let (lda, ldb, ldc) = (c.k + 3, (c.transposeB ? c.k : c.n) + 5, c.n + 2)
-        let a = Tensor.random([c.m * lda], using: &rng)
+        let (lda, ldb, ldc) = ((c.transposeA ? c.m : c.k) + 3, (c.transposeB ? c.k : c.n) + 5, c.n + 2)
+        let a = Tensor.random([(c.transposeA ? c.k : c.m) * lda], using: &rng)
         let b = Tensor.random([(c.transposeB ? c.n : c.k) * ldb], using: &rng)
         var fast = c.beta == 0 ? Tensor(shape: [c.m * ldc], repeating: .nan) : Tensor.random([c.m * ldc], using: &rng)
         var naive = fast
         let alpha: Float = 0.75
         for i in 0..<c.m { for j in 0..<c.n {
             var s = 0.0
-            for p in 0..<c.k { s += Double(a[i * lda + p]) * Double(c.transposeB ? b[j * ldb + p] : b[p * ldb + j]) }
+            for p in 0..<c.k {
+                s += Double(c.transposeA ? a[p * lda + i] : a[i * lda + p]) * Double(c.transposeB ? b[j * ldb + p] : b[p * ldb + j])
+            }
             naive[i * ldc + j] = Float(Double(alpha) * s + (c.beta == 0 ? 0 : Double(c.beta) * Double(naive[i * ldc + j])))
         } }
         a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in fast.withUnsafeMutableBufferPointer { cp in
-            GEMM.multiply(transposeB: c.transposeB, m: c.m, n: c.n, k: c.k, alpha: alpha, a: ap.baseAddress!, lda: lda,
-                          b: bp.baseAddress!, ldb: ldb, beta: c.beta, c: cp.baseAddress!, ldc: ldc, path: path)
+            GEMM.multiply(transposeA: c.transposeA, transposeB: c.transposeB, m: c.m, n: c.n, k: c.k, alpha: alpha,
+                          a: ap.baseAddress!, lda: lda, b: bp.baseAddress!, ldb: ldb, beta: c.beta,
+                          c: cp.baseAddress!, ldc: ldc, path: path, parallel: parallel)
         } } }
         // Only the m x n corner is C; the padding between rows is never written by either.
         var used = [Float](), expected = [Float]()
@@ -137,6 +150,45 @@ import Testing
     func gemmAVX512MatchesNaive(_ c: GEMMCase) {
         let r = gemm(c, path: .avx512)
         #expect(r.fast.relativeError(to: r.naive) < Tolerance.forward)
+    }
+
+    /// The split products (OpenBLAS's panels side by side), and the same products unsplit, as a
+    /// caller inside a parallel loop makes them; transposed A only exists on the OpenBLAS path.
+    @Test(arguments: splitCases, [true, false])
+    func splitProductsMatchNaive(_ c: GEMMCase, parallel: Bool) {
+        #expect(c.m * c.n * c.k >= GEMM.minimumSplitWork)
+        let r = gemm(c, path: .avx2, parallel: parallel)
+        #expect(r.fast.relativeError(to: r.naive) < Tolerance.forward)
+        if KernelPath.cpuHasAVX512 && !c.transposeA {
+            let own = gemm(c, path: .avx512, parallel: parallel)
+            #expect(own.fast.relativeError(to: own.naive) < Tolerance.forward)
+        }
+    }
+
+    /// The Gram product: one triangle by ssyrk, mirrored, over 1 to 3 slices of the depth that are
+    /// summed; and CKernels' A A^T on the AVX-512 path. Against a Double loop, both triangles.
+    @Test(arguments: [1, 2, 3])
+    func gramProductMatchesNaive(slices: Int) {
+        var rng = SplitMix64(seed: 89)
+        let (n, k, lda, ldc) = (19, 1001, 1005, 21)
+        let a = Tensor.random([n * lda], using: &rng)
+        var naive = [Float](repeating: 0, count: n * n)
+        for i in 0..<n { for j in 0..<n {
+            var s = 0.0
+            for p in 0..<k { s += Double(a[i * lda + p]) * Double(a[j * lda + p]) }
+            naive[i * n + j] = Float(0.5 * s)
+        } }
+        for path in KernelPath.cpuHasAVX512 ? [KernelPath.avx2, .avx512] : [.avx2] {
+            var c = Tensor(shape: [n * ldc], repeating: .nan)
+            a.withUnsafeBufferPointer { ap in c.withUnsafeMutableBufferPointer { cp in
+                GEMM.gram(n: n, k: k, alpha: 0.5, a: ap.baseAddress!, lda: lda, c: cp.baseAddress!, ldc: ldc,
+                          path: path, slices: slices)
+            } }
+            var used = [Float]()
+            for i in 0..<n { for j in 0..<n { used.append(c[i * ldc + j]) } }
+            #expect(Tensor(shape: [used.count], scalars: used).relativeError(to: Tensor(shape: [naive.count], scalars: naive))
+                    < Tolerance.forward, "\(path)")
+        }
     }
 
     @Test func environmentForcesTheFloor() {
