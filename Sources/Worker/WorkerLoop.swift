@@ -31,7 +31,7 @@ public final class WorkerLoop: @unchecked Sendable {
     /// Runs until a stop signal (or the parent named in the configuration is gone); throws only
     /// for a malformed endpoint or a coordinator that speaks another wire version.
     public func run() throws {
-        // --threads bounds both OpenBLAS's pool and Engine's own loops, for every method.
+        // --threads bounds Engine's workers (its loops and the matrix products they split), for every method.
         if let threads = configuration.threads { Parallel.setThreads(threads) }
         if let parent = configuration.parentProcess {
             let stop = self.stop

@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
     struct Common: ParsableArguments {
         @Option(help: "Input image size as WIDTHxHEIGHT.") var size: String = "512x288"
         @Option(help: "Timed runs per measurement (the best is reported).") var repeats: Int = 3
-        @Option(help: "Threads for OpenBLAS and Engine's loops (default: all cores).") var threads: Int?
+        @Option(help: "Threads for the matrix products and Engine's loops (default: all cores).") var threads: Int?
 
         /// (width, height) parsed from `size`; validate() has checked it.
         var dimensions: (width: Int, height: Int) { BenchCommand.parseSize(size)! }

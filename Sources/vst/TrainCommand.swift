@@ -57,7 +57,7 @@ struct TrainCommand: ParsableCommand {
     var styleNormalization: String?
     @Option(help: "Encoder widths, comma-separated (the paper's: 48,96,192).") var widths = "48,96,192"
     @Option(help: "Seed of the initial weights and of the pairs.") var seed: UInt64 = 1
-    @Option(help: "Threads for OpenBLAS and Engine's loops (default: all cores).") var threads: Int?
+    @Option(help: "Threads for the matrix products and Engine's loops (default: all cores).") var threads: Int?
     @Option(help: "VGG weight file (default: models/vgg16.vstw, or $VST_MODELS/vgg16.vstw).") var weights: String?
 
     var parsedWidths: [Int]? {

@@ -65,7 +65,7 @@ public enum Bench {
         }
     }
 
-    /// Configures both thread pools (OpenBLAS and Engine's own loops).
+    /// Sets the workers of Engine's loops and matrix products (OpenBLAS itself runs on one thread).
     public static func setThreads(_ threads: Int) { Parallel.setThreads(threads) }
 
     /// For every VGG-16 conv shape: cblas_sgemm on the equivalent matrix product
