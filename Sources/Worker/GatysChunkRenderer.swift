@@ -107,7 +107,7 @@ public struct GatysChunkRenderer: FrameRenderer {
     }
 
     /// `image` (frame `i`'s render) with its still pixels kept from the frame before (`StaticHold`).
-    /// A frame held toward the next keyframe is then faded its share of the way toward the
+    /// A frame held toward the next keyframe is then faded its fraction of the way toward the
     /// carried keyframe (`KeyframeHold.faded`): still pixels the keyframe agrees with (the spine
     /// started it from the same values) stay put, and any the keyframe painted differently are
     /// walked to its values over the held frames instead of jumping at the keyframe.
@@ -196,8 +196,9 @@ public struct GatysChunkRenderer: FrameRenderer {
         var losses = zip(carried, masks).map { TemporalLoss(target: $0.0.image, mask: $0.1, weight: options.temporalWeight) }
         if let pull {
             initial = KeyframeHold.faded(initial, toward: pull)
-            let mask = [Float](repeating: pull.share, count: content.shape[2] * content.shape[3])
-            losses.append(TemporalLoss(target: pull.target, mask: mask, weight: KeyframeHold.temporalBoost * options.temporalWeight))
+            let mask = [Float](repeating: 1, count: content.shape[2] * content.shape[3])
+            losses.append(TemporalLoss(target: pull.target, mask: mask,
+                                       weight: KeyframeHold.pullWeight(fraction: pull.fraction) * options.temporalWeight))
         }
         var extraLoss: GatysRenderer.ExtraLoss?
         if options.temporalWeight > 0 && !losses.isEmpty {

@@ -88,7 +88,7 @@ import Testing
         let motions = ChunkMotions(frames: input.frames.map(\.planar), flow: DISFlow(preset: .fast), absoluteIndex: { $0 })
         let pulls = try #require(try KeyframeHold(input)).pulls(chunk: input, motions: motions)
         #expect(pulls.keys.sorted() == [3, 4, 5])
-        #expect([3, 4, 5].map { pulls[$0]!.share } == [Float(1) / 3, Float(2) / 3, 1])
+        #expect([3, 4, 5].map { pulls[$0]!.fraction } == [Float(1) / 3, Float(1) / 2, 1], "1/d of the way that is left")
         var expected = keyframe.planar
         for i in [5, 4, 3] {
             expected = Warp.backward(expected, by: try motions.motion(from: i, to: i + 1).forward)
@@ -104,8 +104,18 @@ import Testing
         let pull: KeyframeHold.Pull = (keyframe.tensor, 1)
         var noHold: StaticHold? = nil
         let out = GatysChunkRenderer.steadied(render, frame: 5, chunk: input, still: &noHold, pull: pull)
-        #expect(zip(out.scalars, keyframe.tensor.scalars).allSatisfy { abs($0 - $1) < 1e-3 }, "share 1 must give the carried keyframe")
+        #expect(zip(out.scalars, keyframe.tensor.scalars).allSatisfy { abs($0 - $1) < 1e-3 }, "fraction 1 must give the carried keyframe")
         #expect(GatysChunkRenderer.steadied(render, frame: 5, chunk: input, still: &noHold, pull: nil).scalars == render.scalars)
+    }
+
+    /// The pull and the chain's temporal loss, both quadratic, balance at the frame's fraction.
+    @Test func thePullsWeightBalancesTheChainsLossAtTheFraction() {
+        for f: Float in [0.25, 1.0 / 3, 0.5] {
+            let b = KeyframeHold.pullWeight(fraction: f)
+            // minimiser of (x - 0)^2 + b (x - 1)^2
+            #expect(abs(b / (1 + b) - Double(f)) < 1e-6)
+        }
+        #expect(KeyframeHold.pullWeight(fraction: 1) > 1)
     }
 
     @Test func shareRisesEvenlyToOneAtTheFrameBeforeTheKeyframe() {

@@ -63,33 +63,53 @@ public enum GEMM {
             return
         }
         let (opA, opB) = (transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans)
-        guard split && m > 0 && n > 0 && m * n * max(1, k) >= GEMM.minimumSplitWork else {
+        guard parallel && m > 0 && n > 0 && m * n * max(1, k) >= GEMM.minimumSplitWork else {
             cblas_sgemm(CblasRowMajor, opA, opB, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
             return
         }
-        // Each worker multiplies its own panel of C: columns where C is wide (the packed A is
-        // shared work repeated, the larger B is not), rows where it is tall.
+        // Pieces of C, one OpenBLAS call each, shared among the workers: column panels where C is
+        // wide (each call packs A again, the smaller operand), row blocks where it is tall. Their
+        // size depends on the shape alone, never on the thread count, so a render is the same
+        // bit for bit whatever --threads says (OpenBLAS picks its kernel by a call's size).
         if n >= m {
-            let panels = (n + 63) / 64
-            Parallel.forEachChunk(panels, elementsPerItem: Parallel.minimumElementsPerTask) { range in
-                let j0 = range.lowerBound * 64, j1 = min(n, range.upperBound * 64)
-                cblas_sgemm(CblasRowMajor, opA, opB, Int32(m), Int32(j1 - j0), Int32(k), alpha, a, Int32(lda),
-                            transposeB ? b + j0 * ldb : b + j0, Int32(ldb), beta, c + j0, Int32(ldc))
+            let width = GEMM.pieceSize(n, minimum: 256)
+            Parallel.forEachChunk((n + width - 1) / width, elementsPerItem: Parallel.minimumElementsPerTask) { range in
+                for piece in range {
+                    let j0 = piece * width, j1 = min(n, j0 + width)
+                    cblas_sgemm(CblasRowMajor, opA, opB, Int32(m), Int32(j1 - j0), Int32(k), alpha, a, Int32(lda),
+                                transposeB ? b + j0 * ldb : b + j0, Int32(ldb), beta, c + j0, Int32(ldc))
+                }
             }
         } else {
-            let blocks = (m + 15) / 16
-            Parallel.forEachChunk(blocks, elementsPerItem: Parallel.minimumElementsPerTask) { range in
-                let i0 = range.lowerBound * 16, i1 = min(m, range.upperBound * 16)
-                cblas_sgemm(CblasRowMajor, opA, opB, Int32(i1 - i0), Int32(n), Int32(k), alpha,
-                            transposeA ? a + i0 : a + i0 * lda, Int32(lda), b, Int32(ldb), beta, c + i0 * ldc, Int32(ldc))
+            let height = GEMM.pieceSize(m, minimum: 64)
+            Parallel.forEachChunk((m + height - 1) / height, elementsPerItem: Parallel.minimumElementsPerTask) { range in
+                for piece in range {
+                    let i0 = piece * height, i1 = min(m, i0 + height)
+                    cblas_sgemm(CblasRowMajor, opA, opB, Int32(i1 - i0), Int32(n), Int32(k), alpha,
+                                transposeA ? a + i0 : a + i0 * lda, Int32(lda), b, Int32(ldb), beta, c + i0 * ldc, Int32(ldc))
+                }
             }
         }
     }
 
+    /// At most this many pieces per product, and Gram slices (`gram`): enough for a few
+    /// workers, few enough that the repeated packing stays small.
+    static let maximumPieces = 4
+
+    /// The length of one piece of an extent cut into at most `maximumPieces`, none shorter than
+    /// `minimum` (unless the extent is), in whole 16s: a function of the shape alone.
+    static func pieceSize(_ extent: Int, minimum: Int) -> Int {
+        let pieces = max(1, min(maximumPieces, extent / minimum))
+        return ((extent + pieces - 1) / pieces + 15) / 16 * 16
+    }
+
+    /// The depth below which a Gram matrix is not cut into slices (`gram`).
+    static let gramSliceDepth = 2048
+
     /// C (n x n) = alpha A A^T for A of n x k (row stride `lda`): a Gram matrix. OpenBLAS's ssyrk
     /// computes one triangle, half a general product's work, and the other is mirrored; `slices`
-    /// stretches of k (by default one per worker, when the product is large) run side by side and
-    /// are summed. On the `.avx512` product path (CKernels) it is their A B^T product instead.
+    /// stretches of k (by default up to `maximumPieces`, none under `gramSliceDepth`) run side
+    /// by side and are summed. On the `.avx512` product path (CKernels) it is their A B^T product instead.
     public static func gram(n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
                             c: UnsafeMutablePointer<Float>, ldc: Int,
                             path: KernelPath = GEMM.productPath, slices: Int? = nil) {
@@ -99,7 +119,7 @@ public enum GEMM {
             multiply(transposeB: true, m: n, n: n, k: k, alpha: alpha, a: a, lda: lda, b: a, ldb: lda, c: c, ldc: ldc, path: path)
             return
         }
-        let parts = max(1, min(k, slices ?? (n * n * k >= minimumSplitWork ? min(Parallel.threadCount, k / 256) : 1)))
+        let parts = max(1, min(k, slices ?? (n * n * k >= minimumSplitWork ? min(maximumPieces, k / gramSliceDepth) : 1)))
         // Slice 0 writes C itself; the others write scratch triangles that are added to it.
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: (parts - 1) * n * n)
         defer { scratch.deallocate() }
