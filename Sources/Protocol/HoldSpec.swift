@@ -17,13 +17,14 @@ public struct HoldSpec: Codable, Sendable, Equatable {
         self.frames = frames
     }
 
-    /// How much frame `frame` is held toward the keyframe: 0 before the held frames, rising
-    /// evenly to 1 at the frame just before the keyframe, so the difference between the two
-    /// chains is spread over the held frames in equal steps.
-    public func share(at frame: Int) -> Float {
+    /// The fraction of the remaining way to the keyframe that frame `frame` moves: 1/d for a held
+    /// frame d frames before the keyframe (1 at the frame just before it), 0 for a frame not held.
+    /// Each held frame starts from the one before it, already moved, so equal steps of what is left
+    /// spread the difference between the two chains evenly over the held frames.
+    public func fraction(at frame: Int) -> Float {
         let distance = keyframe - frame
         guard frames > 0, distance >= 1, distance <= frames else { return 0 }
-        return Float(frames - distance + 1) / Float(frames)
+        return 1 / Float(distance)
     }
 
     /// Checks the hold against its TASK's range.

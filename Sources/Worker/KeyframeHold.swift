@@ -59,12 +59,13 @@ struct KeyframeHold {
         var carried = PlanarImage(tensor: keyframe)
         var i = keyframeIndex - 1
         while i >= 0 {
-            guard spec.share(at: chunk.frameIndex(i)) > 0 else { break }
+            let fraction = spec.fraction(at: chunk.frameIndex(i))
+            guard fraction > 0 else { break }
             // The chain's motion from frame i to i + 1 (the one its warm start uses): its forward
             // flow, on frame i's grid, points into frame i + 1, so it carries i + 1's picture onto i.
             let motion = try motions.motion(from: i, to: i + 1)
             carried = Warp.backward(carried, by: motion.forward)
-            out[i] = (carried.tensor, 1 / Float(spec.keyframe - chunk.frameIndex(i)))
+            out[i] = (carried.tensor, fraction)
             i -= 1
         }
         return out

@@ -118,9 +118,10 @@ import Testing
         #expect(KeyframeHold.pullWeight(fraction: 1) > 1)
     }
 
-    @Test func shareRisesEvenlyToOneAtTheFrameBeforeTheKeyframe() {
+    @Test func aHeldFrameMovesOneOverItsDistanceOfTheWayLeft() {
         let hold = HoldSpec(keyframe: 10, frames: 4)
-        #expect((5...10).map { hold.share(at: $0) } == [0, 0.25, 0.5, 0.75, 1, 0])
+        let expected: [Float] = [0, 1.0 / 4, 1.0 / 3, 1.0 / 2, 1, 0]
+        #expect((5...10).map { hold.fraction(at: $0) } == expected)
     }
 
     @Test func aChunkHeldWithoutTheKeyframeRenderIsRefused() throws {
