@@ -20,7 +20,7 @@ public enum GatysBench {
                 ("bench", .string("gatys_iteration")), ("input", .ints([1, 3, height, width])),
                 ("seconds", .double(secondsPerIteration)), ("cpu_seconds", .double(cpuSecondsPerIteration)),
                 ("peak_rss_mib", .double(peakMemoryMiB)), ("weights", .string(weights)),
-                ("kernels", .string(KernelPath.selected.rawValue)), ("openblas_core", .string(GEMM.openBLASCore)), ("products", .string(GEMM.productPath == .avx512 ? "ckernels" : "openblas")),
+                ("kernels", .string(KernelPath.selected.rawValue)), ("openblas_core", .string(GEMM.openBLASCore)), ("products", .string(GEMM.productKernels)),
             ])
         }
     }

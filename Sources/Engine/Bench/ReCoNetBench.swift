@@ -21,7 +21,7 @@ public enum ReCoNetBench {
                 ("seconds", .double(secondsPerFrame)), ("frames_per_second", .double(1 / secondsPerFrame)),
                 ("gflop", .double(gflop)), ("gflops", .double(gflop / secondsPerFrame)),
                 ("peak_rss_mib", .double(peakMemoryMiB)), ("model", .string(model)),
-                ("kernels", .string(KernelPath.selected.rawValue)), ("openblas_core", .string(GEMM.openBLASCore)), ("products", .string(GEMM.productPath == .avx512 ? "ckernels" : "openblas")),
+                ("kernels", .string(KernelPath.selected.rawValue)), ("openblas_core", .string(GEMM.openBLASCore)), ("products", .string(GEMM.productKernels)),
             ])
         }
     }

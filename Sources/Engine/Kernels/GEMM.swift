@@ -19,6 +19,9 @@ public enum GEMM {
     /// kernels run AVX-512 and OpenBLAS has nothing better than a fallback for this CPU.
     public static let productPath: KernelPath = choose(kernels: .selected, openBLASCore: openBLASCore)
 
+    /// Whose products run, for benchmark records: "ckernels" or "openblas".
+    public static var productKernels: String { productPath == .avx512 ? "ckernels" : "openblas" }
+
     /// `productPath`'s rule, apart from the process's own CPU and OpenBLAS.
     static func choose(kernels: KernelPath, openBLASCore: String) -> KernelPath {
         kernels == .avx512 && !openBLASCoresWithAVX2.contains(openBLASCore.lowercased()) ? .avx512 : .avx2
@@ -38,27 +41,22 @@ public enum GEMM {
         path: KernelPath = GEMM.productPath, parallel: Bool = true
     ) {
         _ = GEMM.openBLASOnOneThread
-        let split = parallel && Parallel.threadCount > 1
-        if path == .avx512 && !transposeA && m > 0 && n > 0 && !split {
-            if !transposeB {
-                ckernels_sgemm_nn_avx512(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, 0, n)
-            } else {
-                ckernels_sgemm_nt_avx512(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, 0, m)
-            }
-            return
-        }
         if path == .avx512 && !transposeA && m > 0 && n > 0 {
-            // Split C across Engine's threads: column panels of 32 for A B, row blocks of 4 for A B^T.
-            if !transposeB {
-                let panels = (n + 31) / 32
-                Parallel.forEachChunk(panels, elementsPerItem: m * max(1, k)) { range in
-                    ckernels_sgemm_nn_avx512(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, range.lowerBound * 32, range.upperBound * 32)
+            // CKernels' products take a stretch of C: column panels of 32 for A B, row blocks of 4 for
+            // A B^T. Split across Engine's threads, or all of C on this one.
+            let (items, unit, extent) = transposeB ? ((m + 3) / 4, 4, m) : ((n + 31) / 32, 32, n)
+            let product = { (range: Range<Int>) in
+                let (from, to) = (range.lowerBound * unit, min(extent, range.upperBound * unit))
+                if transposeB {
+                    ckernels_sgemm_nt_avx512(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, from, to)
+                } else {
+                    ckernels_sgemm_nn_avx512(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, from, to)
                 }
+            }
+            if parallel {
+                Parallel.forEachChunk(items, elementsPerItem: (transposeB ? 4 * n : m) * max(1, k), product)
             } else {
-                let blocks = (m + 3) / 4
-                Parallel.forEachChunk(blocks, elementsPerItem: 4 * n * max(1, k)) { range in
-                    ckernels_sgemm_nt_avx512(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, range.lowerBound * 4, range.upperBound * 4)
-                }
+                product(0..<items)
             }
             return
         }
