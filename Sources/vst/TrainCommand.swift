@@ -43,6 +43,8 @@ struct TrainCommand: ParsableCommand {
     var checkpointEvery = 20
     @Option(help: ArgumentHelp("Continue from a model file (.reconet, e.g. one in models/): its weights, step and loss normalisers, with a fresh optimiser.", valueName: "model"))
     var from: String?
+    @Option(help: ArgumentHelp("Start a new run from a model's weights alone (for example another style's, in models/): step 0, its own loss normalisers, a fresh optimiser.", valueName: "model"))
+    var weightsFrom: String?
     @Flag(help: "Continue from the checkpoint file.")
     var resume = false
     @Flag(help: "No temporal losses: Johnson et al.'s network.")
@@ -82,7 +84,9 @@ struct TrainCommand: ParsableCommand {
         }
         guard parsedWidths != nil else { Self.failWithOneLine("--widths must be three positive integers, e.g. 48,96,192", status: 2) }
         if let threads, threads < 1 { Self.failWithOneLine("--threads must be at least 1", status: 2) }
-        if resume && from != nil { Self.failWithOneLine("give --resume (a checkpoint) or --from (a model), not both", status: 2) }
+        if [resume, from != nil, weightsFrom != nil].filter({ $0 }).count > 1 {
+            Self.failWithOneLine("give one of --resume (a checkpoint), --from (a model) and --weights-from (a model's weights)", status: 2)
+        }
     }
 
     func run() throws {
@@ -129,6 +133,12 @@ struct TrainCommand: ParsableCommand {
                 Self.failWithOneLine("\(path) was trained with --style-normalization \(trained.rawValue); give the same to go on with it", status: 2)
             }
             options.styleLayerNormalization = trained
+        } else if let weightsFrom {
+            // Only the weights: the normalisers and the step belong to the other model's style, so
+            // this run measures its own first batch and counts from 0, like a run from scratch.
+            do { network = try StyleModelFile.read(path: weightsFrom).makeNetwork() } catch {
+                Self.failWithOneLine("cannot read weights from \(weightsFrom): \(error)", status: 2)
+            }
         } else {
             var rng = TrainingRandom(seed: seed)
             network = ReCoNet(configuration: .init(widths: parsedWidths!, residualBlocks: 4), using: &rng)
@@ -143,6 +153,7 @@ struct TrainCommand: ParsableCommand {
                         "videoPairs": "\(pairs.count)", "style": URL(fileURLWithPath: style).lastPathComponent,
                         "styleSize": "\(styleSize)", "seed": "\(seed)", "temporal": noTemporal ? "no" : "yes"]
         if let dataFolder { settings["data"] = dataFolder }
+        if let weightsFrom { settings["weightsFrom"] = URL(fileURLWithPath: weightsFrom).lastPathComponent }
         if let hash = try? ModelStore.sha256(ofFile: style) { settings[StyleModelFile.styleSHA256Key] = hash }
         var session = TrainingSession(trainer: trainer, data: .init(photos: photos, pairs: pairs), size: size, steps: steps,
                                       checkpointEvery: checkpointEvery, checkpointPath: checkpointPath, modelPath: out,

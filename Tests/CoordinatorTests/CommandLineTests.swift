@@ -12,6 +12,7 @@ import Testing
         // found by a subcommand's validate(), which prints its own line
         ["train", "--style", "s.jpg", "--images", "d", "--out", "m.reconet", "--steps", "0"],
         ["train", "--style", "s.jpg", "--images", "d", "--out", "m.reconet", "--resume", "--from", "m.reconet"],
+        ["train", "--style", "s.jpg", "--images", "d", "--out", "m.reconet", "--from", "m.reconet", "--weights-from", "w.reconet"],
     ])
     func vstUsageErrorsExit2OnOneLine(_ arguments: [String]) throws {
         let result = try ChildProcess.run(Tools.vst, arguments, timeout: .seconds(60))
