@@ -57,13 +57,14 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Feature-map temporal loss weight.") var featureTemporalWeight = 0.5
     @Option(help: ArgumentHelp("Style layer normalisation: style-gram (each layer divided by the mean square of the style's Gram) or none (layers summed raw, as models before issue 21). Default: style-gram for a new run, the file's for --resume and --from.", valueName: "mode"))
     var styleNormalization: String?
-    @Option(help: "Encoder widths, comma-separated (the paper's: 48,96,192).") var widths = "48,96,192"
+    @Option(help: ArgumentHelp("Encoder widths of a new run from random weights, comma-separated (default: the paper's 48,96,192).", valueName: "widths"))
+    var widths: String?
     @Option(help: "Seed of the initial weights and of the pairs.") var seed: UInt64 = 1
     @Option(help: "Threads for the matrix products and Engine's loops (default: all cores).") var threads: Int?
     @Option(help: "VGG weight file (default: models/vgg16.vstw, or $VST_MODELS/vgg16.vstw).") var weights: String?
 
     var parsedWidths: [Int]? {
-        let w = widths.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let w = (widths ?? "48,96,192").split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         return w.count == 3 && w.allSatisfy({ $0 > 0 && $0 <= 1024 }) ? w : nil
     }
 
@@ -86,6 +87,10 @@ struct TrainCommand: ParsableCommand {
         if let threads, threads < 1 { Self.failWithOneLine("--threads must be at least 1", status: 2) }
         if [resume, from != nil, weightsFrom != nil].filter({ $0 }).count > 1 {
             Self.failWithOneLine("give one of --resume (a checkpoint), --from (a model) and --weights-from (a model's weights)", status: 2)
+        }
+        // A network read from a file has that file's widths; a --widths beside it would be ignored.
+        if widths != nil, resume || from != nil || weightsFrom != nil {
+            Self.failWithOneLine("--widths is for a new run from random weights; --resume, --from and --weights-from take the model's", status: 2)
         }
     }
 
@@ -117,11 +122,9 @@ struct TrainCommand: ParsableCommand {
         var resumeFile: StyleModelFile?
         if resume || from != nil {
             let path = from ?? checkpointPath
-            do {
-                let file = try StyleModelFile.read(path: path)
-                network = try file.makeNetwork()
-                resumeFile = file
-            } catch { Self.failWithOneLine("cannot resume from \(path): \(error)", status: 2) }
+            let file: StyleModelFile
+            (file, network) = Self.readModel(path, failing: "cannot resume from")
+            resumeFile = file
             if let trained = resumeFile?.metadata.training["temporal"], trained != (noTemporal ? "no" : "yes") {
                 Self.failWithOneLine("\(path) was trained \(trained == "no" ? "with" : "without") --no-temporal; give the same to go on with it", status: 2)
             }
@@ -136,9 +139,7 @@ struct TrainCommand: ParsableCommand {
         } else if let weightsFrom {
             // Only the weights: the normalisers and the step belong to the other model's style, so
             // this run measures its own first batch and counts from 0, like a run from scratch.
-            do { network = try StyleModelFile.read(path: weightsFrom).makeNetwork() } catch {
-                Self.failWithOneLine("cannot read weights from \(weightsFrom): \(error)", status: 2)
-            }
+            network = Self.readModel(weightsFrom, failing: "cannot read weights from").network
         } else {
             var rng = TrainingRandom(seed: seed)
             network = ReCoNet(configuration: .init(widths: parsedWidths!, residualBlocks: 4), using: &rng)
@@ -174,6 +175,14 @@ struct TrainCommand: ParsableCommand {
             }
         } catch { Self.failWithOneLine("\(error)", status: 1) }
         log("done: step \(trainer.step), model \(out), checkpoint \(checkpointPath)")
+    }
+
+    /// A model or checkpoint file and the network it holds, or one `error:` line naming the path.
+    private static func readModel(_ path: String, failing what: String) -> (file: StyleModelFile, network: ReCoNet) {
+        do {
+            let file = try StyleModelFile.read(path: path)
+            return (file, try file.makeNetwork())
+        } catch { failWithOneLine("\(what) \(path): \(error)", status: 2) }
     }
 }
 

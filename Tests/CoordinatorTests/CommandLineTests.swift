@@ -13,6 +13,7 @@ import Testing
         ["train", "--style", "s.jpg", "--images", "d", "--out", "m.reconet", "--steps", "0"],
         ["train", "--style", "s.jpg", "--images", "d", "--out", "m.reconet", "--resume", "--from", "m.reconet"],
         ["train", "--style", "s.jpg", "--images", "d", "--out", "m.reconet", "--from", "m.reconet", "--weights-from", "w.reconet"],
+        ["train", "--style", "s.jpg", "--images", "d", "--out", "m.reconet", "--weights-from", "w.reconet", "--widths", "8,16,32"],
     ])
     func vstUsageErrorsExit2OnOneLine(_ arguments: [String]) throws {
         let result = try ChildProcess.run(Tools.vst, arguments, timeout: .seconds(60))
