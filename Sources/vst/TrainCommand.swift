@@ -43,7 +43,7 @@ struct TrainCommand: ParsableCommand {
     var checkpointEvery = 20
     @Option(help: ArgumentHelp("Continue from a model file (.reconet, e.g. one in models/): its weights, step and loss normalisers, with a fresh optimiser.", valueName: "model"))
     var from: String?
-    @Option(help: ArgumentHelp("Start a new run from a model's weights alone (for example another style's, in models/): step 0, its own loss normalisers, a fresh optimiser.", valueName: "model"))
+    @Option(help: ArgumentHelp("Start a new run from a model's weights alone (for example another style's, in models/): step 0, a fresh optimiser, and the loss normalisers a run from random weights (--seed) would measure.", valueName: "model"))
     var weightsFrom: String?
     @Flag(help: "Continue from the checkpoint file.")
     var resume = false
@@ -137,8 +137,8 @@ struct TrainCommand: ParsableCommand {
             }
             options.styleLayerNormalization = trained
         } else if let weightsFrom {
-            // Only the weights: the normalisers and the step belong to the other model's style, so
-            // this run measures its own first batch and counts from 0, like a run from scratch.
+            // Only the weights: the normalisers and the step belong to the other model's run, so this
+            // one counts from 0 and takes a run from scratch's normalisers (below).
             network = Self.readModel(weightsFrom, failing: "cannot read weights from").network
         } else {
             var rng = TrainingRandom(seed: seed)
@@ -162,6 +162,14 @@ struct TrainCommand: ParsableCommand {
         if let resumeFile {
             do { try session.resume(from: resumeFile) } catch { Self.failWithOneLine("cannot resume: \(error)", status: 2) }
             log("resumed at step \(trainer.step) from \(from ?? checkpointPath)" + (from == nil ? "" : " (fresh optimiser state)"))
+        }
+        if weightsFrom != nil {
+            // The random network this seed would start from scratch: its first losses are the
+            // normalisers, so --style-weight means what it means for a run from random weights.
+            var rng = TrainingRandom(seed: seed)
+            session.normalize(as: ReCoNet(configuration: network.configuration, using: &rng))
+            log(String(format: "normalisers of a run from random weights (seed %llu): content %.4e style %.4e",
+                       seed, trainer.contentNormalizer ?? 0, trainer.styleNormalizer ?? 0))
         }
         log("training \(network.parameterCount) parameters on \(photos.count) photos and \(pairs.count) video pairs at \(size)x\(size), style \(styleName) at width \(styleSize), temporal \(options.isTemporal)")
         let started = Date()

@@ -110,9 +110,21 @@ public final class ReCoNetTrainer {
     /// The losses of `pair` under the current weights, without changing them.
     public func losses(of pair: TrainingPair) -> Losses { evaluate(pair, backward: false) }
 
-    func evaluate(_ pair: TrainingPair, backward: Bool) -> Losses {
+    /// Sets the normalisers, before the first step, to `reference`'s losses on `pair`, so that a
+    /// run from trained weights (`vst train --weights-from`) weighs its terms as the run from
+    /// `reference`'s random weights would. A trained network's first Ls is far smaller (about 30x
+    /// for starry.reconet on its own style, 3x for Lc): dividing by it would multiply the style
+    /// weight by as much, and that over-weighted style left dark blots in smooth regions.
+    public func normalize(as reference: ReCoNet, on pair: TrainingPair) {
+        precondition(contentNormalizer == nil && styleNormalizer == nil, "ReCoNetTrainer: normalisers are set once, before the first step")
+        _ = evaluate(pair, backward: false, through: reference)
+    }
+
+    /// `through` runs the pair through another network instead (forward only: the normalisers).
+    func evaluate(_ pair: TrainingPair, backward: Bool, through other: ReCoNet? = nil) -> Losses {
+        precondition(other == nil || !backward, "ReCoNetTrainer: only the trained network has gradients")
         let input = pair.batch
-        let (features, output) = network.forward(input)
+        let (features, output) = (other ?? network).forward(input)
         let (h, w) = (input.shape[2], input.shape[3])
         var losses = Losses()
 

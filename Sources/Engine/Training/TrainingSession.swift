@@ -67,6 +67,14 @@ public struct TrainingSession {
         if let s = file.metadata.training["randomState"].flatMap(UInt64.init) { random.state = s }
     }
 
+    /// Sets the trainer's normalisers to `reference`'s losses on the batch the first step will
+    /// draw (`ReCoNetTrainer.normalize(as:on:)`): with `reference` the random network a run from
+    /// scratch would start from, a run from trained weights weighs its terms as that run does.
+    public func normalize(as reference: ReCoNet) {
+        var first = random
+        trainer.normalize(as: reference, on: data.draw(size: size, using: &first))
+    }
+
     /// Writes the checkpoint and, when asked, the model.
     public func save() throws(StyleModelFileError) {
         var extra = settings
