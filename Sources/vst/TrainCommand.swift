@@ -55,6 +55,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Total-variation weight (outputs in 0...1).") var tvWeight = 2.0
     @Option(help: "Output temporal loss weight (outputs in 0...1).") var outputTemporalWeight = 100.0
     @Option(help: "Feature-map temporal loss weight.") var featureTemporalWeight = 0.5
+    @Option(help: "Weight of the penalty on values pushed into the output tanh's flat ends, where no other loss can pull a pixel back (the dark blots); 0 for none.")
+    var saturationWeight = 10.0
     @Option(help: ArgumentHelp("Style layer normalisation: style-gram (each layer divided by the mean square of the style's Gram) or none (layers summed raw, as models before issue 21). Default: style-gram for a new run, the file's for --resume and --from.", valueName: "mode"))
     var styleNormalization: String?
     @Option(help: ArgumentHelp("Encoder widths of a new run from random weights, comma-separated (default: the paper's 48,96,192).", valueName: "widths"))
@@ -80,7 +82,7 @@ struct TrainCommand: ParsableCommand {
         guard styleSize >= 16, steps > 0, checkpointEvery > 0, learningRate > 0 else {
             Self.failWithOneLine("--style-size, --steps, --checkpoint-every and --learning-rate must be positive", status: 2)
         }
-        guard [contentWeight, styleWeight, tvWeight, outputTemporalWeight, featureTemporalWeight].allSatisfy({ $0 >= 0 }) else {
+        guard [contentWeight, styleWeight, tvWeight, outputTemporalWeight, featureTemporalWeight, saturationWeight].allSatisfy({ $0 >= 0 }) else {
             Self.failWithOneLine("loss weights must be non-negative", status: 2)
         }
         guard parsedWidths != nil else { Self.failWithOneLine("--widths must be three positive integers, e.g. 48,96,192", status: 2) }
@@ -113,6 +115,7 @@ struct TrainCommand: ParsableCommand {
         options.totalVariationWeight = tvWeight
         options.outputTemporalWeight = noTemporal ? 0 : outputTemporalWeight
         options.featureTemporalWeight = noTemporal ? 0 : featureTemporalWeight
+        options.saturationWeight = saturationWeight
         if let styleNormalization, let mode = StyleLayerNormalization(rawValue: styleNormalization) {
             options.styleLayerNormalization = mode
         }
@@ -176,8 +179,8 @@ struct TrainCommand: ParsableCommand {
         do {
             try session.run { p in
                 let l = p.losses
-                log(String(format: "step %d/%d total %.4f content %.4e style %.4e tv %.4e otemp %.4e ftemp %.4e %.1fs/step %.0fs%@",
-                           p.step, p.steps, l.total, l.content, l.style, l.totalVariation, l.outputTemporal, l.featureTemporal,
+                log(String(format: "step %d/%d total %.4f content %.4e style %.4e tv %.4e otemp %.4e ftemp %.4e sat %.4e %.1fs/step %.0fs%@",
+                           p.step, p.steps, l.total, l.content, l.style, l.totalVariation, l.outputTemporal, l.featureTemporal, l.saturation,
                            p.seconds, Date().timeIntervalSince(started), p.checkpointed ? " checkpoint" : ""))
                 return true
             }

@@ -17,6 +17,7 @@ struct TrainPlotCommand: ParsableCommand {
     @Option(help: "Total-variation weight the run used.") var tvWeight = 2.0
     @Option(help: "Output temporal weight the run used (0 for --no-temporal).") var outputTemporalWeight = 100.0
     @Option(help: "Feature temporal weight the run used (0 for --no-temporal).") var featureTemporalWeight = 0.5
+    @Option(help: "Saturation weight the run used (logs without a sat term show none).") var saturationWeight = 10.0
     @Option(help: "Points averaged on each side.") var smoothing = 10
 
     func run() throws {
@@ -24,6 +25,7 @@ struct TrainPlotCommand: ParsableCommand {
         var weights = ReCoNetTrainer.Options()
         weights.contentWeight = contentWeight; weights.styleWeight = styleWeight; weights.totalVariationWeight = tvWeight
         weights.outputTemporalWeight = outputTemporalWeight; weights.featureTemporalWeight = featureTemporalWeight
+        weights.saturationWeight = saturationWeight
         var curve = LossCurve.parse(log: String(decoding: data, as: UTF8.self), weights: weights)
         guard !curve.series.isEmpty else { Self.failWithOneLine("\(log) has no step lines", status: 2) }
         curve.smoothing = max(0, smoothing)

@@ -15,12 +15,15 @@ final class InputMapping: Layer {
 final class OutputMapping: Layer {
     /// tanh(y), kept for the derivative 1 - tanh^2.
     var activation: Tensor?
+    /// y itself, for the trainer's saturation penalty (`ReCoNet.mappingInput`).
+    var input: Tensor?
 
     init() {}
 
     func forward(_ x: Tensor) -> Tensor {
         let t = x.map { Foundation.tanh($0) }
         activation = t
+        input = x
         return t.map { 127.5 * (1 + $0) }
     }
 

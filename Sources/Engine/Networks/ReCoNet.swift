@@ -120,19 +120,35 @@ public final class ReCoNet {
     }
 
     /// Back-propagates the gradient with respect to the last `forward`'s output, plus optionally one
-    /// with respect to its encoder features (the feature temporal loss), accumulating every
-    /// parameter's gradient; returns the gradient with respect to the input frames.
+    /// with respect to its encoder features (the feature temporal loss) and one with respect to
+    /// `mappingInput` (the saturation penalty), accumulating every parameter's gradient; returns
+    /// the gradient with respect to the input frames.
     @discardableResult
-    public func backward(outputGradient: Tensor, featureGradient: Tensor? = nil) -> Tensor {
+    public func backward(outputGradient: Tensor, featureGradient: Tensor? = nil, mappingInputGradient: Tensor? = nil) -> Tensor {
         guard let inputShape, let decodedShape else { preconditionFailure("ReCoNet: backward before forward") }
         precondition(outputGradient.shape == inputShape, "ReCoNet: output gradient \(outputGradient.shape) != \(inputShape)")
-        var g = decoder.backward(ReCoNet.padWithZeros(outputGradient, to: decodedShape))
+        let padded = ReCoNet.padWithZeros(outputGradient, to: decodedShape)
+        var g: Tensor
+        if let mappingInputGradient {
+            // Added below the output mapping, where tanh's slope has not scaled it away.
+            precondition(mappingInputGradient.shape == decodedShape, "ReCoNet: mapping input gradient \(mappingInputGradient.shape) != \(decodedShape)")
+            let layers = decoder.layers
+            g = layers.last!.backward(padded) + mappingInputGradient
+            for layer in layers.dropLast().reversed() { g = layer.backward(g) }
+        } else {
+            g = decoder.backward(padded)
+        }
         if let featureGradient {
             precondition(featureGradient.shape == g.shape, "ReCoNet: feature gradient \(featureGradient.shape) != \(g.shape)")
             g += featureGradient
         }
         return encoder.backward(g)
     }
+
+    /// The last convolution's output y of the latest `forward` (the output is 127.5 (1 + tanh(y))),
+    /// uncropped: `[n, 3, 4 ceil(h/4), 4 ceil(w/4)]`. `backward`'s `mappingInputGradient` is a
+    /// gradient with respect to it.
+    public var mappingInput: Tensor? { (decoder.layers.last as? OutputMapping)?.input }
 
     public func zeroGradients() {
         encoder.zeroGradients()

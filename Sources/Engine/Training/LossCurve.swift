@@ -21,11 +21,18 @@ public struct LossCurve: Sendable {
 
     public init(series: [Series]) { self.series = series }
 
-    /// Reads `vst train`'s progress lines ("step N/M total T content C style S tv V otemp O ftemp F ...")
-    /// and returns the weighted terms as they entered the total: content and style divided by the
-    /// first step's values (the trainer's normalisers) and times their weights, the others times theirs.
+    /// Reads `vst train`'s progress lines ("step N/M total T content C style S tv V otemp O ftemp F
+    /// sat A ...") and returns the weighted terms as they entered the total: content and style
+    /// divided by the trainer's normalisers (the first step's values, or those a "normalisers ..."
+    /// line states) and times their weights, the others times theirs. A term a log lacks is left out.
     public static func parse(log: String, weights: ReCoNetTrainer.Options = .init()) -> LossCurve {
         var rows: [(Int, [String: Double])] = []
+        var stated: [String: Double] = [:]
+        for line in log.split(separator: "\n") where line.hasPrefix("normalisers ") {
+            // A run from another model's weights states the normalisers it took (not step 1's terms).
+            let f = line.split(separator: " ")
+            for (k, v) in zip(f, f.dropFirst()) where k == "content" || k == "style" { stated[String(k)] = Double(v) }
+        }
         for line in log.split(separator: "\n") where line.hasPrefix("step ") {
             let f = line.split(separator: " ")
             guard f.count >= 14, let step = Int(f[1].split(separator: "/")[0]) else { continue }
@@ -38,7 +45,7 @@ public struct LossCurve: Sendable {
             rows.append((step, v))
         }
         let first = rows.first { $0.0 == 1 }?.1 ?? rows.first?.1 ?? [:]
-        let nc = max(first["content"] ?? 1, 1e-30), ns = max(first["style"] ?? 1, 1e-30)
+        let nc = max(stated["content"] ?? first["content"] ?? 1, 1e-30), ns = max(stated["style"] ?? first["style"] ?? 1, 1e-30)
         func series(_ name: String, _ color: (UInt8, UInt8, UInt8), _ scale: Double, key: String) -> Series {
             Series(name: name, color: color, points: rows.compactMap { r in r.1[key].map { (r.0, $0 * scale) } })
         }
@@ -48,6 +55,7 @@ public struct LossCurve: Sendable {
                    series("tv", (44, 160, 44), weights.totalVariationWeight, key: "tv")]
         if weights.outputTemporalWeight > 0 { all.append(series("otemp", (255, 127, 14), weights.outputTemporalWeight, key: "otemp")) }
         if weights.featureTemporalWeight > 0 { all.append(series("ftemp", (148, 103, 189), weights.featureTemporalWeight, key: "ftemp")) }
+        if weights.saturationWeight > 0 { all.append(series("sat", (140, 86, 75), weights.saturationWeight, key: "sat")) }
         return LossCurve(series: all.filter { !$0.points.isEmpty })
     }
 

@@ -7,6 +7,7 @@ import Foundation
 /// minimises with Adam
 ///
 ///     content  * Lc / Nc + style * Ls / Ns + tv * Ltv + outputTemporal * Lo + featureTemporal * Lf
+///       + saturation * Lsat
 ///
 /// - Lc: mean squared difference of VGG-16 relu3_3 between output and input frame (per element),
 ///   averaged over the two frames.
@@ -16,6 +17,7 @@ import Foundation
 ///   over the two frames (`ReCoNetStyleLoss`).
 /// - Ltv: mean squared neighbour difference of the outputs scaled to 0...1.
 /// - Lo, Lf: `ReCoNetTemporalLoss.output` and `ReCoNetTemporalLoss.feature`.
+/// - Lsat: `ReCoNetSaturationLoss` of the values before the output's tanh.
 /// - Nc, Ns: Lc and Ls of the very first batch (the untrained network). The raw terms differ by
 ///   orders of magnitude between layers, styles and normalisations, which is why published loss
 ///   weights do not transfer; dividing by the first values makes the content and style weights
@@ -30,6 +32,8 @@ public final class ReCoNetTrainer {
         /// 0 with `featureTemporalWeight` 0 trains Johnson et al.'s network (`--no-temporal`).
         public var outputTemporalWeight = 100.0
         public var featureTemporalWeight = 0.5
+        /// 0 leaves tanh's flat ends free (every model before the blots were understood).
+        public var saturationWeight = 10.0
         public var contentLayer = "relu3_3"
         public var styleLayers = ["relu1_2", "relu2_2", "relu3_3", "relu4_3"]
         /// One per style layer: each layer's share of Ls, after its normaliser.
@@ -45,7 +49,8 @@ public final class ReCoNetTrainer {
         public var settings: [String: String] {
             ["learningRate": "\(learningRate)", "contentWeight": "\(contentWeight)", "styleWeight": "\(styleWeight)",
              "totalVariationWeight": "\(totalVariationWeight)", "outputTemporalWeight": "\(outputTemporalWeight)",
-             "featureTemporalWeight": "\(featureTemporalWeight)", "contentLayer": contentLayer,
+             "featureTemporalWeight": "\(featureTemporalWeight)", "saturationWeight": "\(saturationWeight)",
+             "contentLayer": contentLayer,
              "styleLayers": styleLayers.joined(separator: ","),
              "styleLayerWeights": styleLayerWeights.map { "\($0)" }.joined(separator: ","),
              StyleLayerNormalization.settingsKey: styleLayerNormalization.rawValue,
@@ -62,6 +67,7 @@ public final class ReCoNetTrainer {
         public var totalVariation = 0.0
         public var outputTemporal = 0.0
         public var featureTemporal = 0.0
+        public var saturation = 0.0
         public var total = 0.0
     }
 
@@ -185,13 +191,20 @@ public final class ReCoNetTrainer {
             outputGrad += ReCoNetTrainer.join(ot.previousGradient, ot.currentGradient) * Float(options.outputTemporalWeight)
             featureGrad = ReCoNetTrainer.join(ft.previousGradient, ft.currentGradient) * Float(options.featureTemporalWeight)
         }
+        var mappingGrad: Tensor?
+        if options.saturationWeight > 0, let y = (other ?? network).mappingInput {
+            let sat = ReCoNetSaturationLoss.evaluate(y)
+            losses.saturation = sat.loss
+            mappingGrad = sat.gradient * Float(options.saturationWeight)
+        }
         losses.total = options.contentWeight * losses.content / contentNormalizer!
             + options.styleWeight * losses.style / styleNormalizer!
             + options.totalVariationWeight * losses.totalVariation
             + options.outputTemporalWeight * losses.outputTemporal
             + options.featureTemporalWeight * losses.featureTemporal
+            + options.saturationWeight * losses.saturation
         if backward {
-            network.backward(outputGradient: outputGrad, featureGradient: featureGrad)
+            network.backward(outputGradient: outputGrad, featureGradient: featureGrad, mappingInputGradient: mappingGrad)
         }
         return losses
     }
