@@ -127,17 +127,15 @@ public final class ReCoNet {
     public func backward(outputGradient: Tensor, featureGradient: Tensor? = nil, mappingInputGradient: Tensor? = nil) -> Tensor {
         guard let inputShape, let decodedShape else { preconditionFailure("ReCoNet: backward before forward") }
         precondition(outputGradient.shape == inputShape, "ReCoNet: output gradient \(outputGradient.shape) != \(inputShape)")
-        let padded = ReCoNet.padWithZeros(outputGradient, to: decodedShape)
-        var g: Tensor
+        // The decoder's layers one by one, so that a mapping input gradient joins below the output
+        // mapping, where tanh's slope has not scaled it away.
+        let layers = decoder.layers
+        var g = layers.last!.backward(ReCoNet.padWithZeros(outputGradient, to: decodedShape))
         if let mappingInputGradient {
-            // Added below the output mapping, where tanh's slope has not scaled it away.
             precondition(mappingInputGradient.shape == decodedShape, "ReCoNet: mapping input gradient \(mappingInputGradient.shape) != \(decodedShape)")
-            let layers = decoder.layers
-            g = layers.last!.backward(padded) + mappingInputGradient
-            for layer in layers.dropLast().reversed() { g = layer.backward(g) }
-        } else {
-            g = decoder.backward(padded)
+            g += mappingInputGradient
         }
+        for layer in layers.dropLast().reversed() { g = layer.backward(g) }
         if let featureGradient {
             precondition(featureGradient.shape == g.shape, "ReCoNet: feature gradient \(featureGradient.shape) != \(g.shape)")
             g += featureGradient

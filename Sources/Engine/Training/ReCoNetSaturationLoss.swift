@@ -4,8 +4,8 @@
 /// The output is 127.5 (1 + tanh(y)), whose slope at |y| = 2.5 is already 1/50 of its slope at 0
 /// and falls by e^2 per unit beyond. A pixel pushed far into tanh's flat end (black or white)
 /// gets almost no gradient from any loss on the output, so nothing pulls it back: a network
-/// fine-tuned toward a new painting from another's weights left 2-3 % of a frame as black,
-/// textureless blots (`vst train --weights-from`, docs/training.md). This term acts on y itself,
+/// fine-tuned toward a new painting from another's weights left up to 6 % of a frame as black
+/// or single-colour, textureless blots (`vst train --weights-from`, docs/training.md). This term acts on y itself,
 /// where the gradient does not vanish, and is zero for every pixel inside (about 1.7...253.3).
 public enum ReCoNetSaturationLoss {
     /// |y| above this is penalised: outputs below ~1.7 or above ~253.3 of 255.

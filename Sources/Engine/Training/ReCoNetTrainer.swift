@@ -130,7 +130,8 @@ public final class ReCoNetTrainer {
     func evaluate(_ pair: TrainingPair, backward: Bool, through other: ReCoNet? = nil) -> Losses {
         precondition(other == nil || !backward, "ReCoNetTrainer: only the trained network has gradients")
         let input = pair.batch
-        let (features, output) = (other ?? network).forward(input)
+        let net = other ?? network
+        let (features, output) = net.forward(input)
         let (h, w) = (input.shape[2], input.shape[3])
         var losses = Losses()
 
@@ -192,7 +193,7 @@ public final class ReCoNetTrainer {
             featureGrad = ReCoNetTrainer.join(ft.previousGradient, ft.currentGradient) * Float(options.featureTemporalWeight)
         }
         var mappingGrad: Tensor?
-        if options.saturationWeight > 0, let y = (other ?? network).mappingInput {
+        if options.saturationWeight > 0, let y = net.mappingInput {
             let sat = ReCoNetSaturationLoss.evaluate(y)
             losses.saturation = sat.loss
             mappingGrad = sat.gradient * Float(options.saturationWeight)
