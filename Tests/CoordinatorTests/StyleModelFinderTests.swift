@@ -31,4 +31,18 @@ import Testing
         #expect(StyleModelFinder.model(for: painting.path, in: folder.path) == folder.appendingPathComponent("0-hashed.reconet").path)
         #expect(StyleModelFinder.model(for: painting.path, in: folder.appendingPathComponent("missing").path) == nil)
     }
+
+    /// starry-johnson.reconet (the `--no-temporal` twin) sorts before starry.reconet and names the
+    /// same picture: the temporally trained one must still be the start.
+    @Test func prefersTheTemporallyTrainedModelOverItsTwin() throws {
+        let folder = try Tools.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let painting = folder.appendingPathComponent("painting.jpg")
+        try Data([7, 8, 9]).write(to: painting)
+        try Self.model("a-twin", in: folder, training: ["style": "painting.jpg", "temporal": "no"])
+        #expect(StyleModelFinder.model(for: painting.path, in: folder.path) == folder.appendingPathComponent("a-twin.reconet").path)
+        try Self.model("b-temporal", in: folder, training: ["style": "painting.jpg", "temporal": "yes"])
+        try Self.model("c-temporal", in: folder, training: ["style": "painting.jpg", "temporal": "yes"])
+        #expect(StyleModelFinder.model(for: painting.path, in: folder.path) == folder.appendingPathComponent("b-temporal.reconet").path)
+    }
 }
