@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 model=${1:-models/starry.reconet}
-twin=${2:-models/starry-johnson.reconet}
+twin=${2:-models/reference/starry-johnson.reconet}
 bin="$(swift build -c release --show-bin-path)"
 clip=../shared/media/tears_of_steel_excerpt_640x360.mp4
 style=../shared/media/starry_night.jpg

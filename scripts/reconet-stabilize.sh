@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 model=${1:-models/starry.reconet}
-twin=${2:-models/starry-johnson.reconet}
+twin=${2:-models/reference/starry-johnson.reconet}
 PY=${PY:-/tmp/peers/venv/bin/python}
 W=${W:-/tmp/peers/vgg16_features.pth}
 peers=../shared/peers

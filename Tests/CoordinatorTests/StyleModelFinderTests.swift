@@ -32,7 +32,7 @@ import Testing
         #expect(StyleModelFinder.model(for: painting.path, in: folder.appendingPathComponent("missing").path) == nil)
     }
 
-    /// starry-johnson.reconet (the `--no-temporal` twin) sorts before starry.reconet and names the
+    /// A `--no-temporal` twin that sorts before its model (starry-johnson before starry) and names the
     /// same picture: the temporally trained one must still be the start.
     @Test func prefersTheTemporallyTrainedModelOverItsTwin() throws {
         let folder = try Tools.temporaryFolder()
