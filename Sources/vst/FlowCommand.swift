@@ -60,7 +60,7 @@ struct FlowCommand: ParsableCommand {
     }
 
     private func parsePresets() throws -> [FlowPreset] {
-        try preset.split(separator: ",").map { name in
+        preset.split(separator: ",").map { name in
             guard let p = FlowPreset(rawValue: String(name)) else {
                 Self.failWithOneLine("unknown preset '\(name)' (choose \(FlowPreset.allCases.map(\.rawValue).joined(separator: ", ")))", status: 2)
             }

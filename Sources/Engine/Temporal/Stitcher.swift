@@ -1,5 +1,3 @@
-import Engine
-
 /// Blends the two renders of a frame inside an overlap: the earlier chunk rendered it as one of
 /// its own frames, the later chunk as warm-up before its first own frame. Two renders of one
 /// frame differ in pattern (each chain started from its own first frame), so the hand-over must

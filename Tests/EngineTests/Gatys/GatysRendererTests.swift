@@ -72,9 +72,9 @@ import Testing
         let renderer = try GatysRenderer(weights: weights, options: o, styles: [.init(image: Self.picture(10, 8, seed: 6))])
         var seen: [Int] = []
         let content = Self.picture(8, 6, seed: 7)
-        let r = try renderer.render(content: content, initial: GatysImage.noise(width: 8, height: 6, seed: 9), iterations: 20) { i, _ in
+        let r = try renderer.render(content: content, initial: GatysImage.noise(width: 8, height: 6, seed: 9), iterations: 20, progress: { i, _ in
             seen.append(i); return true
-        }
+        })
         #expect(seen == Array(1...r.iterations) && r.iterations > 0)
         #expect(r.final.total < 0.5 * r.initial.total)
         #expect(r.image.shape == [1, 3, 6, 8])
