@@ -160,6 +160,13 @@ public struct GatysChunkRenderer: FrameRenderer {
                              renderer: GatysRenderer, motions: ChunkMotions, outputs: [Tensor?],
                              startImage: Tensor?, pull: KeyframeHold.Pull?, memory: LBFGS.Memory?,
                              coarseToFine: CoarseToFine?) throws -> (Tensor, warm: Bool, GatysRenderer.Losses) {
+        // The last held frame becomes the carried keyframe whatever its render (a fade of weight
+        // 1, `steadied`), and no later frame of the chunk starts from it: its optimisation would
+        // be thrown away, so it is not run (a backward pass starts from what it shows).
+        if let pull, pull.fraction >= 1 {
+            chunk.report("frame \(chunk.frameIndex(i))\(pass > 0 ? " pass \(pass + 1)" : ""): 0 iterations (the carried keyframe)")
+            return (pull.target, true, GatysRenderer.Losses())
+        }
         let content = chunk.frames[i].tensor
         // The neighbours this frame is held to: J's distances taken in the pass's direction,
         // nearest first, where an output exists (inside the chunk, or the warm-start frame).

@@ -32,8 +32,8 @@ struct KeyframeHold {
 
     /// The pull's weight relative to the chain's temporal loss (`--temporal-weight`) for a frame
     /// pulled `fraction` of the remaining way: f / (1 - f), where the two quadratic losses
-    /// balance at f. The last held frame (f = 1) is replaced by the carried keyframe after its
-    /// render, so its pull only needs to be strong.
+    /// balance at f. The last held frame (f = 1) is the carried keyframe and is not optimised
+    /// (`GatysChunkRenderer`), so its weight only needs to be strong.
     static func pullWeight(fraction: Float) -> Double {
         fraction < 1 ? Double(fraction / (1 - fraction)) : 4
     }

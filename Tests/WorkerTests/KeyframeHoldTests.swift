@@ -96,6 +96,28 @@ import Testing
         }
     }
 
+    /// The last held frame shows the carried keyframe whatever its render (a fade of weight 1), so
+    /// its optimisation is not run: the report says 0 iterations for it alone, and it is the
+    /// keyframe carried back along the chain's flows.
+    @Test func theLastHeldFrameIsTheCarriedKeyframeWithoutAnOptimisation() throws {
+        let frames = MovingTexture.frames(count: 7, width: Self.width, height: Self.height)
+        let keyframe = try Self.render(frames, 6..<7)[0]
+        var input = try Self.heldInput(frames, keyframe: keyframe, held: 3)
+        let lines = LockedLines()
+        input.report = { lines.append($0) }
+        var out: [RGBImage] = []
+        try GatysChunkRenderer(weights: MovingTexture.weights).render(input) { out.append($1) }
+        #expect(out.count == 6)
+        let iterations = (0..<6).map { frame in lines.all.first { $0.hasPrefix("frame \(frame): ") } ?? "" }
+        #expect(iterations[5].hasPrefix("frame 5: 0 iterations (the carried keyframe)"), "\(lines.all)")
+        #expect(iterations[0..<5].allSatisfy { !$0.isEmpty && !$0.contains(": 0 iterations") }, "\(lines.all)")
+        let motions = ChunkMotions(frames: input.frames.map(\.planar), flow: DISFlow(preset: GatysVideoOptions(Self.parameters).flowPreset),
+                                   absoluteIndex: input.frameIndex)
+        let carried = try #require(try KeyframeHold(input)).pulls(chunk: input, motions: motions)[5]!.target
+        let worst = zip(out[5].tensor.scalars, carried.scalars).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst <= 1, "frame 5 against the carried keyframe: \(worst) levels")
+    }
+
     @Test func aHeldFrameIsFadedTowardItsPullWithoutAStaticHoldToo() throws {
         let frames = MovingTexture.frames(count: 7, width: Self.width, height: Self.height)
         let keyframe = MovingTexture.stripes(width: Self.width, height: Self.height)

@@ -28,6 +28,9 @@ public final class GatysRenderer {
         public var totalVariation: Double = 0
         /// What `extraLoss` returned.
         public var extra: Double = 0
+
+        /// All zero: the losses of a frame that was not optimised.
+        public init() {}
     }
 
     public struct Result {
