@@ -160,11 +160,13 @@ public struct GatysChunkRenderer: FrameRenderer {
                              renderer: GatysRenderer, motions: ChunkMotions, outputs: [Tensor?],
                              startImage: Tensor?, pull: KeyframeHold.Pull?, memory: LBFGS.Memory?,
                              coarseToFine: CoarseToFine?) throws -> (Tensor, warm: Bool, GatysRenderer.Losses) {
+        // How the report names this render.
+        let label = "frame \(chunk.frameIndex(i))\(pass > 0 ? " pass \(pass + 1)" : "")"
         // The last held frame becomes the carried keyframe whatever its render (a fade of weight
         // 1, `steadied`), and no later frame of the chunk starts from it: its optimisation would
         // be thrown away, so it is not run (a backward pass starts from what it shows).
         if let pull, pull.fraction >= 1 {
-            chunk.report("frame \(chunk.frameIndex(i))\(pass > 0 ? " pass \(pass + 1)" : ""): 0 iterations (the carried keyframe)")
+            chunk.report("\(label): 0 iterations (the carried keyframe)")
             return (pull.target, true, GatysRenderer.Losses())
         }
         let content = chunk.frames[i].tensor
@@ -237,7 +239,7 @@ public struct GatysChunkRenderer: FrameRenderer {
             throw WorkerError.badTask("\(error)")
         }
         let stopped = result.iterations < iterations ? "stopped" : "cap"
-        chunk.report("frame \(chunk.frameIndex(i))\(pass > 0 ? " pass \(pass + 1)" : ""): \(result.iterations) iterations (\(stopped) \(iterations)), loss \(String(format: "%.4g", result.final.total))")
+        chunk.report("\(label): \(result.iterations) iterations (\(stopped) \(iterations)), loss \(String(format: "%.4g", result.final.total))")
         return (result.image, nearest, result.final)
     }
 

@@ -119,8 +119,8 @@ public final class ReCoNetTrainer {
     /// Sets the normalisers, before the first step, to `reference`'s losses on `pair`, so that a
     /// run from trained weights (`vst train --weights-from`) weighs its terms as the run from
     /// `reference`'s random weights would. A trained network's first Ls is far smaller (about 30x
-    /// for the first starry model on its own style, 3x for Lc): dividing by it would multiply the style
-    /// weight by as much, and that over-weighted style left dark blots in smooth regions.
+    /// for the first starry model on its own style, 3x for Lc): dividing by it would multiply the
+    /// style weight by as much, and that over-weighted style left dark blots in smooth regions.
     public func normalize(as reference: ReCoNet, on pair: TrainingPair) {
         precondition(contentNormalizer == nil && styleNormalizer == nil, "ReCoNetTrainer: normalisers are set once, before the first step")
         _ = evaluate(pair, backward: false, through: reference)

@@ -2,8 +2,9 @@
 ///
 /// The raw per-entry Gram losses of VGG-16's layers differ by orders of magnitude (deep layers have
 /// large activations over few pixels; relu1_2's Gram entries are small): summed as they are,
-/// relu4_3 made 0.1 % of the style term of the first starry model (models/reference/starry-9200), so the network learnt the
-/// painting's palette from the shallow layers and never its strokes, which live in the deep ones.
+/// relu4_3 made 0.1 % of the style term of the first starry model (models/reference/starry-9200),
+/// so the network learnt the painting's palette from the shallow layers and never its strokes,
+/// which live in the deep ones.
 public enum StyleLayerNormalization: String, Sendable, CaseIterable {
     /// The layers' losses summed as they are: how models trained before issue 21 were trained
     /// (their files record no normalisation and resume with this).
